@@ -1,0 +1,334 @@
+/* check.c — `rnnc check`: compile, build the generated C with the system C
+ * compiler against the runtime, run it on each data set, and compare with the
+ * expected outputs and with the reference interpreter. */
+#define _POSIX_C_SOURCE 200809L
+#include "driver.h"
+#include "load.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef RNNC_RT_INCLUDE
+#define RNNC_RT_INCLUDE "runtime/include"
+#endif
+#ifndef RNNC_RT_LIB
+#define RNNC_RT_LIB "librnnrt.a"
+#endif
+#ifndef RNNC_RT_LIBS
+#define RNNC_RT_LIBS "-lopenblas -lm"
+#endif
+
+static const char *env_or(const char *name, const char *def)
+{
+    const char *v = getenv(name);
+    return v && v[0] ? v : def;
+}
+
+/* Runs argv, waiting for it; returns its exit status or -1. */
+static int run_argv(char *const *argv)
+{
+    pid_t pid = fork();
+    int st;
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        execvp(argv[0], argv);
+        fprintf(stderr, "rnnc: cannot run '%s': %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    if (waitpid(pid, &st, 0) < 0)
+        return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+static const char *ctype(int dtype)
+{
+    return dtype == IR_FLOAT ? "float" : dtype == IR_INT32 ? "int32_t" : "unsigned char";
+}
+
+/* A harness that reads raw inputs, calls NAME_run and writes raw outputs;
+ * buffers are sized by the header's count macros, so those are checked too. */
+static void harness(rc_buf *b, const ir_graph *g, const char *name, const char *NAME)
+{
+    rc_buf_printf(b, "#include \"%s.h\"\n#include <stdio.h>\n#include <stdint.h>\n\n", name);
+    rc_buf_printf(b, "static %s_ctx ctx;\n", name);
+    for (int i = 0; i < g->n_input; i++)
+        rc_buf_printf(b, "static %s in%d[%s_INPUT_%d_COUNT];\n", ctype(g->t[g->input[i]].dtype),
+                      i, NAME, i);
+    for (int i = 0; i < g->n_output; i++)
+        rc_buf_printf(b, "static %s out%d[%s_OUTPUT_%d_COUNT];\n",
+                      ctype(g->t[g->output[i]].dtype), i, NAME, i);
+    rc_buf_puts(b, "\nstatic int io(const char *path, void *p, size_t n, int wr)\n{\n"
+                   "    FILE *f = fopen(path, wr ? \"wb\" : \"rb\");\n    size_t k;\n"
+                   "    if (!f)\n        return -1;\n"
+                   "    k = wr ? fwrite(p, 1, n, f) : fread(p, 1, n, f);\n"
+                   "    return (fclose(f) == 0 && k == n) ? 0 : -1;\n}\n\n");
+    rc_buf_puts(b, "int main(int argc, char **argv)\n{\n");
+    rc_buf_printf(b, "    const void *ins[%d + 1];\n    void *outs[%d + 1];\n    int rc;\n",
+                  g->n_input, g->n_output);
+    rc_buf_printf(b, "    if (argc != %d)\n        return 90;\n", 1 + g->n_input + g->n_output);
+    for (int i = 0; i < g->n_input; i++)
+        rc_buf_printf(b, "    if (io(argv[%d], in%d, sizeof in%d, 0))\n        return 91;\n"
+                         "    ins[%d] = in%d;\n",
+                      1 + i, i, i, i, i);
+    for (int i = 0; i < g->n_output; i++)
+        rc_buf_printf(b, "    outs[%d] = out%d;\n", i, i);
+    rc_buf_printf(b, "    %s_init(&ctx);\n    rc = %s_run(&ctx, ins, outs);\n", name, name);
+    rc_buf_puts(b, "    if (rc != 0) {\n        fprintf(stderr, \"run returned %d\\n\", rc);\n"
+                   "        return 10 + rc;\n    }\n");
+    for (int i = 0; i < g->n_output; i++)
+        rc_buf_printf(b, "    if (io(argv[%d], out%d, sizeof out%d, 1))\n        return 92;\n",
+                      1 + g->n_input + i, i, i);
+    rc_buf_puts(b, "    return 0;\n}\n");
+}
+
+static int write_buf(const char *path, const void *p, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    size_t k;
+    if (!f)
+        return -1;
+    k = fwrite(p, 1, n, f);
+    return (fclose(f) == 0 && k == n) ? 0 : -1;
+}
+
+typedef struct err_stats {
+    double max_abs, max_rel;
+    int bad;
+} err_stats;
+
+/* numpy.allclose-style: |a - e| <= atol + rtol * |e|; NaN matches only NaN */
+static err_stats compare(const ir_tensor *exp, const void *act, double atol, double rtol)
+{
+    err_stats s = {0, 0, 0};
+    int64_t n = ir_numel(exp);
+    for (int64_t i = 0; i < n; i++) {
+        double e, a, d;
+        if (exp->dtype == IR_FLOAT) {
+            e = ((const float *)exp->data)[i];
+            a = ((const float *)act)[i];
+        } else if (exp->dtype == IR_INT32) {
+            e = ((const int32_t *)exp->data)[i];
+            a = ((const int32_t *)act)[i];
+        } else {
+            s.bad = 1;
+            break;
+        }
+        if (isnan(e) || isnan(a)) {
+            if (!(isnan(e) && isnan(a)))
+                s.bad = 1, s.max_abs = INFINITY;
+            continue;
+        }
+        d = fabs(a - e);
+        if (d > s.max_abs)
+            s.max_abs = d;
+        if (fabs(e) > 0 && d / fabs(e) > s.max_rel)
+            s.max_rel = d / fabs(e);
+        if (!(d <= atol + rtol * fabs(e)))
+            s.bad = 1;
+    }
+    return s;
+}
+
+static int build(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const char *tmp,
+                 char *prog, size_t prog_n)
+{
+    char NAME[64], hpath[PATH_MAX], csrc[PATH_MAX], hsrc[PATH_MAX], incdir[PATH_MAX + 2],
+        rtinc[PATH_MAX + 2];
+    rc_buf h = {0}, libs = {0};
+    char *argv[64];
+    int argc = 0, st;
+    const char *name = o->em->name;
+    for (int i = 0; name[i] && i < 63; i++)
+        NAME[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 32 : name[i]), NAME[i + 1] = 0;
+    if (rc_compile_to(c, g, o->em, tmp))
+        return -1;
+    harness(&h, g, name, NAME);
+    snprintf(hpath, sizeof hpath, "%s/harness.c", tmp);
+    if (write_buf(hpath, h.p, h.len)) {
+        rc_buf_free(&h);
+        return rc_err(c, NULL, "check", "cannot write '%s'", hpath);
+    }
+    rc_buf_free(&h);
+    snprintf(csrc, sizeof csrc, "%s/%s.c", tmp, name);
+    snprintf(hsrc, sizeof hsrc, "%s", hpath);
+    snprintf(prog, prog_n, "%s/model_test", tmp);
+    snprintf(incdir, sizeof incdir, "-I%s", tmp);
+    snprintf(rtinc, sizeof rtinc, "-I%s", env_or("RNNC_RUNTIME_INCLUDE", RNNC_RT_INCLUDE));
+    argv[argc++] = (char *)env_or("CC", "cc");
+    argv[argc++] = "-std=c99";
+    argv[argc++] = "-O2";
+    argv[argc++] = "-Wall";
+    argv[argc++] = "-Wextra";
+    argv[argc++] = "-Werror";
+    argv[argc++] = "-pedantic";
+    argv[argc++] = incdir;
+    argv[argc++] = rtinc;
+    argv[argc++] = csrc;
+    argv[argc++] = hsrc;
+    argv[argc++] = (char *)env_or("RNNC_RUNTIME_LIB", RNNC_RT_LIB);
+    rc_buf_puts(&libs, env_or("RNNC_RUNTIME_LIBS", RNNC_RT_LIBS));
+    for (char *tok = strtok(libs.p, " "); tok && argc < 60; tok = strtok(NULL, " "))
+        argv[argc++] = tok;
+    argv[argc++] = "-o";
+    argv[argc++] = prog;
+    argv[argc] = NULL;
+    if (o->verbose) {
+        for (int i = 0; i < argc; i++)
+            fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
+        fprintf(stderr, "\n");
+    }
+    st = run_argv(argv);
+    rc_buf_free(&libs);
+    if (st != 0)
+        return rc_err(c, NULL, "check",
+                      "the generated code did not build with '%s' (exit %d); the runtime is "
+                      "looked for in %s and %s (override with RNNC_RUNTIME_INCLUDE, "
+                      "RNNC_RUNTIME_LIB, RNNC_RUNTIME_LIBS, CC)",
+                      argv[0], st, env_or("RNNC_RUNTIME_INCLUDE", RNNC_RT_INCLUDE),
+                      env_or("RNNC_RUNTIME_LIB", RNNC_RT_LIB));
+    return 0;
+}
+
+static int run_generated(rc_ctx *c, const ir_graph *g, const char *tmp, const char *prog,
+                         const rc_inputs *in, rc_inputs *out)
+{
+    char **argv = rc_xcalloc((size_t)(g->n_input + g->n_output + 2), sizeof(char *));
+    int st, rc = 0;
+    argv[0] = rc_xstrdup(prog);
+    for (int i = 0; i < g->n_input; i++) {
+        char p[PATH_MAX];
+        const ir_tensor *t = &in->t[i];
+        snprintf(p, sizeof p, "%s/in%d.bin", tmp, i);
+        argv[1 + i] = rc_xstrdup(p);
+        if (write_buf(p, t->data, (size_t)ir_numel(t) * ir_dtype_size(t->dtype)))
+            rc = rc_err(c, NULL, "check", "cannot write '%s'", p);
+    }
+    for (int i = 0; i < g->n_output; i++) {
+        char p[PATH_MAX];
+        snprintf(p, sizeof p, "%s/out%d.bin", tmp, i);
+        argv[1 + g->n_input + i] = rc_xstrdup(p);
+    }
+    if (rc == 0 && (st = run_argv(argv)) != 0)
+        rc = rc_err(c, NULL, "check", "the generated program failed (exit status %d)", st);
+    out->n = g->n_output;
+    out->t = rc_xcalloc((size_t)g->n_output + 1, sizeof(ir_tensor));
+    for (int k = 0; rc == 0 && k < g->n_output; k++) {
+        const ir_tensor *gt = &g->t[g->output[k]];
+        size_t len = 0, want = (size_t)ir_numel(gt) * ir_dtype_size(gt->dtype);
+        int e = 0;
+        unsigned char *data = rc_read_file(argv[1 + g->n_input + k], &len, &e);
+        if (!data || len != want) {
+            free(data);
+            rc = rc_err(c, NULL, "check", "generated program wrote %zu bytes for output %d, "
+                                          "expected %zu",
+                        len, k, want);
+            break;
+        }
+        out->t[k].data = data;
+    }
+    for (int i = 0; i < g->n_input + g->n_output + 1; i++) {
+        if (i > 0 && !getenv("RNNC_KEEP_TMP"))
+            unlink(argv[i]);
+        free(argv[i]);
+    }
+    free(argv);
+    return rc;
+}
+
+static void rm_tmp(const char *tmp, const char *name)
+{
+    const char *files[] = {"harness.c", "model_test", NULL};
+    char p[PATH_MAX];
+    for (int i = 0; files[i]; i++) {
+        snprintf(p, sizeof p, "%s/%s", tmp, files[i]);
+        unlink(p);
+    }
+    snprintf(p, sizeof p, "%s/%s.c", tmp, name);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/%s.h", tmp, name);
+    unlink(p);
+    rmdir(tmp);
+}
+
+int rc_check(rc_ctx *c, const ir_graph *g, const char *const *dirs, int n_dirs,
+             const rc_check_opts *o)
+{
+    char tmp[PATH_MAX], prog[PATH_MAX];
+    int failed = 0, rc = -1;
+    snprintf(tmp, sizeof tmp, "%s/rnnc-check-XXXXXX", env_or("TMPDIR", "/tmp"));
+    if (!mkdtemp(tmp))
+        return rc_err(c, NULL, "check", "cannot create a temporary directory: %s",
+                      strerror(errno));
+    if (build(c, g, o, tmp, prog, sizeof prog))
+        goto done;
+    printf("check %s (atol %g, rtol %g; pass if |got - expected| <= atol + rtol*|expected|)\n",
+           g->model_path, o->atol, o->rtol);
+    for (int d = 0; d < n_dirs; d++) {
+        rc_inputs in = {0}, gen = {0}, ref = {0};
+        if (rc_read_inputs(c, g, NULL, 0, dirs[d], &in) || run_generated(c, g, tmp, prog, &in, &gen) ||
+            rc_run_interp(c, g, &in, &ref)) {
+            rc_inputs_free(&in);
+            rc_inputs_free(&gen);
+            rc_inputs_free(&ref);
+            goto done;
+        }
+        for (int k = 0; k < g->n_output; k++) {
+            char path[PATH_MAX];
+            ir_tensor exp;
+            const ir_tensor *gt = &g->t[g->output[k]];
+            err_stats sg, si, sgi;
+            int ok, shape_ok;
+            snprintf(path, sizeof path, "%s/output_%d.pb", dirs[d], k);
+            if (rc_load_tensor_file(c, path, &exp)) {
+                rc_inputs_free(&in);
+                rc_inputs_free(&gen);
+                rc_inputs_free(&ref);
+                goto done;
+            }
+            shape_ok = exp.dtype == gt->dtype && exp.rank == gt->rank;
+            for (int i = 0; shape_ok && i < exp.rank; i++)
+                shape_ok = exp.dims[i] == gt->dims[i];
+            if (!shape_ok) {
+                char a[256], b[256];
+                ir_shape_str(&exp, a, sizeof a);
+                ir_shape_str(gt, b, sizeof b);
+                rc_err(c, NULL, path, "holds %s, but graph output %d '%s' is %s", a, k, gt->name,
+                       b);
+                rc_tensor_clear(&exp);
+                rc_inputs_free(&in);
+                rc_inputs_free(&gen);
+                rc_inputs_free(&ref);
+                goto done;
+            }
+            sg = compare(&exp, gen.t[k].data, o->atol, o->rtol);
+            si = compare(&exp, ref.t[k].data, o->atol, o->rtol);
+            sgi = compare(&ref.t[k], gen.t[k].data, o->atol, o->rtol);
+            ok = !sg.bad && !si.bad && !sgi.bad;
+            failed |= !ok;
+            printf("  %s output %d '%s': generated vs expected max_abs %.3g max_rel %.3g | "
+                   "interpreter vs expected max_abs %.3g max_rel %.3g | generated vs interpreter "
+                   "max_abs %.3g: %s\n",
+                   dirs[d], k, gt->name, sg.max_abs, sg.max_rel, si.max_abs, si.max_rel,
+                   sgi.max_abs, ok ? "ok" : "FAIL");
+            rc_tensor_clear(&exp);
+        }
+        rc_inputs_free(&in);
+        rc_inputs_free(&gen);
+        rc_inputs_free(&ref);
+    }
+    printf("%s\n", failed ? "FAIL" : "PASS");
+    rc = failed ? 1 : 0;
+done:
+    if (!o->keep)
+        rm_tmp(tmp, o->em->name);
+    else
+        fprintf(stderr, "rnnc: kept %s\n", tmp);
+    return rc;
+}

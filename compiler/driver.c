@@ -1,0 +1,296 @@
+/* driver.c — pass pipeline, compile output, run and info. */
+#define _POSIX_C_SOURCE 200809L
+#include "driver.h"
+
+#include "load.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Inferred shapes must agree with what the model declares for its outputs. */
+static int check_declared(rc_ctx *c, const ir_graph *g)
+{
+    for (int i = 0; i < g->n_output; i++) {
+        const ir_tensor *t = &g->t[g->output[i]];
+        char got[256], what[300];
+        int ok = 1;
+        snprintf(what, sizeof what, "graph output '%.200s'", t->name);
+        if (t->decl_dtype != IR_UNDEFINED && t->decl_dtype != t->dtype)
+            return rc_err(c, NULL, what, "declared element type %s, but the graph computes %s",
+                          ir_dtype_name(t->decl_dtype), ir_dtype_name(t->dtype));
+        if (t->decl_rank < 0)
+            continue;
+        ok = t->decl_rank == t->rank;
+        for (int d = 0; ok && d < t->rank; d++)
+            ok = t->decl_dims[d] < 0 || t->decl_dims[d] == t->dims[d];
+        if (!ok) {
+            char want[256] = "";
+            for (int d = 0; d < t->decl_rank; d++) {
+                if (t->decl_dims[d] < 0)
+                    snprintf(want + strlen(want), sizeof want - strlen(want), "[?]");
+                else
+                    snprintf(want + strlen(want), sizeof want - strlen(want), "[%" PRId64 "]",
+                             t->decl_dims[d]);
+            }
+            ir_shape_str(t, got, sizeof got);
+            return rc_err(c, NULL, what, "declared shape %s, but the graph computes %s", want,
+                          got);
+        }
+    }
+    return 0;
+}
+
+ir_graph *rc_front(rc_ctx *c, const char *model, int dump)
+{
+    ir_graph *g;
+    c->file = model;
+    g = rc_load_model(c, model);
+    if (!g)
+        return NULL;
+    if (dump)
+        ir_dump(g, "load", stderr);
+    if (ir_verify(c, g, 0))
+        goto fail;
+    for (int i = 0; i < g->n_node; i++)
+        if (rc_op_defs[g->node[i].op]->check(c, g, &g->node[i]))
+            goto fail;
+    if (dump)
+        ir_dump(g, "check (attributes and shapes)", stderr);
+    if (check_declared(c, g) || ir_verify(c, g, 1))
+        goto fail;
+    return g;
+fail:
+    ir_free(g);
+    return NULL;
+}
+
+int rc_mkdirs(rc_ctx *c, const char *dir)
+{
+    char path[PATH_MAX];
+    struct stat st;
+    if (strlen(dir) >= sizeof path)
+        return rc_err(c, NULL, "output directory", "path too long");
+    snprintf(path, sizeof path, "%s", dir);
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = 0;
+        if (mkdir(path, 0777) != 0 && errno != EEXIST)
+            return rc_err(c, NULL, "output directory", "cannot create '%s': %s", path,
+                          strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+        return rc_err(c, NULL, "output directory", "cannot create '%s': %s", path,
+                      strerror(errno));
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return rc_err(c, NULL, "output directory", "'%s' is not a directory", path);
+    return 0;
+}
+
+/* Writes buf to a temporary file in dir and renames it to dir/name, so an
+ * interrupted or failed compile never leaves a partial file behind. */
+static int write_atomic(rc_ctx *c, const char *dir, const char *name, const rc_buf *buf,
+                        char *tmp_out, size_t tmp_n)
+{
+    char tmp[PATH_MAX];
+    int fd;
+    FILE *f;
+    snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, name);
+    fd = mkstemp(tmp);
+    if (fd < 0)
+        return rc_err(c, NULL, "output", "cannot create a file in '%s': %s", dir,
+                      strerror(errno));
+    f = fdopen(fd, "wb");
+    if (!f || fwrite(buf->p, 1, buf->len, f) != buf->len || fflush(f) != 0) {
+        int e = errno;
+        if (f)
+            fclose(f);
+        else
+            close(fd);
+        unlink(tmp);
+        return rc_err(c, NULL, "output", "cannot write '%s/%s': %s", dir, name, strerror(e));
+    }
+    if (fclose(f) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return rc_err(c, NULL, "output", "cannot write '%s/%s': %s", dir, name, strerror(e));
+    }
+    fchmod(fd, 0644);
+    snprintf(tmp_out, tmp_n, "%s", tmp);
+    return 0;
+}
+
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+int rc_compile_to(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *dir)
+{
+    em_result r;
+    char hname[128], cname[128], htmp[PATH_MAX], ctmp[PATH_MAX], hpath[PATH_MAX],
+        cpath[PATH_MAX];
+    int rc = -1;
+    if (em_generate(c, g, o, &r))
+        return -1;
+    snprintf(hname, sizeof hname, "%s.h", o->name);
+    snprintf(cname, sizeof cname, "%s.c", o->name);
+    snprintf(hpath, sizeof hpath, "%s/%s", dir, hname);
+    snprintf(cpath, sizeof cpath, "%s/%s", dir, cname);
+    if (same_file(hpath, g->model_path) || same_file(cpath, g->model_path)) {
+        rc_err(c, NULL, "output", "refusing to overwrite the input model '%s'", g->model_path);
+        goto done;
+    }
+    if (rc_mkdirs(c, dir))
+        goto done;
+    if (write_atomic(c, dir, hname, &r.header, htmp, sizeof htmp))
+        goto done;
+    if (write_atomic(c, dir, cname, &r.source, ctmp, sizeof ctmp)) {
+        unlink(htmp);
+        goto done;
+    }
+    if (rename(htmp, hpath) != 0 || rename(ctmp, cpath) != 0) {
+        rc_err(c, NULL, "output", "cannot rename into '%s': %s", dir, strerror(errno));
+        unlink(htmp);
+        unlink(ctmp);
+        goto done;
+    }
+    rc = 0;
+done:
+    em_result_free(&r);
+    return rc;
+}
+
+void rc_inputs_free(rc_inputs *in)
+{
+    for (int i = 0; i < in->n; i++)
+        rc_tensor_clear(&in->t[i]);
+    free(in->t);
+    in->t = NULL;
+    in->n = 0;
+}
+
+int rc_read_inputs(rc_ctx *c, const ir_graph *g, const char *const *files, int n_files,
+                   const char *dir, rc_inputs *in)
+{
+    char path[PATH_MAX];
+    in->n = g->n_input;
+    in->t = rc_xcalloc((size_t)g->n_input + 1, sizeof(ir_tensor));
+    if (!dir && n_files != g->n_input)
+        return rc_err(c, NULL, "inputs", "the graph has %d inputs, %d files were given",
+                      g->n_input, n_files);
+    for (int i = 0; i < g->n_input; i++) {
+        const ir_tensor *gt = &g->t[g->input[i]];
+        ir_tensor *t = &in->t[i];
+        int ok;
+        if (dir)
+            snprintf(path, sizeof path, "%s/input_%d.pb", dir, i);
+        else
+            snprintf(path, sizeof path, "%s", files[i]);
+        if (rc_load_tensor_file(c, path, t))
+            return -1;
+        ok = t->dtype == gt->dtype && t->rank == gt->rank;
+        for (int d = 0; ok && d < t->rank; d++)
+            ok = t->dims[d] == gt->dims[d];
+        if (!ok) {
+            char a[256], b[256];
+            ir_shape_str(t, a, sizeof a);
+            ir_shape_str(gt, b, sizeof b);
+            return rc_err(c, NULL, path, "holds %s, but graph input %d '%s' is %s", a, i,
+                          gt->name, b);
+        }
+    }
+    return 0;
+}
+
+int rc_run_interp(rc_ctx *c, const ir_graph *g, const rc_inputs *in, rc_inputs *out)
+{
+    rc_values v = {0};
+    void **ptrs = rc_xcalloc((size_t)g->n_input + 1, sizeof(void *));
+    int rc;
+    for (int i = 0; i < in->n; i++)
+        ptrs[i] = in->t[i].data;
+    rc = rc_interp_run(c, g, ptrs, &v);
+    free(ptrs);
+    out->n = 0;
+    out->t = NULL;
+    if (rc == 0) {
+        out->n = g->n_output;
+        out->t = rc_xcalloc((size_t)g->n_output + 1, sizeof(ir_tensor));
+        for (int k = 0; k < g->n_output; k++) {
+            const ir_tensor *gt = &g->t[g->output[k]];
+            size_t bytes = (size_t)ir_numel(gt) * ir_dtype_size(gt->dtype);
+            ir_tensor *t = &out->t[k];
+            t->name = rc_xstrdup(gt->name);
+            t->dtype = gt->dtype;
+            t->rank = gt->rank;
+            memcpy(t->dims, gt->dims, sizeof t->dims);
+            t->data = rc_xmalloc(bytes);
+            memcpy(t->data, v.data[g->output[k]], bytes);
+        }
+    }
+    rc_values_free(&v);
+    return rc;
+}
+
+int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o)
+{
+    em_result r;
+    char shp[256];
+    double flops = 0;
+    int64_t params_const = 0, params_rt = 0;
+    printf("model:    %s\n", g->model_path);
+    printf("graph:    '%s', opset %" PRId64 ", IR version %" PRId64 ", producer '%s'\n",
+           g->graph_name, g->opset, g->ir_version, g->producer);
+    for (int i = 0; i < g->n_input; i++) {
+        ir_shape_str(&g->t[g->input[i]], shp, sizeof shp);
+        printf("input %d:  '%s' %s\n", i, g->t[g->input[i]].name, shp);
+    }
+    for (int i = 0; i < g->n_output; i++) {
+        ir_shape_str(&g->t[g->output[i]], shp, sizeof shp);
+        printf("output %d: '%s' %s\n", i, g->t[g->output[i]].name, shp);
+    }
+    for (int i = 0; i < g->n_node; i++) {
+        const ir_node *n = &g->node[i];
+        flops += rc_op_defs[n->op]->flops(g, n);
+        printf("node %d:   %s '%s'", i, n->op_type, n->name);
+        /* weights are the float inputs after the first (X) */
+        for (int k = 1; k < n->n_in; k++) {
+            const ir_tensor *t = ir_in(g, n, k);
+            if (!t || t->dtype != IR_FLOAT)
+                continue;
+            ir_shape_str(t, shp, sizeof shp);
+            printf(" %s=%s", t->name, shp);
+            if (k == 1 || k == 2 || k == 3 || k == 7) {
+                if (t->data)
+                    params_const += ir_numel(t);
+                else
+                    params_rt += ir_numel(t);
+            }
+        }
+        printf("\n");
+    }
+    printf("parameters: %" PRId64 " (%" PRId64 " in the model, %" PRId64
+           " supplied at run time)\n",
+           params_const + params_rt, params_const, params_rt);
+    printf("flops per inference: %.0f\n", flops);
+    if (em_generate(c, g, o, &r))
+        return -1;
+    printf("generated code (--unroll %s): context (RAM) %zu bytes, weights (flash) %zu bytes, "
+           "source %zu bytes, %s, %s\n",
+           o->unroll == RC_UNROLL_FULL ? "full" : o->unroll == RC_UNROLL_NONE ? "none" : "auto",
+           r.ctx_bytes, r.const_bytes, r.source.len + r.header.len,
+           r.has_loops ? "with loops" : "straight-line (no loops)",
+           r.used_gemm ? "uses the runtime GEMM/GEMV seam" : "no GEMM/GEMV calls");
+    em_result_free(&r);
+    return 0;
+}

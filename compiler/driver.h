@@ -1,0 +1,46 @@
+/* driver.h — the pass pipeline and the commands behind the CLI. Everything
+ * returns an error value; only main() turns it into an exit status. */
+#ifndef RNNC_DRIVER_H
+#define RNNC_DRIVER_H
+
+#include "emit.h"
+#include "interp.h"
+#include "ir.h"
+
+/* load -> verify -> check ops (attributes, shapes) -> declared-output check
+ * -> verify with shapes. dump: print the IR after each pass to stderr. */
+ir_graph *rc_front(rc_ctx *c, const char *model, int dump);
+
+/* Writes DIR/NAME.h and DIR/NAME.c via temporary files renamed into place. */
+int rc_compile_to(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *dir);
+
+/* Graph inputs read from files (ONNX TensorProto), checked against the graph. */
+typedef struct rc_inputs {
+    int n;
+    ir_tensor *t;
+} rc_inputs;
+int rc_read_inputs(rc_ctx *c, const ir_graph *g, const char *const *files, int n_files,
+                   const char *dir, rc_inputs *in);
+void rc_inputs_free(rc_inputs *in);
+
+/* Runs the reference interpreter; on success out->t[k] is graph output k. */
+int rc_run_interp(rc_ctx *c, const ir_graph *g, const rc_inputs *in, rc_inputs *out);
+
+typedef struct rc_check_opts {
+    double atol, rtol;
+    const em_opts *em;
+    int keep;
+    int verbose;
+} rc_check_opts;
+/* rnnc check: returns 0 when every output of every data set is within tolerance
+ * for both the generated code and the interpreter, 1 when some is not, -1 on error. */
+int rc_check(rc_ctx *c, const ir_graph *g, const char *const *dirs, int n_dirs,
+             const rc_check_opts *o);
+
+/* rnnc info */
+int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o);
+
+/* mkdir -p */
+int rc_mkdirs(rc_ctx *c, const char *dir);
+
+#endif

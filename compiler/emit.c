@@ -1,0 +1,448 @@
+/* emit.c — generated-file layout: header, constants, context struct, node
+ * functions and NAME_run. Model strings reach the output only through
+ * em_sanitize (identifiers) or rc_buf_put_escaped (comments). */
+#include "emit.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const c_keywords[] = {
+    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
+    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
+    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
+    "union", "unsigned", "void", "volatile", "while", "_Bool", "_Complex", "_Imaginary", "main",
+    "asm", "bool", "true", "false", "NULL", NULL};
+
+int em_valid_name(const char *s)
+{
+    if (!s || !(isalpha((unsigned char)s[0])) || strlen(s) > 48)
+        return -1;
+    for (const char *p = s; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_') || (unsigned char)*p > 0x7f)
+            return -1;
+    for (int i = 0; c_keywords[i]; i++)
+        if (strcmp(s, c_keywords[i]) == 0)
+            return -1;
+    if (strncmp(s, "rnnrt", 5) == 0)
+        return -1;
+    return 0;
+}
+
+void em_sanitize(const char *s, char *out, size_t n)
+{
+    size_t k = 0;
+    if (n < 4)
+        rc_die("em_sanitize: buffer too small");
+    if (!isalpha((unsigned char)s[0]))
+        out[k++] = 'v';
+    for (; *s && k + 1 < n; s++)
+        out[k++] = (isalnum((unsigned char)*s) && (unsigned char)*s < 0x80) ? *s : '_';
+    out[k] = 0;
+}
+
+void em_float_lit(float v, char *buf, size_t n)
+{
+    /* %a is exact: the literal denotes the same float, bit for bit */
+    snprintf(buf, n, "%af", (double)v);
+}
+
+void em_printf(em_state *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    rc_buf_vprintf(&e->funcs, fmt, ap);
+    va_end(ap);
+}
+
+static char *owned(em_state *e, const char *s)
+{
+    /* expressions live as long as the emitter: kept in texpr-like storage */
+    (void)e;
+    return rc_xstrdup(s);
+}
+
+/* Every string handed out by em_scratch/em_const is recorded here to free. */
+static char **strpool;
+static int n_strpool, cap_strpool;
+
+static const char *pooled(em_state *e, const char *s)
+{
+    char *p = owned(e, s);
+    if (n_strpool == cap_strpool) {
+        cap_strpool = cap_strpool ? cap_strpool * 2 : 64;
+        strpool = rc_xrealloc(strpool, sizeof(char *) * (size_t)cap_strpool);
+    }
+    strpool[n_strpool++] = p;
+    return p;
+}
+
+const char *em_scratch(em_state *e, const char *tag, size_t n)
+{
+    char buf[128];
+    rc_buf_printf(&e->fields, "    float n%d_%s[%zu];\n", e->node, tag, n);
+    e->ctx_bytes += n * sizeof(float);
+    snprintf(buf, sizeof buf, "ctx->n%d_%s", e->node, tag);
+    return pooled(e, buf);
+}
+
+static void const_words(em_state *e, const uint32_t *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        rc_buf_printf(&e->consts, "%s0x%" PRIx32 ",", i % 10 ? "" : "\n    ", w[i]);
+    rc_buf_puts(&e->consts, "\n}};\n\n");
+}
+
+static const char *const_f32_named(em_state *e, const char *cname, const float *v, size_t n)
+{
+    char buf[160];
+    uint32_t *w = rc_xmalloc(sizeof(uint32_t) * (n ? n : 1));
+    memcpy(w, v, sizeof(float) * n);
+    /* float data as its 32-bit patterns: bit-exact and about 11 bytes of source a weight */
+    rc_buf_printf(&e->consts,
+                  "static const union {\n    uint32_t u[%zu];\n    float f[%zu];\n} %s = {{", n, n,
+                  cname);
+    const_words(e, w, n);
+    free(w);
+    e->const_bytes += n * sizeof(float);
+    snprintf(buf, sizeof buf, "%s.f", cname);
+    return pooled(e, buf);
+}
+
+const char *em_const_f32(em_state *e, const char *tag, const float *v, size_t n)
+{
+    char cname[128];
+    snprintf(cname, sizeof cname, "%s_n%d_%s", e->opts->name, e->node, tag);
+    rc_buf_printf(&e->consts, "/* %s of node %d, folded at compile time */\n", tag, e->node);
+    return const_f32_named(e, cname, v, n);
+}
+
+static const char *ctype(int dtype)
+{
+    switch (dtype) {
+    case IR_FLOAT: return "float";
+    case IR_DOUBLE: return "double";
+    case IR_INT32: return "int32_t";
+    case IR_INT64: return "int64_t";
+    case IR_UINT8: case IR_BOOL: return "uint8_t";
+    case IR_INT8: return "int8_t";
+    case IR_INT16: return "int16_t";
+    case IR_UINT16: case IR_FLOAT16: case IR_BFLOAT16: return "uint16_t";
+    case IR_UINT32: return "uint32_t";
+    case IR_UINT64: return "uint64_t";
+    default: rc_die("ctype: dtype %d", dtype);
+    }
+}
+
+static void comment_name(rc_buf *b, const char *s) { rc_buf_put_escaped(b, s, 120); }
+
+/* The C pointer expression of tensor ti's data; constants are emitted on first use. */
+const char *em_tensor(em_state *e, int ti);
+const char *em_tensor(em_state *e, int ti)
+{
+    const ir_tensor *t = &e->g->t[ti];
+    char cname[128];
+    if (e->texpr[ti])
+        return e->texpr[ti];
+    if (!t->data)
+        rc_die("em_tensor: tensor %d has no storage", ti);
+    snprintf(cname, sizeof cname, "%s_c%d", e->opts->name, ti);
+    rc_buf_puts(&e->consts, "/* initializer '");
+    comment_name(&e->consts, t->name);
+    rc_buf_printf(&e->consts, "' %s */\n", ir_dtype_name(t->dtype));
+    if (t->dtype == IR_FLOAT) {
+        e->texpr[ti] = rc_xstrdup(const_f32_named(e, cname, t->data, (size_t)ir_numel(t)));
+    } else if (t->dtype == IR_INT32) {
+        const int32_t *v = t->data;
+        int64_t n = ir_numel(t);
+        rc_buf_printf(&e->consts, "static const int32_t %s[%" PRId64 "] = {", cname, n);
+        for (int64_t i = 0; i < n; i++)
+            rc_buf_printf(&e->consts, "%s%" PRId32 ",", i % 10 ? "" : "\n    ", v[i]);
+        rc_buf_puts(&e->consts, "\n};\n\n");
+        e->const_bytes += (size_t)n * 4;
+        e->texpr[ti] = rc_xstrdup(cname);
+    } else {
+        rc_die("em_tensor: constant of dtype %s reached the emitter", ir_dtype_name(t->dtype));
+    }
+    return e->texpr[ti];
+}
+
+/* Indents by brace depth (outside comments); continuation lines starting
+ * with '+' get one more level. Keeps the op emitters free of layout. */
+static void reindent(rc_buf *out, const char *src, int base)
+{
+    int depth = base, in_comment = 0;
+    const char *line = src;
+    while (*line) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        const char *p = line;
+        int d = depth;
+        while (p < line + len && (*p == ' '))
+            p++;
+        if (!in_comment && *p == '}')
+            d--;
+        if (p < line + len) {
+            for (int i = 0; i < d + (*p == '+' ? 1 : 0); i++)
+                rc_buf_puts(out, "    ");
+            rc_buf_putn(out, p, (size_t)(line + len - p));
+        }
+        rc_buf_puts(out, "\n");
+        for (const char *q = p; q < line + len; q++) {
+            if (in_comment) {
+                if (q[0] == '*' && q + 1 < line + len && q[1] == '/')
+                    in_comment = 0, q++;
+            } else if (q[0] == '/' && q + 1 < line + len && q[1] == '*') {
+                in_comment = 1, q++;
+            } else if (*q == '{') {
+                depth++;
+            } else if (*q == '}') {
+                depth--;
+            }
+        }
+        line = end ? end + 1 : line + len;
+    }
+}
+
+static void upper(const char *s, char *out, size_t n)
+{
+    size_t i;
+    for (i = 0; s[i] && i + 1 < n; i++)
+        out[i] = (char)toupper((unsigned char)s[i]);
+    out[i] = 0;
+}
+
+static void io_comment(rc_buf *b, const ir_graph *g, const char *kind, const int *idx, int n)
+{
+    char shp[256];
+    for (int i = 0; i < n; i++) {
+        const ir_tensor *t = &g->t[idx[i]];
+        ir_shape_str(t, shp, sizeof shp);
+        rc_buf_printf(b, " *   %s %d: '", kind, i);
+        comment_name(b, t->name);
+        rc_buf_printf(b, "' %s\n", shp);
+    }
+}
+
+/* Unique macro-safe names for inputs/outputs; collisions get _2, _3, ... */
+static void io_macros(rc_buf *b, const ir_graph *g, const char *NAME, const char *kind,
+                      const int *idx, int n)
+{
+    char **used = rc_xcalloc((size_t)n + 1, sizeof(char *));
+    char s[160], u[200];
+    for (int i = 0; i < n; i++) {
+        const ir_tensor *t = &g->t[idx[i]];
+        int dup = 1;
+        em_sanitize(t->name, s, 100);
+        snprintf(u, sizeof u, "%s", s);
+        for (int again = 1; again;) {
+            again = 0;
+            for (int k = 0; k < i; k++)
+                if (strcmp(used[k], u) == 0) {
+                    snprintf(u, sizeof u, "%s_%d", s, ++dup);
+                    again = 1;
+                }
+        }
+        used[i] = rc_xstrdup(u);
+        rc_buf_printf(b, "#define %s_%s_%s %d\n", NAME, kind, u, i);
+    }
+    for (int i = 0; i < n; i++)
+        free(used[i]);
+    free(used);
+}
+
+static void emit_header(em_state *e, rc_buf *h, const char *NAME)
+{
+    const ir_graph *g = e->g;
+    const char *name = e->opts->name;
+    rc_buf_printf(h, "/* %s.h — generated by rnnc %s; do not edit.\n *\n * Model: '", name,
+                  RC_VERSION);
+    comment_name(h, g->model_path);
+    rc_buf_puts(h, "'\n * Graph: '");
+    comment_name(h, g->graph_name);
+    rc_buf_printf(h, "', opset %" PRId64 "\n * Command: ", g->opset);
+    rc_buf_put_escaped(h, e->opts->command ? e->opts->command : "", 400);
+    rc_buf_puts(h, "\n *\n * Inputs and outputs, in graph order, dense row-major:\n");
+    io_comment(h, g, "input", g->input, g->n_input);
+    io_comment(h, g, "output", g->output, g->n_output);
+    rc_buf_printf(h,
+                  " *\n * Usage: %s_ctx ctx; %s_init(&ctx); then\n"
+                  " * %s_run(&ctx, inputs, outputs) with one pointer per input and output;\n"
+                  " * returns 0 (RNNRT_OK) on success, RNNRT_E_SEQ_LEN (2) if a sequence_lens\n"
+                  " * value is outside 0..seq_length, RNNRT_E_ARG (1) for a NULL pointer.\n"
+                  " * All mutable memory is in the context: one context per thread.\n */\n",
+                  name, name, name);
+    rc_buf_printf(h, "#ifndef %s_H_INCLUDED\n#define %s_H_INCLUDED\n\n#include <stdint.h>\n\n",
+                  NAME, NAME);
+    rc_buf_puts(h, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
+    rc_buf_printf(h, "#define %s_NUM_INPUTS %d\n#define %s_NUM_OUTPUTS %d\n", NAME, g->n_input,
+                  NAME, g->n_output);
+    for (int i = 0; i < g->n_input; i++)
+        rc_buf_printf(h, "#define %s_INPUT_%d_COUNT %" PRId64 "\n", NAME, i,
+                      ir_numel(&g->t[g->input[i]]));
+    for (int i = 0; i < g->n_output; i++)
+        rc_buf_printf(h, "#define %s_OUTPUT_%d_COUNT %" PRId64 "\n", NAME, i,
+                      ir_numel(&g->t[g->output[i]]));
+    rc_buf_puts(h, "/* index of each input/output by (sanitized) name */\n");
+    io_macros(h, g, NAME, "IN", g->input, g->n_input);
+    io_macros(h, g, NAME, "OUT", g->output, g->n_output);
+    rc_buf_printf(h, "\n/* Scratch and recurrent state: %zu bytes. */\ntypedef struct %s_ctx {\n",
+                  e->ctx_bytes, name);
+    if (e->fields.len)
+        rc_buf_puts(h, e->fields.p);
+    else
+        rc_buf_puts(h, "    char unused_; /* the model needs no scratch memory */\n");
+    rc_buf_printf(h, "} %s_ctx;\n\n", name);
+    rc_buf_printf(h, "void %s_init(%s_ctx *ctx);\n", name, name);
+    rc_buf_printf(h, "int %s_run(%s_ctx *ctx, const void *const *inputs, void *const *outputs);\n",
+                  name, name);
+    rc_buf_puts(h, "\n#ifdef __cplusplus\n}\n#endif\n\n");
+    rc_buf_printf(h, "#endif /* %s_H_INCLUDED */\n", NAME);
+}
+
+static int emit_nodes(rc_ctx *c, em_state *e)
+{
+    const ir_graph *g = e->g;
+    const char *name = e->opts->name;
+    for (int i = 0; i < g->n_node; i++) {
+        const ir_node *n = &g->node[i];
+        rc_buf body = {0};
+        size_t mark;
+        e->node = i;
+        /* node outputs that are not graph outputs live in the context */
+        for (int k = 0; k < n->n_out; k++) {
+            int ti = n->out[k];
+            if (ti >= 0 && !e->texpr[ti]) {
+                char tag[32];
+                snprintf(tag, sizeof tag, "out%d", k);
+                e->texpr[ti] = rc_xstrdup(em_scratch(e, tag, (size_t)ir_numel(&g->t[ti])));
+            }
+        }
+        rc_buf_printf(&e->funcs, "/* node %d: %s '", i, n->op_type);
+        comment_name(&e->funcs, n->name);
+        rc_buf_printf(&e->funcs, "' */\nstatic int %s_node%d(%s_ctx *ctx, const void *const *inputs, "
+                                 "void *const *outputs)\n{\n",
+                      name, i, name);
+        mark = e->funcs.len;
+        rc_buf_puts(&e->funcs, "(void)ctx;\n(void)inputs;\n(void)outputs;\n");
+        if (rc_op_defs[n->op]->emit(c, e, g, n))
+            return -1;
+        rc_buf_puts(&e->funcs, "return RNNRT_OK;\n}\n");
+        /* re-indent the node body */
+        reindent(&body, e->funcs.p + mark, 1);
+        e->funcs.len = mark;
+        e->funcs.p[mark] = 0;
+        rc_buf_puts(&e->funcs, body.p);
+        rc_buf_puts(&e->funcs, "\n");
+        rc_buf_free(&body);
+        rc_buf_printf(&e->run, "    rc = %s_node%d(ctx, inputs, outputs);\n"
+                               "    if (rc != RNNRT_OK)\n        return rc;\n",
+                      name, i);
+    }
+    return 0;
+}
+
+int em_generate(rc_ctx *c, const ir_graph *g, const em_opts *o, em_result *out)
+{
+    em_state e = {0};
+    char NAME[64];
+    int rc = -1;
+    memset(out, 0, sizeof *out);
+    if (em_valid_name(o->name))
+        return rc_err(c, NULL, "--name",
+                      "'%s' is not a valid C identifier (letters, digits, '_', starting with a "
+                      "letter, at most 48 characters, not a C keyword, not starting with rnnrt)",
+                      o->name);
+    upper(o->name, NAME, sizeof NAME);
+    e.c = c;
+    e.opts = o;
+    e.g = g;
+    e.texpr = rc_xcalloc((size_t)g->n_tensor + 1, sizeof(char *));
+    for (int i = 0; i < g->n_input; i++) {
+        char buf[96];
+        int ti = g->input[i];
+        snprintf(buf, sizeof buf, "((const %s *)inputs[%d])", ctype(g->t[ti].dtype), i);
+        e.texpr[ti] = rc_xstrdup(buf);
+    }
+    for (int i = 0; i < g->n_output; i++) {
+        char buf[96];
+        int ti = g->output[i];
+        if (g->t[ti].producer < 0)
+            continue; /* an input or constant passed through: copied in run */
+        snprintf(buf, sizeof buf, "((%s *)outputs[%d])", ctype(g->t[ti].dtype), i);
+        e.texpr[ti] = rc_xstrdup(buf);
+    }
+    if (emit_nodes(c, &e))
+        goto done;
+    for (int i = 0; i < g->n_output; i++) {
+        int ti = g->output[i];
+        const ir_tensor *t = &g->t[ti];
+        if (t->producer >= 0)
+            continue;
+        rc_buf_printf(&e.run, "    memcpy(outputs[%d], %s, %" PRId64 " * sizeof(%s));\n", i,
+                      em_tensor(&e, ti), ir_numel(t), ctype(t->dtype));
+    }
+    emit_header(&e, &out->header, NAME);
+    /* source */
+    {
+        rc_buf *s = &out->source;
+        rc_buf_printf(s, "/* %s.c — generated by rnnc %s from '", o->name, RC_VERSION);
+        comment_name(s, g->model_path);
+        rc_buf_puts(s, "'; do not edit.\n * Command: ");
+        rc_buf_put_escaped(s, o->command ? o->command : "", 400);
+        rc_buf_printf(s, "\n * Unrolling: %s. Weights: %zu bytes. Context: %zu bytes. */\n",
+                      o->unroll == RC_UNROLL_FULL ? "full" : o->unroll == RC_UNROLL_NONE ? "none"
+                                                                                          : "auto",
+                      e.const_bytes, e.ctx_bytes);
+        rc_buf_printf(s, "#include \"%s.h\"\n\n#include \"rnnrt.h\"\n\n#include <stdint.h>\n"
+                         "#include <string.h>\n\n",
+                      o->name);
+        if (e.consts.len)
+            rc_buf_puts(s, e.consts.p);
+        if (e.funcs.len)
+            rc_buf_puts(s, e.funcs.p);
+        rc_buf_printf(s, "void %s_init(%s_ctx *ctx)\n{\n    memset(ctx, 0, sizeof *ctx);\n}\n\n",
+                      o->name, o->name);
+        rc_buf_printf(s, "int %s_run(%s_ctx *ctx, const void *const *inputs, void *const *outputs)\n"
+                         "{\n    int rc = RNNRT_OK;\n",
+                      o->name, o->name);
+        rc_buf_printf(s, "    if (!ctx || %s!outputs)\n        return RNNRT_E_ARG;\n",
+                      g->n_input ? "!inputs || " : "");
+        rc_buf_printf(s, "    for (int i = 0; i < %d; ++i)\n        if (!inputs[i])\n"
+                         "            return RNNRT_E_ARG;\n",
+                      g->n_input);
+        rc_buf_printf(s, "    for (int i = 0; i < %d; ++i)\n        if (!outputs[i])\n"
+                         "            return RNNRT_E_ARG;\n",
+                      g->n_output);
+        if (e.run.len)
+            rc_buf_puts(s, e.run.p);
+        rc_buf_puts(s, "    return rc;\n}\n");
+    }
+    out->ctx_bytes = e.ctx_bytes;
+    out->const_bytes = e.const_bytes;
+    out->used_gemm = e.used_gemm;
+    out->has_loops = e.has_loops;
+    rc = 0;
+done:
+    for (int i = 0; i < g->n_tensor; i++)
+        free(e.texpr[i]);
+    free(e.texpr);
+    for (int i = 0; i < n_strpool; i++)
+        free(strpool[i]);
+    free(strpool);
+    strpool = NULL;
+    n_strpool = cap_strpool = 0;
+    rc_buf_free(&e.consts);
+    rc_buf_free(&e.fields);
+    rc_buf_free(&e.funcs);
+    rc_buf_free(&e.run);
+    return rc;
+}
+
+void em_result_free(em_result *r)
+{
+    rc_buf_free(&r->header);
+    rc_buf_free(&r->source);
+}

@@ -1,0 +1,61 @@
+/* emit.h — the C emitter: generated-file layout, identifiers, constants,
+ * context fields, and the unrolling policy. Op files write their compute
+ * through this. */
+#ifndef RNNC_EMIT_H
+#define RNNC_EMIT_H
+
+#include "ir.h"
+
+typedef enum rc_unroll { RC_UNROLL_AUTO, RC_UNROLL_NONE, RC_UNROLL_FULL } rc_unroll;
+
+typedef struct em_opts {
+    const char *name;    /* C prefix, a valid identifier */
+    rc_unroll unroll;
+    const char *command; /* the command line, for the header comment */
+} em_opts;
+
+/* What came out: the two files plus the figures `rnnc info` reports. */
+typedef struct em_result {
+    rc_buf header, source;
+    size_t ctx_bytes;   /* sizeof the context struct's payload */
+    size_t const_bytes; /* bytes of static const weight data */
+    int used_gemm;      /* generated code calls the GEMM/GEMV seam */
+    int has_loops;      /* generated code contains a loop statement */
+} em_result;
+
+typedef struct em_state {
+    rc_ctx *c;
+    const em_opts *opts;
+    const ir_graph *g;
+    rc_buf consts;  /* static const data */
+    rc_buf fields;  /* context struct fields */
+    rc_buf funcs;   /* node functions */
+    rc_buf run;     /* body of NAME_run */
+    char **texpr;   /* per tensor: C pointer expression valid inside NAME_run */
+    size_t ctx_bytes, const_bytes;
+    int used_gemm, has_loops;
+    int node;       /* index of the node being emitted */
+} em_state;
+
+/* Emits NAME.h and NAME.c for a checked graph. */
+int em_generate(rc_ctx *c, const ir_graph *g, const em_opts *o, em_result *out);
+void em_result_free(em_result *r);
+
+/* 0 if s is a valid C identifier not reserved by C99 (keywords, leading '_'). */
+int em_valid_name(const char *s);
+/* Maps any string to [A-Za-z0-9_]+ not starting with a digit; never empty. */
+void em_sanitize(const char *s, char *out, size_t n);
+
+/* For op emitters -------------------------------------------------------- */
+
+/* Adds `float NAME_nK_tag[n]` to the context; returns the expression
+ * "ctx->nK_tag" (owned by e). */
+const char *em_scratch(em_state *e, const char *tag, size_t n);
+/* Emits `static const` float data bit-exactly; returns its expression. */
+const char *em_const_f32(em_state *e, const char *tag, const float *v, size_t n);
+/* Appends formatted text to the node-function buffer. */
+void em_printf(em_state *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A float literal that reproduces v bit-exactly (hex float, e.g. 0x1.8p+1f). */
+void em_float_lit(float v, char *buf, size_t n);
+
+#endif

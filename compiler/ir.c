@@ -1,0 +1,296 @@
+/* ir.c — graph storage, the name table, the verifier and the IR dump. */
+#include "ir.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *ir_dtype_name(int dtype)
+{
+    switch (dtype) {
+    case IR_FLOAT: return "float";
+    case IR_UINT8: return "uint8";
+    case IR_INT8: return "int8";
+    case IR_UINT16: return "uint16";
+    case IR_INT16: return "int16";
+    case IR_INT32: return "int32";
+    case IR_INT64: return "int64";
+    case IR_STRING: return "string";
+    case IR_BOOL: return "bool";
+    case IR_FLOAT16: return "float16";
+    case IR_DOUBLE: return "double";
+    case IR_UINT32: return "uint32";
+    case IR_UINT64: return "uint64";
+    case IR_BFLOAT16: return "bfloat16";
+    case IR_UNDEFINED: return "undefined";
+    default: return "unknown";
+    }
+}
+
+size_t ir_dtype_size(int dtype)
+{
+    switch (dtype) {
+    case IR_FLOAT: case IR_INT32: case IR_UINT32: return 4;
+    case IR_DOUBLE: case IR_INT64: case IR_UINT64: return 8;
+    case IR_FLOAT16: case IR_BFLOAT16: case IR_INT16: case IR_UINT16: return 2;
+    case IR_INT8: case IR_UINT8: case IR_BOOL: return 1;
+    default: return 0;
+    }
+}
+
+ir_graph *ir_new(void)
+{
+    ir_graph *g = rc_xcalloc(1, sizeof *g);
+    g->map_cap = 64;
+    g->map = rc_xmalloc(sizeof(int) * (size_t)g->map_cap);
+    for (int i = 0; i < g->map_cap; i++)
+        g->map[i] = -1;
+    return g;
+}
+
+void ir_free(ir_graph *g)
+{
+    if (!g)
+        return;
+    for (int i = 0; i < g->n_tensor; i++) {
+        free(g->t[i].name);
+        free(g->t[i].data);
+        free(g->t[i].doc);
+    }
+    for (int i = 0; i < g->n_node; i++) {
+        ir_node *n = &g->node[i];
+        for (int a = 0; a < n->n_attr; a++) {
+            ir_attr *at = &n->attr[a];
+            free(at->name);
+            free(at->s);
+            free(at->floats);
+            free(at->ints);
+            for (int k = 0; at->strings && k < at->n; k++)
+                free(at->strings[k]);
+            free(at->strings);
+        }
+        if (n->params && n->op != RC_OP_NONE && rc_op_defs[n->op]->free_params)
+            rc_op_defs[n->op]->free_params(n->params);
+        free(n->attr);
+        free(n->in);
+        free(n->out);
+        free(n->name);
+        free(n->op_type);
+        free(n->domain);
+        free(n->doc);
+    }
+    free(g->t);
+    free(g->node);
+    free(g->input);
+    free(g->output);
+    free(g->map);
+    free(g->model_path);
+    free(g->graph_name);
+    free(g->producer);
+    free(g);
+}
+
+/* FNV-1a: names are short and the table only needs to be fast, not secure:
+ * an adversarial collision pattern only costs time, never correctness. */
+static uint32_t hash_str(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+int ir_find(const ir_graph *g, const char *name)
+{
+    uint32_t mask = (uint32_t)g->map_cap - 1;
+    for (uint32_t i = hash_str(name) & mask;; i = (i + 1) & mask) {
+        int k = g->map[i];
+        if (k < 0)
+            return -1;
+        if (strcmp(g->t[k].name, name) == 0)
+            return k;
+    }
+}
+
+static void map_insert(ir_graph *g, int k)
+{
+    uint32_t mask = (uint32_t)g->map_cap - 1;
+    uint32_t i = hash_str(g->t[k].name) & mask;
+    while (g->map[i] >= 0)
+        i = (i + 1) & mask;
+    g->map[i] = k;
+}
+
+int ir_add_tensor(ir_graph *g, const char *name)
+{
+    ir_tensor *t;
+    if (ir_find(g, name) >= 0)
+        rc_die("ir_add_tensor: duplicate tensor '%s'", name);
+    if (g->n_tensor == g->cap_tensor) {
+        g->cap_tensor = g->cap_tensor ? g->cap_tensor * 2 : 16;
+        g->t = rc_xrealloc(g->t, sizeof *g->t * (size_t)g->cap_tensor);
+    }
+    t = &g->t[g->n_tensor];
+    memset(t, 0, sizeof *t);
+    t->name = rc_xstrdup(name);
+    t->rank = -1;
+    t->producer = -1;
+    t->decl_rank = -1;
+    g->n_tensor++;
+    /* keep the load factor under 1/2 */
+    if (g->n_tensor * 2 > g->map_cap) {
+        g->map_cap *= 2;
+        g->map = rc_xrealloc(g->map, sizeof(int) * (size_t)g->map_cap);
+        for (int i = 0; i < g->map_cap; i++)
+            g->map[i] = -1;
+        for (int i = 0; i < g->n_tensor; i++)
+            map_insert(g, i);
+    } else {
+        map_insert(g, g->n_tensor - 1);
+    }
+    return g->n_tensor - 1;
+}
+
+ir_node *ir_add_node(ir_graph *g)
+{
+    ir_node *n;
+    if (g->n_node == g->cap_node) {
+        g->cap_node = g->cap_node ? g->cap_node * 2 : 8;
+        g->node = rc_xrealloc(g->node, sizeof *g->node * (size_t)g->cap_node);
+    }
+    n = &g->node[g->n_node++];
+    memset(n, 0, sizeof *n);
+    n->op = RC_OP_NONE;
+    return n;
+}
+
+int64_t ir_numel(const ir_tensor *t)
+{
+    int64_t n = 1;
+    for (int i = 0; i < t->rank; i++)
+        n *= t->dims[i];
+    return n;
+}
+
+void ir_shape_str(const ir_tensor *t, char *buf, size_t n)
+{
+    size_t used;
+    snprintf(buf, n, "%s", ir_dtype_name(t->dtype));
+    if (t->rank < 0) {
+        used = strlen(buf);
+        snprintf(buf + used, n - used, "[?]");
+        return;
+    }
+    for (int i = 0; i < t->rank; i++) {
+        used = strlen(buf);
+        snprintf(buf + used, n - used, "[%" PRId64 "]", t->dims[i]);
+    }
+}
+
+ir_attr *ir_attr_get(const ir_node *n, const char *name)
+{
+    for (int i = 0; i < n->n_attr; i++)
+        if (strcmp(n->attr[i].name, name) == 0)
+            return &n->attr[i];
+    return NULL;
+}
+
+const ir_tensor *ir_in(const ir_graph *g, const ir_node *n, int k)
+{
+    if (k >= n->n_in || n->in[k] < 0)
+        return NULL;
+    return &g->t[n->in[k]];
+}
+
+const ir_tensor *ir_out(const ir_graph *g, const ir_node *n, int k)
+{
+    if (k >= n->n_out || n->out[k] < 0)
+        return NULL;
+    return &g->t[n->out[k]];
+}
+
+int ir_verify(rc_ctx *c, const ir_graph *g, int shapes)
+{
+    char *defined = rc_xcalloc((size_t)g->n_tensor + 1, 1);
+    int rc = 0;
+    for (int i = 0; i < g->n_tensor; i++) {
+        const ir_tensor *t = &g->t[i];
+        if (t->data || t->is_input)
+            defined[i] = 1;
+        if (t->data && t->is_input)
+            rc_die("verify: tensor '%s' is both constant and input", t->name);
+    }
+    for (int ni = 0; ni < g->n_node && rc == 0; ni++) {
+        const ir_node *n = &g->node[ni];
+        for (int k = 0; k < n->n_in; k++) {
+            int ti = n->in[k];
+            if (ti < 0)
+                continue;
+            if (!defined[ti]) {
+                rc = rc_err(c, n, "graph order",
+                            "input '%s' is not a graph input, an initializer or the output of an "
+                            "earlier node",
+                            g->t[ti].name);
+                break;
+            }
+        }
+        for (int k = 0; k < n->n_out && rc == 0; k++) {
+            int ti = n->out[k];
+            if (ti < 0)
+                continue;
+            if (g->t[ti].producer != ni)
+                rc_die("verify: producer of '%s' is %d, expected %d", g->t[ti].name,
+                       g->t[ti].producer, ni);
+            defined[ti] = 1;
+        }
+        if (rc == 0 && shapes && n->op != RC_OP_NONE && !n->params)
+            rc_die("verify: node %d has no parsed parameters after check", ni);
+    }
+    for (int i = 0; i < g->n_output && rc == 0; i++) {
+        const ir_tensor *t = &g->t[g->output[i]];
+        if (!defined[g->output[i]])
+            rc = rc_err(c, NULL, "graph output",
+                        "output '%s' is not produced by any node, nor a graph input or initializer",
+                        t->name);
+    }
+    for (int i = 0; i < g->n_tensor && rc == 0 && shapes; i++) {
+        const ir_tensor *t = &g->t[i];
+        if (!defined[i])
+            continue;
+        if (t->rank < 0 || t->dtype == IR_UNDEFINED)
+            rc_die("verify: tensor '%s' has no shape or dtype after shape inference", t->name);
+        for (int d = 0; d < t->rank; d++)
+            if (t->dims[d] < 0)
+                rc_die("verify: tensor '%s' has dimension %d = %" PRId64, t->name, d, t->dims[d]);
+    }
+    free(defined);
+    return rc;
+}
+
+void ir_dump(const ir_graph *g, const char *title, void *file)
+{
+    FILE *f = file;
+    char shp[256];
+    fprintf(f, "# IR after %s: %d tensors, %d nodes, opset %" PRId64 "\n", title, g->n_tensor,
+            g->n_node, g->opset);
+    for (int i = 0; i < g->n_tensor; i++) {
+        const ir_tensor *t = &g->t[i];
+        ir_shape_str(t, shp, sizeof shp);
+        fprintf(f, "  %%%d %s : %s%s%s%s\n", i, t->name, shp, t->data ? " const" : "",
+                t->is_input ? " input" : "", t->is_output ? " output" : "");
+    }
+    for (int i = 0; i < g->n_node; i++) {
+        const ir_node *n = &g->node[i];
+        fprintf(f, "  node %d '%s' %s(", i, n->name, n->op_type);
+        for (int k = 0; k < n->n_in; k++)
+            fprintf(f, "%s%%%d", k ? ", " : "", n->in[k]);
+        fprintf(f, ") -> (");
+        for (int k = 0; k < n->n_out; k++)
+            fprintf(f, "%s%%%d", k ? ", " : "", n->out[k]);
+        fprintf(f, ")");
+        for (int a = 0; a < n->n_attr; a++)
+            fprintf(f, " %s", n->attr[a].name);
+        fprintf(f, "\n");
+    }
+}

@@ -1,0 +1,139 @@
+/* ir.h — rnnc's intermediate representation.
+ *
+ * One graph of tensors and nodes. Tensors carry an ONNX dtype code and a fully
+ * static shape; constants (initializers) own their dense row-major data.
+ * Nodes refer to tensors by index (-1 for an absent optional input/output) and
+ * keep their attributes in typed form until the op's check pass parses them
+ * into node->params. Nothing here knows about protobuf. */
+#ifndef RNNC_IR_H
+#define RNNC_IR_H
+
+#include "ops.h"
+#include "util.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define IR_MAX_RANK 8
+
+/* ONNX TensorProto.DataType codes that rnnc names. */
+enum {
+    IR_UNDEFINED = 0,
+    IR_FLOAT = 1,
+    IR_UINT8 = 2,
+    IR_INT8 = 3,
+    IR_UINT16 = 4,
+    IR_INT16 = 5,
+    IR_INT32 = 6,
+    IR_INT64 = 7,
+    IR_STRING = 8,
+    IR_BOOL = 9,
+    IR_FLOAT16 = 10,
+    IR_DOUBLE = 11,
+    IR_UINT32 = 12,
+    IR_UINT64 = 13,
+    IR_BFLOAT16 = 16,
+};
+
+const char *ir_dtype_name(int dtype);
+/* Bytes per element for the numeric dtypes rnnc can hold; 0 otherwise. */
+size_t ir_dtype_size(int dtype);
+
+typedef struct ir_tensor {
+    char *name;
+    int dtype;         /* IR_* code, IR_UNDEFINED until known */
+    int rank;          /* -1 until known */
+    int64_t dims[IR_MAX_RANK];
+    void *data;        /* constants only: dense row-major, owned */
+    int is_input;      /* runtime graph input */
+    int is_output;     /* graph output */
+    int producer;      /* node index, or -1 */
+    char *doc;         /* doc_string, may be NULL */
+    /* Declared shape of a graph output, checked against the inferred one. */
+    int decl_rank;     /* -1: not declared */
+    int64_t decl_dims[IR_MAX_RANK];
+    int decl_dtype;
+} ir_tensor;
+
+typedef enum ir_attr_type {
+    IR_ATTR_FLOAT,
+    IR_ATTR_INT,
+    IR_ATTR_STRING,
+    IR_ATTR_FLOATS,
+    IR_ATTR_INTS,
+    IR_ATTR_STRINGS,
+    IR_ATTR_OTHER /* tensor, graph, sparse, type: kept only to be rejected by name */
+} ir_attr_type;
+
+typedef struct ir_attr {
+    char *name;
+    ir_attr_type type;
+    const char *type_name; /* for messages */
+    double f;
+    int64_t i;
+    char *s;
+    int n;
+    double *floats;
+    int64_t *ints;
+    char **strings;
+    int used; /* set when an op consumes it; an unconsumed one is an error */
+} ir_attr;
+
+typedef struct ir_node {
+    char *name;
+    char *op_type;
+    char *domain;
+    char *doc;
+    rc_op op;
+    int n_in, n_out, n_attr;
+    int *in;  /* tensor index, -1 for "" */
+    int *out; /* tensor index, -1 for "" */
+    ir_attr *attr;
+    void *params; /* op-specific, set by the op's check */
+} ir_node;
+
+typedef struct ir_graph {
+    char *model_path;
+    char *graph_name;
+    char *producer;
+    int64_t ir_version;
+    int64_t opset; /* default-domain opset */
+    int n_tensor, cap_tensor;
+    ir_tensor *t;
+    int n_node, cap_node;
+    ir_node *node;
+    int n_input, n_output;
+    int *input;  /* runtime inputs in graph order (initializers excluded) */
+    int *output; /* graph outputs in graph order */
+    /* name -> tensor index hash table (open addressing) */
+    int *map;
+    int map_cap;
+} ir_graph;
+
+ir_graph *ir_new(void);
+void ir_free(ir_graph *g);
+/* Index of the tensor with this name, or -1. */
+int ir_find(const ir_graph *g, const char *name);
+/* Adds a tensor with this name; the name must not exist yet. */
+int ir_add_tensor(ir_graph *g, const char *name);
+ir_node *ir_add_node(ir_graph *g);
+
+int64_t ir_numel(const ir_tensor *t);
+/* "float[3][2][4]" */
+void ir_shape_str(const ir_tensor *t, char *buf, size_t n);
+/* Attribute by name, or NULL. */
+ir_attr *ir_attr_get(const ir_node *n, const char *name);
+
+/* The tensor of node input k, or NULL if absent (missing or ""). */
+const ir_tensor *ir_in(const ir_graph *g, const ir_node *n, int k);
+const ir_tensor *ir_out(const ir_graph *g, const ir_node *n, int k);
+
+/* Structural verifier: names unique, every node input defined before use,
+ * producers consistent, graph outputs defined. With shapes=1 also requires
+ * every used tensor to have a dtype and a shape. */
+int ir_verify(rc_ctx *c, const ir_graph *g, int shapes);
+
+/* Human-readable IR, for --dump-ir. */
+void ir_dump(const ir_graph *g, const char *title, void *file);
+
+#endif

@@ -1,0 +1,600 @@
+/* load.c — ONNX protobuf -> IR, and TensorProto files. The only file that
+ * includes onnx.pb-c.h; every message is freed before returning. */
+#include "load.h"
+
+#include "onnx.pb-c.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *nz(const char *s) { return s ? s : ""; }
+
+/* Converts a TensorProto into t's dtype/shape/data. what names it in errors. */
+static int tensor_from_proto(rc_ctx *c, const Onnx__TensorProto *tp, ir_tensor *t,
+                             const char *what)
+{
+    int64_t numel = 1;
+    size_t esz, bytes;
+    if (tp->n_external_data > 0 ||
+        (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL))
+        return rc_err(c, NULL, what, "external data is not supported; save the model with its "
+                                     "weights inside the .onnx file");
+    if (tp->segment)
+        return rc_err(c, NULL, what, "segmented tensors are not supported");
+    if (tp->n_dims > IR_MAX_RANK)
+        return rc_err(c, NULL, what, "rank %zu exceeds the maximum %d", tp->n_dims, IR_MAX_RANK);
+    t->dtype = tp->has_data_type ? tp->data_type : IR_UNDEFINED;
+    t->rank = (int)tp->n_dims;
+    for (size_t i = 0; i < tp->n_dims; i++) {
+        if (tp->dims[i] < 0)
+            return rc_err(c, NULL, what, "dimension %zu is negative (%" PRId64 ")", i,
+                          tp->dims[i]);
+        if (!rc_mul_ok(numel, tp->dims[i], &numel))
+            return rc_err(c, NULL, what, "element count overflows (dimension %zu = %" PRId64 ")",
+                          i, tp->dims[i]);
+        t->dims[i] = tp->dims[i];
+    }
+    esz = ir_dtype_size(t->dtype);
+    if (esz == 0)
+        return rc_err(c, NULL, what, "data type %d (%s) is not supported", t->dtype,
+                      ir_dtype_name(t->dtype));
+    bytes = (size_t)numel * esz;
+    if (t->data)
+        rc_die("tensor_from_proto: data already set");
+    t->data = rc_xcalloc(bytes ? bytes : 1, 1);
+    if (tp->has_raw_data) {
+        if (tp->raw_data.len != bytes)
+            return rc_err(c, NULL, what, "raw_data holds %zu bytes, dims need %zu", tp->raw_data.len,
+                          bytes);
+        /* ONNX raw_data is little-endian, as is every host rnnc runs on. */
+        memcpy(t->data, tp->raw_data.data, bytes);
+        return 0;
+    }
+    switch (t->dtype) {
+    case IR_FLOAT:
+        if (tp->n_float_data != (size_t)numel)
+            return rc_err(c, NULL, what, "float_data holds %zu values, dims need %" PRId64,
+                          tp->n_float_data, numel);
+        memcpy(t->data, tp->float_data, bytes);
+        return 0;
+    case IR_DOUBLE:
+        if (tp->n_double_data != (size_t)numel)
+            return rc_err(c, NULL, what, "double_data holds %zu values, dims need %" PRId64,
+                          tp->n_double_data, numel);
+        memcpy(t->data, tp->double_data, bytes);
+        return 0;
+    case IR_INT64:
+        if (tp->n_int64_data != (size_t)numel)
+            return rc_err(c, NULL, what, "int64_data holds %zu values, dims need %" PRId64,
+                          tp->n_int64_data, numel);
+        memcpy(t->data, tp->int64_data, bytes);
+        return 0;
+    case IR_INT32:
+        if (tp->n_int32_data != (size_t)numel)
+            return rc_err(c, NULL, what, "int32_data holds %zu values, dims need %" PRId64,
+                          tp->n_int32_data, numel);
+        memcpy(t->data, tp->int32_data, bytes);
+        return 0;
+    default:
+        return rc_err(c, NULL, what, "data type %s is only supported as raw_data",
+                      ir_dtype_name(t->dtype));
+    }
+}
+
+static int convert_attr(rc_ctx *c, ir_node *n, const Onnx__AttributeProto *ap, ir_attr *a)
+{
+    int type = ap->has_type ? (int)ap->type : 0;
+    a->name = rc_xstrdup(nz(ap->name));
+    if (ap->ref_attr_name)
+        return rc_err(c, n, a->name, "attribute references (ref_attr_name) are only valid inside "
+                                     "functions");
+    if (type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__UNDEFINED) {
+        /* IR version 1 files carry no type: infer it from the field that is set. */
+        if (ap->has_f) type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT;
+        else if (ap->has_i) type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT;
+        else if (ap->has_s) type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING;
+        else if (ap->n_floats) type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS;
+        else if (ap->n_ints) type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS;
+        else if (ap->n_strings) type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRINGS;
+    }
+    switch (type) {
+    case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT:
+        a->type = IR_ATTR_FLOAT, a->type_name = "float";
+        a->f = ap->f;
+        break;
+    case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT:
+        a->type = IR_ATTR_INT, a->type_name = "int";
+        a->i = ap->i;
+        break;
+    case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING:
+        a->type = IR_ATTR_STRING, a->type_name = "string";
+        /* string attributes arrive as bytes; an embedded NUL cannot name anything */
+        if (memchr(ap->s.data, 0, ap->s.len))
+            return rc_err(c, n, a->name, "string value contains a NUL byte");
+        a->s = rc_xstrndup((const char *)ap->s.data, ap->s.len);
+        break;
+    case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS:
+        a->type = IR_ATTR_FLOATS, a->type_name = "floats";
+        a->n = (int)ap->n_floats;
+        a->floats = rc_xcalloc(ap->n_floats, sizeof(double));
+        for (size_t i = 0; i < ap->n_floats; i++)
+            a->floats[i] = ap->floats[i];
+        break;
+    case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS:
+        a->type = IR_ATTR_INTS, a->type_name = "ints";
+        a->n = (int)ap->n_ints;
+        a->ints = rc_xcalloc(ap->n_ints, sizeof(int64_t));
+        memcpy(a->ints, ap->ints, ap->n_ints * sizeof(int64_t));
+        break;
+    case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRINGS:
+        a->type = IR_ATTR_STRINGS, a->type_name = "strings";
+        a->n = (int)ap->n_strings;
+        a->strings = rc_xcalloc(ap->n_strings, sizeof(char *));
+        for (size_t i = 0; i < ap->n_strings; i++) {
+            if (memchr(ap->strings[i].data, 0, ap->strings[i].len))
+                return rc_err(c, n, a->name, "string %zu contains a NUL byte", i);
+            a->strings[i] = rc_xstrndup((const char *)ap->strings[i].data, ap->strings[i].len);
+        }
+        break;
+    default:
+        a->type = IR_ATTR_OTHER;
+        a->type_name = type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH ? "graph"
+                       : type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR ? "tensor"
+                                                                               : "other";
+        break;
+    }
+    return 0;
+}
+
+/* Shape and dtype of a graph input or output from its ValueInfoProto. */
+static int value_info_type(rc_ctx *c, const Onnx__ValueInfoProto *vi, const char *what,
+                           int *dtype, int *rank, int64_t *dims, int require_static)
+{
+    const Onnx__TypeProto__Tensor *tt;
+    if (!vi->type || vi->type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE) {
+        if (!require_static && !vi->type) {
+            *rank = -1;
+            *dtype = IR_UNDEFINED;
+            return 0;
+        }
+        return rc_err(c, NULL, what, "only tensor types are supported");
+    }
+    tt = vi->type->tensor_type;
+    *dtype = tt->has_elem_type ? tt->elem_type : IR_UNDEFINED;
+    if (!tt->shape) {
+        if (require_static)
+            return rc_err(c, NULL, what, "has no shape; rnnc needs static shapes");
+        *rank = -1;
+        return 0;
+    }
+    if (tt->shape->n_dim > IR_MAX_RANK)
+        return rc_err(c, NULL, what, "rank %zu exceeds the maximum %d", tt->shape->n_dim,
+                      IR_MAX_RANK);
+    *rank = (int)tt->shape->n_dim;
+    for (size_t i = 0; i < tt->shape->n_dim; i++) {
+        const Onnx__TensorShapeProto__Dimension *d = tt->shape->dim[i];
+        if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE) {
+            if (d->dim_value < 1 && require_static)
+                return rc_err(c, NULL, what, "dimension %zu must be >= 1, got %" PRId64, i,
+                              d->dim_value);
+            if (d->dim_value > INT32_MAX)
+                return rc_err(c, NULL, what, "dimension %zu is too large (%" PRId64 ")", i,
+                              d->dim_value);
+            dims[i] = d->dim_value;
+        } else if (require_static) {
+            return rc_err(c, NULL, what,
+                          "dimension %zu is symbolic ('%s'); rnnc needs every input dimension "
+                          "fixed in the model",
+                          i, nz(d->dim_param));
+        } else {
+            dims[i] = -1; /* unknown: not checked */
+        }
+    }
+    return 0;
+}
+
+static int64_t default_opset(rc_ctx *c, const Onnx__ModelProto *m, int *ok)
+{
+    int64_t v = -1;
+    *ok = 0;
+    for (size_t i = 0; i < m->n_opset_import; i++) {
+        const char *d = nz(m->opset_import[i]->domain);
+        if (strcmp(d, "") == 0 || strcmp(d, "ai.onnx") == 0)
+            v = m->opset_import[i]->version;
+    }
+    if (v < 0) {
+        rc_err(c, NULL, "opset_import", "the model imports no default-domain (ai.onnx) opset");
+        return -1;
+    }
+    if (v < RC_MIN_OPSET || v > RC_MAX_OPSET) {
+        rc_err(c, NULL, "opset_import",
+               "default-domain opset %" PRId64 " is outside the supported range %d..%d", v,
+               RC_MIN_OPSET, RC_MAX_OPSET);
+        return -1;
+    }
+    *ok = 1;
+    return v;
+}
+
+static int load_initializers(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp)
+{
+    char what[300];
+    if (gp->n_sparse_initializer)
+        return rc_err(c, NULL, "graph", "sparse initializers are not supported");
+    for (size_t i = 0; i < gp->n_initializer; i++) {
+        const Onnx__TensorProto *tp = gp->initializer[i];
+        const char *name = nz(tp->name);
+        int k;
+        snprintf(what, sizeof what, "initializer '%.200s'", name);
+        if (!name[0])
+            return rc_err(c, NULL, "initializer", "initializer %zu has an empty name", i);
+        if (ir_find(g, name) >= 0)
+            return rc_err(c, NULL, what, "duplicate initializer name");
+        k = ir_add_tensor(g, name);
+        if (tensor_from_proto(c, tp, &g->t[k], what))
+            return -1;
+        if (tp->doc_string)
+            g->t[k].doc = rc_xstrdup(tp->doc_string);
+    }
+    return 0;
+}
+
+static int load_inputs(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp)
+{
+    char what[300];
+    g->input = rc_xcalloc(gp->n_input, sizeof(int));
+    for (size_t i = 0; i < gp->n_input; i++) {
+        const Onnx__ValueInfoProto *vi = gp->input[i];
+        const char *name = nz(vi->name);
+        int k = ir_find(g, name);
+        ir_tensor *t;
+        snprintf(what, sizeof what, "graph input '%.200s'", name);
+        if (!name[0])
+            return rc_err(c, NULL, "graph input", "input %zu has an empty name", i);
+        if (k >= 0 && g->t[k].data)
+            continue; /* an initializer listed as input (IR < 4 style): a constant */
+        if (k >= 0)
+            return rc_err(c, NULL, what, "duplicate graph input name");
+        k = ir_add_tensor(g, name);
+        t = &g->t[k];
+        t->is_input = 1;
+        if (value_info_type(c, vi, what, &t->dtype, &t->rank, t->dims, 1))
+            return -1;
+        if (ir_dtype_size(t->dtype) == 0)
+            return rc_err(c, NULL, what, "element type %d (%s) is not supported", t->dtype,
+                          ir_dtype_name(t->dtype));
+        if (vi->doc_string)
+            t->doc = rc_xstrdup(vi->doc_string);
+        g->input[g->n_input++] = k;
+    }
+    return 0;
+}
+
+static int load_node(rc_ctx *c, ir_graph *g, const Onnx__NodeProto *np, int index)
+{
+    ir_node *n = ir_add_node(g);
+    n->name = rc_xstrdup(nz(np->name));
+    n->op_type = rc_xstrdup(nz(np->op_type));
+    n->domain = rc_xstrdup(nz(np->domain));
+    n->doc = np->doc_string ? rc_xstrdup(np->doc_string) : NULL;
+    n->n_in = (int)np->n_input;
+    n->n_out = (int)np->n_output;
+    n->in = rc_xcalloc(np->n_input, sizeof(int));
+    n->out = rc_xcalloc(np->n_output, sizeof(int));
+    n->attr = rc_xcalloc(np->n_attribute, sizeof(ir_attr));
+    for (size_t i = 0; i < np->n_attribute; i++) {
+        n->n_attr++;
+        if (convert_attr(c, n, np->attribute[i], &n->attr[i]))
+            return -1;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(n->attr[j].name, n->attr[i].name) == 0)
+                return rc_err(c, n, n->attr[i].name, "attribute given twice");
+    }
+    for (size_t i = 0; i < np->n_output; i++) {
+        const char *name = nz(np->output[i]);
+        int k;
+        n->out[i] = -1;
+        if (!name[0])
+            continue;
+        if (ir_find(g, name) >= 0) {
+            int prev = ir_find(g, name);
+            if (g->t[prev].data)
+                return rc_err(c, n, "output", "'%s' is also an initializer", name);
+            if (g->t[prev].is_input)
+                return rc_err(c, n, "output", "'%s' is also a graph input", name);
+            return rc_err(c, n, "output", "'%s' is produced by more than one node", name);
+        }
+        k = ir_add_tensor(g, name);
+        g->t[k].producer = index;
+        n->out[i] = k;
+    }
+    return 0;
+}
+
+static int resolve_node_inputs(rc_ctx *c, ir_graph *g, const Onnx__NodeProto *np, ir_node *n)
+{
+    for (size_t i = 0; i < np->n_input; i++) {
+        const char *name = nz(np->input[i]);
+        n->in[i] = -1;
+        if (!name[0])
+            continue;
+        n->in[i] = ir_find(g, name);
+        if (n->in[i] < 0)
+            return rc_err(c, n, "input",
+                          "'%s' is not a graph input, an initializer or any node's output", name);
+    }
+    return 0;
+}
+
+/* ONNX requires nodes in topological order; exporters sometimes break that, so
+ * sort (Kahn) instead of trusting it, and report a cycle by a node in it. */
+static int topo_sort(rc_ctx *c, ir_graph *g)
+{
+    int n = g->n_node, done = 0;
+    int *indeg = rc_xcalloc((size_t)n + 1, sizeof(int));
+    int *order = rc_xcalloc((size_t)n + 1, sizeof(int));
+    int *queue = rc_xcalloc((size_t)n + 1, sizeof(int));
+    int *newidx = rc_xcalloc((size_t)n + 1, sizeof(int));
+    int head = 0, tail = 0, sorted = 1, rc = 0;
+    /* consumers are found by scanning; graphs here are small, and a 100k chain
+     * is linear because each node's inputs are few */
+    int *first_use = NULL;
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < g->node[i].n_in; k++) {
+            int ti = g->node[i].in[k];
+            if (ti >= 0 && g->t[ti].producer >= 0)
+                indeg[i]++;
+        }
+    (void)first_use;
+    /* adjacency: producer -> consumers, as a CSR built from the edges */
+    {
+        int *cnt = rc_xcalloc((size_t)n + 1, sizeof(int));
+        int *start, *adj, edges = 0;
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < g->node[i].n_in; k++) {
+                int ti = g->node[i].in[k];
+                if (ti >= 0 && g->t[ti].producer >= 0)
+                    cnt[g->t[ti].producer]++, edges++;
+            }
+        start = rc_xcalloc((size_t)n + 1, sizeof(int));
+        for (int i = 0; i < n; i++)
+            start[i + 1] = start[i] + cnt[i];
+        adj = rc_xcalloc((size_t)edges + 1, sizeof(int));
+        memset(cnt, 0, sizeof(int) * (size_t)n);
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < g->node[i].n_in; k++) {
+                int ti = g->node[i].in[k];
+                if (ti >= 0 && g->t[ti].producer >= 0) {
+                    int p = g->t[ti].producer;
+                    adj[start[p] + cnt[p]++] = i;
+                }
+            }
+        for (int i = 0; i < n; i++)
+            if (indeg[i] == 0)
+                queue[tail++] = i;
+        while (head < tail) {
+            int u = queue[head++];
+            order[done++] = u;
+            for (int e = start[u]; e < start[u + 1]; e++)
+                if (--indeg[adj[e]] == 0)
+                    queue[tail++] = adj[e];
+        }
+        free(cnt);
+        free(start);
+        free(adj);
+    }
+    if (done < n) {
+        for (int i = 0; i < n; i++)
+            if (indeg[i] > 0) {
+                rc = rc_err(c, &g->node[i], "graph", "the graph has a cycle through this node");
+                break;
+            }
+    } else {
+        for (int i = 0; i < n; i++)
+            if (order[i] != i)
+                sorted = 0;
+        if (!sorted) {
+            ir_node *nodes = rc_xmalloc(sizeof *nodes * (size_t)n);
+            for (int i = 0; i < n; i++) {
+                nodes[i] = g->node[order[i]];
+                newidx[order[i]] = i;
+            }
+            memcpy(g->node, nodes, sizeof *nodes * (size_t)n);
+            free(nodes);
+            for (int i = 0; i < g->n_tensor; i++)
+                if (g->t[i].producer >= 0)
+                    g->t[i].producer = newidx[g->t[i].producer];
+        }
+    }
+    free(indeg);
+    free(order);
+    free(queue);
+    free(newidx);
+    return rc;
+}
+
+static int load_outputs(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp)
+{
+    char what[300];
+    g->output = rc_xcalloc(gp->n_output, sizeof(int));
+    for (size_t i = 0; i < gp->n_output; i++) {
+        const Onnx__ValueInfoProto *vi = gp->output[i];
+        const char *name = nz(vi->name);
+        int k = ir_find(g, name);
+        ir_tensor *t;
+        snprintf(what, sizeof what, "graph output '%.200s'", name);
+        if (!name[0])
+            return rc_err(c, NULL, "graph output", "output %zu has an empty name", i);
+        if (k < 0)
+            return rc_err(c, NULL, what,
+                          "is not produced by any node, nor a graph input or initializer");
+        t = &g->t[k];
+        if (t->is_output)
+            return rc_err(c, NULL, what, "listed twice among the graph outputs");
+        t->is_output = 1;
+        if (value_info_type(c, vi, what, &t->decl_dtype, &t->decl_rank, t->decl_dims, 0))
+            return -1;
+        g->output[g->n_output++] = k;
+    }
+    if (g->n_output == 0)
+        return rc_err(c, NULL, "graph", "the graph has no outputs");
+    return 0;
+}
+
+static int resolve_ops(rc_ctx *c, ir_graph *g, const Onnx__ModelProto *m)
+{
+    for (int i = 0; i < g->n_node; i++) {
+        ir_node *n = &g->node[i];
+        int default_domain = n->domain[0] == 0 || strcmp(n->domain, "ai.onnx") == 0;
+        n->op = default_domain ? rc_op_lookup(n->op_type) : RC_OP_NONE;
+        if (n->op != RC_OP_NONE)
+            continue;
+        for (size_t f = 0; f < m->n_functions; f++)
+            if (strcmp(nz(m->functions[f]->name), n->op_type) == 0 &&
+                strcmp(nz(m->functions[f]->domain), n->domain) == 0)
+                return rc_err(c, n, "operator",
+                              "calls a model-local function; functions are not supported");
+        if (!default_domain)
+            return rc_err(c, n, "operator",
+                          "domain '%s' is not supported (rnnc implements the default ONNX domain)",
+                          n->domain);
+        return rc_err(c, n, "operator", "op_type '%s' is not supported (supported: RNN, LSTM, GRU)",
+                      n->op_type);
+    }
+    return 0;
+}
+
+static ir_graph *build_graph(rc_ctx *c, const char *path, const Onnx__ModelProto *m)
+{
+    const Onnx__GraphProto *gp = m->graph;
+    ir_graph *g;
+    int ok;
+    if (!gp) {
+        rc_err(c, NULL, "model", "the model has no graph");
+        return NULL;
+    }
+    g = ir_new();
+    g->model_path = rc_xstrdup(path);
+    g->graph_name = rc_xstrdup(nz(gp->name));
+    g->producer = rc_xstrdup(nz(m->producer_name));
+    g->ir_version = m->has_ir_version ? m->ir_version : 0;
+    g->opset = default_opset(c, m, &ok);
+    if (!ok || load_initializers(c, g, gp) || load_inputs(c, g, gp))
+        goto fail;
+    for (size_t i = 0; i < gp->n_node; i++)
+        if (load_node(c, g, gp->node[i], (int)i))
+            goto fail;
+    for (size_t i = 0; i < gp->n_node; i++)
+        if (resolve_node_inputs(c, g, gp->node[i], &g->node[i]))
+            goto fail;
+    if (load_outputs(c, g, gp) || resolve_ops(c, g, m) || topo_sort(c, g))
+        goto fail;
+    return g;
+fail:
+    ir_free(g);
+    return NULL;
+}
+
+ir_graph *rc_load_model_bytes(rc_ctx *c, const char *path, const unsigned char *buf, size_t len)
+{
+    Onnx__ModelProto *m;
+    ir_graph *g;
+    if (len == 0) {
+        rc_err(c, NULL, "model", "the file is empty");
+        return NULL;
+    }
+    m = onnx__model_proto__unpack(NULL, len, buf);
+    if (!m) {
+        rc_err(c, NULL, "model", "not a valid ONNX model (protobuf parse failed, %zu bytes)", len);
+        return NULL;
+    }
+    if (!m->graph && !m->has_ir_version && m->n_opset_import == 0) {
+        /* A TensorProto or another message often parses as an empty model. */
+        onnx__model_proto__free_unpacked(m, NULL);
+        rc_err(c, NULL, "model", "not an ONNX model: no ir_version, opset_import or graph");
+        return NULL;
+    }
+    g = build_graph(c, path, m);
+    onnx__model_proto__free_unpacked(m, NULL);
+    return g;
+}
+
+ir_graph *rc_load_model(rc_ctx *c, const char *path)
+{
+    size_t len = 0;
+    int e = 0;
+    unsigned char *buf = rc_read_file(path, &len, &e);
+    ir_graph *g;
+    if (!buf) {
+        rc_err(c, NULL, "model", "cannot read: %s", strerror(e));
+        return NULL;
+    }
+    g = rc_load_model_bytes(c, path, buf, len);
+    free(buf);
+    return g;
+}
+
+void rc_tensor_clear(ir_tensor *t)
+{
+    free(t->name);
+    free(t->data);
+    free(t->doc);
+    memset(t, 0, sizeof *t);
+}
+
+int rc_load_tensor_file(rc_ctx *c, const char *path, ir_tensor *t)
+{
+    size_t len = 0;
+    int e = 0;
+    unsigned char *buf = rc_read_file(path, &len, &e);
+    Onnx__TensorProto *tp;
+    char what[600];
+    int rc;
+    memset(t, 0, sizeof *t);
+    snprintf(what, sizeof what, "tensor file '%.500s'", path);
+    if (!buf)
+        return rc_err(c, NULL, what, "cannot read: %s", strerror(e));
+    tp = onnx__tensor_proto__unpack(NULL, len, buf);
+    free(buf);
+    if (!tp)
+        return rc_err(c, NULL, what, "not a valid TensorProto");
+    t->name = rc_xstrdup(nz(tp->name));
+    rc = tensor_from_proto(c, tp, t, what);
+    onnx__tensor_proto__free_unpacked(tp, NULL);
+    if (rc)
+        rc_tensor_clear(t);
+    return rc;
+}
+
+int rc_save_tensor_file(rc_ctx *c, const char *path, const ir_tensor *t)
+{
+    Onnx__TensorProto tp = ONNX__TENSOR_PROTO__INIT;
+    int64_t dims[IR_MAX_RANK];
+    size_t len;
+    unsigned char *buf;
+    FILE *f;
+    int rc = 0;
+    for (int i = 0; i < t->rank; i++)
+        dims[i] = t->dims[i];
+    tp.n_dims = (size_t)t->rank;
+    tp.dims = dims;
+    tp.has_data_type = 1;
+    tp.data_type = t->dtype;
+    tp.name = t->name ? t->name : "";
+    tp.has_raw_data = 1;
+    tp.raw_data.len = (size_t)ir_numel(t) * ir_dtype_size(t->dtype);
+    tp.raw_data.data = t->data;
+    len = onnx__tensor_proto__get_packed_size(&tp);
+    buf = rc_xmalloc(len);
+    onnx__tensor_proto__pack(&tp, buf);
+    f = fopen(path, "wb");
+    if (!f || fwrite(buf, 1, len, f) != len)
+        rc = rc_err(c, NULL, path, "cannot write: %s", strerror(errno));
+    if (f && fclose(f) != 0 && rc == 0)
+        rc = rc_err(c, NULL, path, "cannot write: %s", strerror(errno));
+    free(buf);
+    return rc;
+}

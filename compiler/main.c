@@ -1,0 +1,227 @@
+/* main.c — the rnnc command line. The only place that prints errors and
+ * chooses exit codes: 0 ok, 1 error (bad model, failed check), 2 usage. */
+#include "driver.h"
+#include "load.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_main[] =
+    "usage: rnnc <command> [options]\n"
+    "\n"
+    "Compiles ONNX models with RNN, LSTM and GRU nodes to specialised C.\n"
+    "\n"
+    "commands:\n"
+    "  compile MODEL -o DIR [--name NAME] [--unroll auto|none|full] [--dump-ir]\n"
+    "                      write DIR/NAME.h and DIR/NAME.c\n"
+    "  run MODEL (--input FILE... | --input-dir DIR) --output-dir DIR\n"
+    "                      run the reference interpreter on TensorProto files\n"
+    "  check MODEL DATADIR... [--atol A] [--rtol R] [--unroll MODE] [--keep]\n"
+    "                      build the generated code, run it on each test_data_set,\n"
+    "                      compare with the expected outputs and the interpreter\n"
+    "  info MODEL [--unroll MODE]\n"
+    "                      ops, shapes, parameters, FLOPs, RAM and flash of the generated code\n"
+    "\n"
+    "'rnnc COMMAND --help' describes each command. 'rnnc --version' prints the version.\n";
+
+static const char usage_compile[] =
+    "usage: rnnc compile MODEL -o DIR [--name NAME] [--unroll auto|none|full] [--dump-ir]\n"
+    "\n"
+    "Writes DIR/NAME.h and DIR/NAME.c (NAME defaults to 'net'). DIR is created if missing;\n"
+    "files are written under temporary names and renamed, so a failed compile leaves none.\n"
+    "  --unroll auto   (default) unroll small nodes fully, keep loops for large ones\n"
+    "  --unroll none   constant-bound loops everywhere\n"
+    "  --unroll full   straight-line code with no loops (small models only)\n"
+    "  --dump-ir       print the IR after each pass to stderr\n";
+
+static const char usage_run[] =
+    "usage: rnnc run MODEL (--input FILE ... | --input-dir DIR) --output-dir DIR [--dump-ir]\n"
+    "\n"
+    "Runs the reference interpreter (naive loops, double accumulation). Inputs are ONNX\n"
+    "TensorProto files in graph-input order (initializers excluded), or DIR/input_N.pb;\n"
+    "outputs are written as DIR/output_N.pb in graph-output order.\n";
+
+static const char usage_check[] =
+    "usage: rnnc check MODEL DATADIR... [--atol A] [--rtol R] [--unroll MODE] [--keep] [-v]\n"
+    "\n"
+    "Compiles MODEL, builds the generated C with $CC (default cc) using\n"
+    "-std=c99 -Wall -Wextra -Werror -pedantic against the runtime, runs it on each\n"
+    "DATADIR/input_N.pb, and compares with DATADIR/output_N.pb and with the reference\n"
+    "interpreter. An output passes when every element has |got - expected| <=\n"
+    "atol + rtol*|expected| (defaults atol 1e-5, rtol 1e-3). Exit 0 only if all pass.\n"
+    "The runtime is found at the build tree's paths, or RNNC_RUNTIME_INCLUDE,\n"
+    "RNNC_RUNTIME_LIB and RNNC_RUNTIME_LIBS.\n";
+
+static const char usage_info[] =
+    "usage: rnnc info MODEL [--unroll MODE]\n"
+    "\n"
+    "Prints the graph's inputs, outputs and nodes, the parameter count, FLOPs per\n"
+    "inference, and the generated code's context size (RAM) and weight size (flash).\n";
+
+static int usage(const char *text, const char *msg)
+{
+    if (msg)
+        fprintf(stderr, "rnnc: %s\n", msg);
+    fputs(text, stderr);
+    return 2;
+}
+
+static int fail(const rc_ctx *c)
+{
+    fprintf(stderr, "rnnc: error: %s\n", c->msg[0] ? c->msg : "unknown error");
+    return 1;
+}
+
+static int is_help(const char *a) { return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0; }
+
+static int parse_unroll(const char *v, rc_unroll *u)
+{
+    if (strcmp(v, "auto") == 0)
+        *u = RC_UNROLL_AUTO;
+    else if (strcmp(v, "none") == 0)
+        *u = RC_UNROLL_NONE;
+    else if (strcmp(v, "full") == 0)
+        *u = RC_UNROLL_FULL;
+    else
+        return -1;
+    return 0;
+}
+
+static void join_command(char *buf, size_t n, int argc, char **argv)
+{
+    buf[0] = 0;
+    for (int i = 0; i < argc; i++)
+        snprintf(buf + strlen(buf), n - strlen(buf), "%s%s", i ? " " : "", argv[i]);
+}
+
+int main(int argc, char **argv)
+{
+    rc_ctx c = {0};
+    em_opts eo = {"net", RC_UNROLL_AUTO, NULL};
+    const char *cmd, *model = NULL, *outdir = NULL, *indir = NULL;
+    const char **files, **dirs;
+    int n_files = 0, n_dirs = 0, dump = 0, keep = 0, verbose = 0, rc;
+    double atol = 1e-5, rtol = 1e-3;
+    static char command[4096];
+    const char *text;
+    ir_graph *g;
+    if (argc < 2)
+        return usage(usage_main, "missing command");
+    cmd = argv[1];
+    if (is_help(cmd)) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("rnnc %s\n", RC_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "compile") == 0)
+        text = usage_compile;
+    else if (strcmp(cmd, "run") == 0)
+        text = usage_run;
+    else if (strcmp(cmd, "check") == 0)
+        text = usage_check;
+    else if (strcmp(cmd, "info") == 0)
+        text = usage_info;
+    else
+        return usage(usage_main, "unknown command");
+    files = calloc((size_t)argc, sizeof(char *));
+    dirs = calloc((size_t)argc, sizeof(char *));
+    if (!files || !dirs)
+        return 1;
+    join_command(command, sizeof command, argc, argv);
+    eo.command = command;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (is_help(a)) {
+            fputs(text, stdout);
+            return 0;
+        } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output-dir") == 0) && v) {
+            outdir = v, i++;
+        } else if (strcmp(a, "--name") == 0 && v) {
+            eo.name = v, i++;
+        } else if (strcmp(a, "--unroll") == 0 && v) {
+            if (parse_unroll(v, &eo.unroll))
+                return usage(text, "--unroll takes auto, none or full");
+            i++;
+        } else if (strcmp(a, "--input") == 0 && v) {
+            files[n_files++] = v, i++;
+        } else if (strcmp(a, "--input-dir") == 0 && v) {
+            indir = v, i++;
+        } else if ((strcmp(a, "--atol") == 0 || strcmp(a, "--rtol") == 0) && v) {
+            char *end;
+            double x = strtod(v, &end);
+            if (*end || !(x >= 0))
+                return usage(text, "--atol/--rtol take a non-negative number");
+            *(a[2] == 'a' ? &atol : &rtol) = x;
+            i++;
+        } else if (strcmp(a, "--dump-ir") == 0) {
+            dump = 1;
+        } else if (strcmp(a, "--keep") == 0) {
+            keep = 1;
+        } else if (strcmp(a, "-v") == 0) {
+            verbose = 1;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "rnnc: unknown or incomplete option '%s'\n", a);
+            return usage(text, NULL);
+        } else if (!model) {
+            model = a;
+        } else {
+            dirs[n_dirs++] = a;
+        }
+    }
+    if (!model)
+        return usage(text, "missing MODEL");
+    if (strcmp(cmd, "compile") == 0 && (!outdir || n_dirs))
+        return usage(text, outdir ? "unexpected argument" : "missing -o DIR");
+    if (strcmp(cmd, "run") == 0 && (!outdir || (!indir && !n_files) || n_dirs))
+        return usage(text, "run needs inputs and --output-dir");
+    if (strcmp(cmd, "check") == 0 && !n_dirs)
+        return usage(text, "missing DATADIR");
+    if (strcmp(cmd, "info") == 0 && n_dirs)
+        return usage(text, "unexpected argument");
+    if (em_valid_name(eo.name))
+        return usage(text, "--name must be a C identifier (letter first; letters, digits, '_'; "
+                           "not a keyword)");
+    g = rc_front(&c, model, dump);
+    if (!g)
+        return fail(&c);
+    if (strcmp(cmd, "compile") == 0) {
+        rc = rc_compile_to(&c, g, &eo, outdir);
+    } else if (strcmp(cmd, "info") == 0) {
+        rc = rc_info(&c, g, &eo);
+    } else if (strcmp(cmd, "check") == 0) {
+        rc_check_opts co = {atol, rtol, &eo, keep, verbose};
+        rc = rc_check(&c, g, dirs, n_dirs, &co);
+        if (rc == 1) {
+            ir_free(g);
+            free(files);
+            free(dirs);
+            return 1;
+        }
+    } else {
+        rc_inputs in = {0}, out = {0};
+        rc = rc_read_inputs(&c, g, files, n_files, indir, &in);
+        if (rc == 0)
+            rc = rc_run_interp(&c, g, &in, &out);
+        if (rc == 0)
+            rc = rc_mkdirs(&c, outdir);
+        for (int k = 0; rc == 0 && k < out.n; k++) {
+            char path[PATH_MAX];
+            snprintf(path, sizeof path, "%s/output_%d.pb", outdir, k);
+            rc = rc_save_tensor_file(&c, path, &out.t[k]);
+            if (rc == 0)
+                printf("%s\n", path);
+        }
+        rc_inputs_free(&in);
+        rc_inputs_free(&out);
+    }
+    ir_free(g);
+    free(files);
+    free(dirs);
+    return rc ? fail(&c) : 0;
+}

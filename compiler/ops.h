@@ -1,0 +1,55 @@
+/* ops.h — the one list of operators rnnc implements.
+ *
+ * Each entry X(ENUM, name, min_since) makes an enum value RC_OP_ENUM, its
+ * ONNX op_type string, and a slot in rc_op_defs[] that points at the table
+ * defined in op_<name>.c, which holds all of that op's meaning: attributes,
+ * shape rules, reference interpreter and emitter. */
+#ifndef RNNC_OPS_H
+#define RNNC_OPS_H
+
+#define RC_OPS(X)                                                                                  \
+    X(RNN, rnn)                                                                                    \
+    X(LSTM, lstm)                                                                                  \
+    X(GRU, gru)
+
+typedef enum rc_op {
+#define RC_OP_ENUM(E, n) RC_OP_##E,
+    RC_OPS(RC_OP_ENUM)
+#undef RC_OP_ENUM
+        RC_OP_COUNT,
+    RC_OP_NONE = -1
+} rc_op;
+
+struct rc_ctx;
+struct ir_graph;
+struct ir_node;
+struct rc_values;
+struct em_state;
+
+/* What an operator file provides. */
+typedef struct rc_op_def {
+    const char *op_type;
+    /* Parses and validates attributes, checks input shapes and dtypes, infers
+     * output shapes; stores the parsed form in node->params. */
+    int (*check)(struct rc_ctx *c, struct ir_graph *g, struct ir_node *n);
+    /* Reference semantics: naive, double accumulation. */
+    int (*interp)(struct rc_ctx *c, const struct ir_graph *g, const struct ir_node *n,
+                  struct rc_values *v);
+    /* Emits the C that computes the node. */
+    int (*emit)(struct rc_ctx *c, struct em_state *e, const struct ir_graph *g,
+                const struct ir_node *n);
+    /* Floating-point operations of one inference, for `rnnc info`. */
+    double (*flops)(const struct ir_graph *g, const struct ir_node *n);
+    void (*free_params)(void *params);
+} rc_op_def;
+
+#define RC_OP_DECL(E, n) extern const rc_op_def rc_op_##n;
+RC_OPS(RC_OP_DECL)
+#undef RC_OP_DECL
+
+extern const rc_op_def *const rc_op_defs[RC_OP_COUNT];
+
+/* Looks up an op_type in the default ONNX domain; RC_OP_NONE if unknown. */
+rc_op rc_op_lookup(const char *op_type);
+
+#endif

@@ -1,0 +1,204 @@
+/* util.c — see util.h. */
+#include "util.h"
+#include "ir.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rc_die(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "rnnc: internal error: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    abort();
+}
+
+void *rc_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        rc_die("out of memory (%zu bytes)", n);
+    return p;
+}
+
+void *rc_xcalloc(size_t n, size_t m)
+{
+    void *p = calloc(n ? n : 1, m ? m : 1);
+    if (!p)
+        rc_die("out of memory (%zu x %zu bytes)", n, m);
+    return p;
+}
+
+void *rc_xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        rc_die("out of memory (%zu bytes)", n);
+    return p;
+}
+
+char *rc_xstrndup(const char *s, size_t n)
+{
+    char *p = rc_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *rc_xstrdup(const char *s) { return rc_xstrndup(s, strlen(s)); }
+
+void rc_buf_putn(rc_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        b->p = rc_xrealloc(b->p, cap);
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = 0;
+}
+
+void rc_buf_puts(rc_buf *b, const char *s) { rc_buf_putn(b, s, strlen(s)); }
+
+void rc_buf_vprintf(rc_buf *b, const char *fmt, va_list ap)
+{
+    char tmp[512];
+    va_list aq;
+    int n;
+    va_copy(aq, ap);
+    n = vsnprintf(tmp, sizeof tmp, fmt, aq);
+    va_end(aq);
+    if (n < 0)
+        rc_die("vsnprintf failed");
+    if ((size_t)n < sizeof tmp) {
+        rc_buf_putn(b, tmp, (size_t)n);
+    } else {
+        char *big = rc_xmalloc((size_t)n + 1);
+        vsnprintf(big, (size_t)n + 1, fmt, ap);
+        rc_buf_putn(b, big, (size_t)n);
+        free(big);
+    }
+}
+
+void rc_buf_printf(rc_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    rc_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+void rc_buf_free(rc_buf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+void rc_buf_put_escaped(rc_buf *b, const char *s, size_t max)
+{
+    size_t i;
+    for (i = 0; s[i] && i < max; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x20 && ch < 0x7f && !strchr("*/?\\\"", ch)) {
+            char one = (char)ch;
+            rc_buf_putn(b, &one, 1);
+        } else {
+            rc_buf_printf(b, "\\x%02x", ch);
+        }
+    }
+    if (s[i])
+        rc_buf_puts(b, "...");
+}
+
+/* Error messages quote model strings; keep them on one line and printable. */
+static void put_quoted(rc_buf *b, const char *s)
+{
+    rc_buf_putn(b, "'", 1);
+    for (size_t i = 0; s[i] && i < 200; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x20 && ch < 0x7f && ch != '\'' && ch != '\\')
+            rc_buf_putn(b, (const char *)&s[i], 1);
+        else
+            rc_buf_printf(b, "\\x%02x", ch);
+    }
+    rc_buf_putn(b, "'", 1);
+}
+
+int rc_err(rc_ctx *c, const struct ir_node *node, const char *what, const char *fmt, ...)
+{
+    rc_buf b = {0};
+    va_list ap;
+    if (c->failed)
+        return -1;
+    c->failed = 1;
+    rc_buf_printf(&b, "%s: ", c->file ? c->file : "<input>");
+    if (node) {
+        rc_buf_puts(&b, "node ");
+        put_quoted(&b, node->name[0] ? node->name : "(unnamed)");
+        rc_buf_puts(&b, " (");
+        put_quoted(&b, node->op_type);
+        if (node->domain[0] && strcmp(node->domain, "ai.onnx") != 0) {
+            rc_buf_puts(&b, " in domain ");
+            put_quoted(&b, node->domain);
+        }
+        rc_buf_puts(&b, "): ");
+    }
+    if (what && what[0])
+        rc_buf_printf(&b, "%s: ", what);
+    va_start(ap, fmt);
+    rc_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    snprintf(c->msg, sizeof c->msg, "%s", b.p);
+    rc_buf_free(&b);
+    return -1;
+}
+
+unsigned char *rc_read_file(const char *path, size_t *len, int *err_no)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *p = NULL;
+    size_t cap = 0, n = 0;
+    if (!f) {
+        *err_no = errno;
+        return NULL;
+    }
+    for (;;) {
+        size_t got;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 65536;
+            p = rc_xrealloc(p, cap);
+        }
+        got = fread(p + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        *err_no = errno ? errno : EIO;
+        fclose(f);
+        free(p);
+        return NULL;
+    }
+    fclose(f);
+    *len = n;
+    return p;
+}
+
+int rc_mul_ok(int64_t a, int64_t b, int64_t *out)
+{
+    if (a < 0 || b < 0)
+        return 0;
+    if (a != 0 && b > INT32_MAX / a)
+        return 0;
+    *out = a * b;
+    return 1;
+}

@@ -1,0 +1,61 @@
+/* util.h — small helpers shared by the compiler: allocation that cannot fail
+ * silently, a growable string buffer, and the compile context that keeps the
+ * first error (errors are values; only main() exits). */
+#ifndef RNNC_UTIL_H
+#define RNNC_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RC_VERSION "0.1.0"
+
+/* Allocation failure in the compiler is an internal fault, not a user error. */
+void *rc_xmalloc(size_t n);
+void *rc_xcalloc(size_t n, size_t m);
+void *rc_xrealloc(void *p, size_t n);
+char *rc_xstrdup(const char *s);
+char *rc_xstrndup(const char *s, size_t n);
+
+/* Internal bug: print and abort. Never used for bad user input. */
+void rc_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+/* Growable NUL-terminated byte buffer. */
+typedef struct rc_buf {
+    char *p;
+    size_t len, cap;
+} rc_buf;
+
+void rc_buf_putn(rc_buf *b, const char *s, size_t n);
+void rc_buf_puts(rc_buf *b, const char *s);
+void rc_buf_printf(rc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rc_buf_vprintf(rc_buf *b, const char *fmt, va_list ap);
+void rc_buf_free(rc_buf *b);
+
+/* Writes s as text safe inside a C block comment or a string literal: printable
+ * ASCII except '*', '/', '?', '\\' and '"' is kept; every other byte becomes
+ * \xNN. So "*" "/" can never close the comment, no trigraph or line splice can
+ * form, and no newline from a model reaches the source. */
+void rc_buf_put_escaped(rc_buf *b, const char *s, size_t max);
+
+struct ir_node;
+
+/* Compile context: the model file and the first error, with its context. */
+typedef struct rc_ctx {
+    const char *file;
+    int failed;
+    char msg[4096];
+} rc_ctx;
+
+/* Records "FILE: node 'NAME' (OP): WHAT: DETAIL" unless an error is already
+ * kept; returns -1 so callers can `return rc_err(...)`. node may be NULL. */
+int rc_err(rc_ctx *c, const struct ir_node *node, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Whole-file read; returns NULL and sets *err_no on failure. */
+unsigned char *rc_read_file(const char *path, size_t *len, int *err_no);
+
+/* Element counts: returns 0 on overflow past INT32_MAX elements. */
+int rc_mul_ok(int64_t a, int64_t b, int64_t *out);
+
+#endif

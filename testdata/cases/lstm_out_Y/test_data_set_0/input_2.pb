@@ -1,0 +1,1 @@
+B	initial_cJ ûRX?ŒçS¿oG’¾ù—>")¿I/¾Ð¦¾hgp¿

@@ -1,0 +1,1 @@
+B	initial_cJ ôWG¿yi?$Ÿf>E$l¿Y?Üd<Ãz@?1X?
