@@ -117,12 +117,22 @@ static int write_atomic(rc_ctx *c, const char *dir, const char *name, const rc_b
         unlink(tmp);
         return rc_err(c, NULL, "output", "cannot write '%s/%s': %s", dir, name, strerror(e));
     }
+    {
+        /* mkstemp creates 0600; generated files get the usual 0666 & ~umask */
+        mode_t um = umask(0);
+        umask(um);
+        if (fchmod(fd, 0666 & ~um) != 0) {
+            int e = errno;
+            fclose(f);
+            unlink(tmp);
+            return rc_err(c, NULL, "output", "cannot set the mode of '%s': %s", tmp, strerror(e));
+        }
+    }
     if (fclose(f) != 0) {
         int e = errno;
         unlink(tmp);
         return rc_err(c, NULL, "output", "cannot write '%s/%s': %s", dir, name, strerror(e));
     }
-    fchmod(fd, 0644);
     snprintf(tmp_out, tmp_n, "%s", tmp);
     return 0;
 }

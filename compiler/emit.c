@@ -173,7 +173,7 @@ const char *em_tensor(em_state *e, int ti)
  * with '+' get one more level. Keeps the op emitters free of layout. */
 static void reindent(rc_buf *out, const char *src, int base)
 {
-    int depth = base, in_comment = 0;
+    int depth = base, in_comment = 0, pending = 0;
     const char *line = src;
     while (*line) {
         const char *end = strchr(line, '\n');
@@ -185,9 +185,14 @@ static void reindent(rc_buf *out, const char *src, int base)
         if (!in_comment && *p == '}')
             d--;
         if (p < line + len) {
-            for (int i = 0; i < d + (*p == '+' ? 1 : 0); i++)
+            size_t n = (size_t)(line + len - p);
+            int control = (strncmp(p, "for (", 5) == 0 || strncmp(p, "if (", 4) == 0) &&
+                          p[n - 1] == ')';
+            for (int i = 0; i < d + pending + (*p == '+' ? 1 : 0); i++)
                 rc_buf_puts(out, "    ");
-            rc_buf_putn(out, p, (size_t)(line + len - p));
+            rc_buf_putn(out, p, n);
+            /* a braceless for/if indents the statements it governs */
+            pending = control && !in_comment ? pending + 1 : 0;
         }
         rc_buf_puts(out, "\n");
         for (const char *q = p; q < line + len; q++) {
@@ -340,6 +345,7 @@ static int emit_nodes(rc_ctx *c, em_state *e)
         rc_buf_printf(&e->run, "    rc = %s_node%d(ctx, inputs, outputs);\n"
                                "    if (rc != RNNRT_OK)\n        return rc;\n",
                       name, i);
+
     }
     return 0;
 }
@@ -406,8 +412,8 @@ int em_generate(rc_ctx *c, const ir_graph *g, const em_opts *o, em_result *out)
         rc_buf_printf(s, "void %s_init(%s_ctx *ctx)\n{\n    memset(ctx, 0, sizeof *ctx);\n}\n\n",
                       o->name, o->name);
         rc_buf_printf(s, "int %s_run(%s_ctx *ctx, const void *const *inputs, void *const *outputs)\n"
-                         "{\n    int rc = RNNRT_OK;\n",
-                      o->name, o->name);
+                         "{\n%s",
+                      o->name, o->name, g->n_node ? "    int rc;\n" : "");
         rc_buf_printf(s, "    if (!ctx || %s!outputs)\n        return RNNRT_E_ARG;\n",
                       g->n_input ? "!inputs || " : "");
         rc_buf_printf(s, "    for (int i = 0; i < %d; ++i)\n        if (!inputs[i])\n"
@@ -418,7 +424,7 @@ int em_generate(rc_ctx *c, const ir_graph *g, const em_opts *o, em_result *out)
                       g->n_output);
         if (e.run.len)
             rc_buf_puts(s, e.run.p);
-        rc_buf_puts(s, "    return rc;\n}\n");
+        rc_buf_puts(s, "    return RNNRT_OK;\n}\n");
     }
     out->ctx_bytes = e.ctx_bytes;
     out->const_bytes = e.const_bytes;

@@ -91,9 +91,10 @@ static int parse_unroll(const char *v, rc_unroll *u)
 
 static void join_command(char *buf, size_t n, int argc, char **argv)
 {
-    buf[0] = 0;
-    for (int i = 0; i < argc; i++)
-        snprintf(buf + strlen(buf), n - strlen(buf), "%s%s", i ? " " : "", argv[i]);
+    /* "rnnc", not argv[0]: the same command gives the same bytes wherever rnnc lives */
+    snprintf(buf, n, "rnnc");
+    for (int i = 1; i < argc; i++)
+        snprintf(buf + strlen(buf), n - strlen(buf), " %s", argv[i]);
 }
 
 int main(int argc, char **argv)

@@ -71,13 +71,13 @@ static void gru_lbr1_j(em_state *e, const rec_params *p, const char *j, void *ar
     char x[256];
     em_printf(e, "{\n");
     snprintf(x, sizeof x, "x_[%s] + g_[%s]", j, j);
-    act_line(e, p, f, "const float z", x);
+    act_line(e, p, f, "const float zt", x);
     snprintf(x, sizeof x, "x_[%s] + g_[%s]", rec_ix(H, j), rec_ix(H, j));
-    act_line(e, p, f, "const float r", x);
-    snprintf(x, sizeof x, "x_[%s] + r * (g_[%s]%s%s%s)", rec_ix(2 * H, j), rec_ix(2 * H, j),
+    act_line(e, p, f, "const float rt", x);
+    snprintf(x, sizeof x, "x_[%s] + rt * (g_[%s]%s%s%s)", rec_ix(2 * H, j), rec_ix(2 * H, j),
              re->has_rbh ? " + rbh_[" : "", re->has_rbh ? j : "", re->has_rbh ? "]" : "");
-    act_line(e, p, g, "const float n", x);
-    em_printf(e, "    h_[%s] = (1.0f - z) * n + z * h_[%s];\n}\n", j, j);
+    act_line(e, p, g, "const float nt", x);
+    em_printf(e, "    h_[%s] = (1.0f - zt) * nt + zt * h_[%s];\n}\n", j, j);
 }
 
 static void gru_lbr0_zr(em_state *e, const rec_params *p, const char *j, void *arg)
@@ -87,12 +87,12 @@ static void gru_lbr0_zr(em_state *e, const rec_params *p, const char *j, void *a
     char x[256], lhs[64];
     em_printf(e, "{\n");
     snprintf(x, sizeof x, "x_[%s] + g_[%s]", rec_ix(p->H, j), rec_ix(p->H, j));
-    act_line(e, p, f, "const float r", x);
+    act_line(e, p, f, "const float rt", x);
     /* z replaces its own pre-activation in g_ */
     snprintf(x, sizeof x, "x_[%s] + g_[%s]", j, j);
     snprintf(lhs, sizeof lhs, "g_[%s]", j);
     act_line(e, p, f, lhs, x);
-    em_printf(e, "    rh_[%s] = r * h_[%s];\n}\n", j, j);
+    em_printf(e, "    rh_[%s] = rt * h_[%s];\n}\n", j, j);
 }
 
 static void gru_lbr0_h(em_state *e, const rec_params *p, const char *j, void *arg)
@@ -102,8 +102,8 @@ static void gru_lbr0_h(em_state *e, const rec_params *p, const char *j, void *ar
     char x[256];
     em_printf(e, "{\n");
     snprintf(x, sizeof x, "x_[%s] + g_[%s]", rec_ix(2 * p->H, j), rec_ix(2 * p->H, j));
-    act_line(e, p, g, "const float n", x);
-    em_printf(e, "    h_[%s] = (1.0f - g_[%s]) * n + g_[%s] * h_[%s];\n}\n", j, j, j, j);
+    act_line(e, p, g, "const float nt", x);
+    em_printf(e, "    h_[%s] = (1.0f - g_[%s]) * nt + g_[%s] * h_[%s];\n}\n", j, j, j, j);
 }
 
 static void gru_emit_cell(em_state *e, const rec_params *p, const rec_emit *re)

@@ -379,9 +379,10 @@ int rec_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values *v)
             int len = L ? L[b] : T;
             /* initial_h/initial_c are [D][B][H] (layout 0) or [B][D][H] (layout 1) */
             size_t s0 = p->layout ? ((size_t)b * D + d) * H : ((size_t)d * B + b) * H;
+            /* an entry of length 0 reports zero states, as ONNX Runtime does */
             for (int j = 0; j < H; j++) {
-                h[j] = H0 ? H0[s0 + j] : 0.0;
-                cs[j] = C0 ? C0[s0 + j] : 0.0;
+                h[j] = H0 && len > 0 ? H0[s0 + j] : 0.0;
+                cs[j] = C0 && len > 0 ? C0[s0 + j] : 0.0;
             }
             for (int s = 0; s < len; s++) {
                 /* the reverse direction starts at this entry's own last valid step */
@@ -575,7 +576,7 @@ static void emit_projection(em_state *e, const rec_params *p, const rec_emit *re
         }
         return;
     }
-    if (re->unroll_elem) {
+    if (re->unroll_steps) {
         rc_buf b = {0};
         char xrow[32];
         for (int row = 0; row < TB; row++)
@@ -661,9 +662,19 @@ static void emit_direction(em_state *e, const rec_params *p, rec_emit *re, const
         else if (is_lstm)
             em_printf(e, "memset(%s + %d, 0, %d * sizeof(float));\n", nm->c, b * H, H);
     }
+    if (nm->L) {
+        /* an entry of length 0 reports zero states, as ONNX Runtime does */
+        for (int b = 0; b < B; b++) {
+            em_printf(e, "if (%s[%d] == 0) {\n", nm->L, b);
+            em_printf(e, "memset(%s + %d, 0, %d * sizeof(float));\n", nm->h, b * H, H);
+            if (is_lstm)
+                em_printf(e, "memset(%s + %d, 0, %d * sizeof(float));\n", nm->c, b * H, H);
+            em_printf(e, "}\n");
+        }
+    }
     for (int si = 0; si < T; si++) {
         int open_s, open_b;
-        const char *S = open_loop(e, re->unroll_elem, "s", T, si, &open_s);
+        const char *S = open_loop(e, re->unroll_steps, "s", T, si, &open_s);
         /* recurrent products g = h . R^T for every batch entry */
         if (re->use_blas && B > 1) {
             e->used_gemm = 1;
@@ -783,14 +794,17 @@ int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n)
                       "the node needs %.0f multiply-adds per run; full unrolling is limited to "
                       "262144 (use --unroll auto)",
                       macs);
-    if (u == RC_UNROLL_FULL || (u == RC_UNROLL_AUTO && macs <= 4096.0)) {
+    if (u == RC_UNROLL_FULL || (u == RC_UNROLL_AUTO && macs <= 2048.0)) {
+        re.unroll_steps = re.unroll_elem = re.unroll_dot = 1;
+    } else if (u == RC_UNROLL_AUTO && (double)B * GH * H <= 1024.0) {
+        /* small step, long sequence: loop over time around a straight-line step */
         re.unroll_elem = re.unroll_dot = 1;
     } else {
         re.unroll_dot = u == RC_UNROLL_AUTO && H <= 16;
         /* big products go through the runtime seam; small ones stay inline */
         re.use_blas = (double)B * GH * H >= 16384.0;
     }
-    blas_proj = !re.unroll_elem && (double)T * B * GH * I >= 16384.0;
+    blas_proj = !re.unroll_steps && (double)T * B * GH * I >= 16384.0;
     re.has_p = p->in[REC_P] >= 0;
     /* short local names for every pointer the node uses */
     {

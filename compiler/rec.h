@@ -84,7 +84,8 @@ typedef struct rec_params {
  *   rh_[j]  GRU scratch [H]; p_ peepholes [3H] or NULL; rbh_ GRU Rbh [H] or NULL
  * Indices are strings (a loop variable or a literal) via rec_idx. */
 typedef struct rec_emit {
-    int unroll_elem;     /* elementwise loops fully unrolled */
+    int unroll_steps;    /* the time loop unrolled (straight-line over steps) */
+    int unroll_elem;     /* elementwise and batch loops fully unrolled */
     int unroll_dot;      /* dot products fully unrolled */
     int use_blas;        /* recurrent products through the GEMV/GEMM seam */
     const char *r_expr;  /* this direction's R */

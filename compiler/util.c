@@ -108,7 +108,7 @@ void rc_buf_put_escaped(rc_buf *b, const char *s, size_t max)
     size_t i;
     for (i = 0; s[i] && i < max; i++) {
         unsigned char ch = (unsigned char)s[i];
-        if (ch >= 0x20 && ch < 0x7f && !strchr("*/?\\\"", ch)) {
+        if (ch >= 0x20 && ch < 0x7f && !strchr("*?\\\"", ch)) {
             char one = (char)ch;
             rc_buf_putn(b, &one, 1);
         } else {

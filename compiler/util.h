@@ -33,9 +33,10 @@ void rc_buf_vprintf(rc_buf *b, const char *fmt, va_list ap);
 void rc_buf_free(rc_buf *b);
 
 /* Writes s as text safe inside a C block comment or a string literal: printable
- * ASCII except '*', '/', '?', '\\' and '"' is kept; every other byte becomes
- * \xNN. So "*" "/" can never close the comment, no trigraph or line splice can
- * form, and no newline from a model reaches the source. */
+ * ASCII except '*', '?', '\\' and '"' is kept; every other byte becomes \xNN.
+ * Without '*' neither a comment end nor a nested comment start can form; without
+ * '?' no trigraph, without '\\' no line splice, and no newline from a model
+ * reaches the source. */
 void rc_buf_put_escaped(rc_buf *b, const char *s, size_t max);
 
 struct ir_node;

@@ -376,6 +376,28 @@ def cases():
     add(Case("lstm_seqlens_bidir", "LSTM", "sequence_lens [1,3,2], bidirectional", opset=14, batch=3,
              direction="bidirectional", seq=[1, 3, 2], init_h=True, init_c=True))
     add(Case("lstm_reverse", "LSTM", "direction=reverse, no seq lens", opset=13, init_h=True, init_c=True))
+    # larger nodes, so that the emitter's loop, GEMV and GEMM paths (not only
+    # the fully unrolled one) are exercised by the default --unroll auto
+    add(Case("lstm_large_bidir_seqlens", "LSTM", "I=48 H=64 T=12 batch=3, bidirectional, sequence_lens, peepholes, initial_h/c (GEMM paths)",
+             opset=14, T=12, batch=3, I=48, H=64, direction="bidirectional", seq=[12, 7, 1],
+             init_h=True, init_c=True, peep=True, scale=0.15))
+    add(Case("gru_large_lbr0_batch1", "GRU", "I=32 H=96 T=10 batch=1, linear_before_reset=0, reverse (GEMV paths)",
+             opset=13, T=10, batch=1, I=32, H=96, direction="reverse", init_h=True, scale=0.12))
+    add(Case("gru_large_lbr1_layout1", "GRU", "I=24 H=40 T=9 batch=4, linear_before_reset=1, layout=1, sequence_lens",
+             opset=14, T=9, batch=4, I=24, H=40, layout=1, seq=[9, 3, 5, 8], init_h=True,
+             attrs={"linear_before_reset": 1}, scale=0.2))
+    add(Case("rnn_mid_loops", "RNN", "I=10 H=16 T=30 batch=2, Relu, clip (loops with unrolled dot products)",
+             opset=13, T=30, batch=2, I=10, H=16, attrs={"activations": ["Relu"], "clip": 2.0}, scale=0.3))
+    add(Case("rnn_large_gemv", "RNN", "I=20 H=160 T=6 batch=1 (GEMV recurrence)",
+             opset=17, T=6, batch=1, I=20, H=160, init_h=True, scale=0.1))
+    # length 0: Y all zero for that entry and, as ONNX Runtime does, zero Y_h/Y_c
+    # (not the initial state); checked against ORT 1.30 by ort_check.js
+    add(Case("lstm_seqlens_zero_bidir", "LSTM", "sequence_lens [0,3,2] with initial_h/c, bidirectional (length 0 gives zero states, as ORT)",
+             opset=14, batch=3, direction="bidirectional", seq=[0, 3, 2], init_h=True, init_c=True))
+    add(Case("rnn_seqlens_zero_reverse", "RNN", "sequence_lens [2,0] with initial_h, reverse (length 0 gives zero state, as ORT)",
+             opset=13, T=3, direction="reverse", seq=[2, 0], init_h=True))
+    add(Case("gru_seqlens_zero_fwd", "GRU", "sequence_lens [0,4,1] with initial_h, forward (length 0 gives zero state, as ORT)",
+             opset=17, T=4, batch=3, seq=[0, 4, 1], init_h=True))
     add(Case("lstm_act_alpha_beta_consumption", "LSTM",
              "f=HardSigmoid g=Affine h=LeakyRelu, alpha [0.3,0.9,0.2], beta [0.45,0.05]: lists consumed in order",
              opset=13, init_h=True, init_c=True,
@@ -482,9 +504,9 @@ Semantics notes (verified against ONNX Runtime {ort}):
   the LSTM cell state passed to h() is not clipped.
 * LSTM input_forget=1: f_t = 1 - i_t (P_f and the f rows of W/R/B unused).
 * sequence_lens: Y is zero for t >= len; Y_h/Y_c hold the state after the
-  last valid step; the reverse direction runs t = len-1 .. 0.  All lengths
-  in these cases are in 1..T (for length 0 ORT outputs zeros in Y_h/Y_c, not
-  the initial state; the spec is silent, so no committed case uses it).
+  last valid step; the reverse direction runs t = len-1 .. 0.  For length 0
+  the spec is silent; ORT outputs zeros in Y_h/Y_c (not the initial state),
+  and rnnc does the same (cases `*_seqlens_zero_*`).
 
 | case | op | opset | covers |
 |------|----|-------|--------|
