@@ -789,10 +789,11 @@ int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n)
     rec_names nm = {0};
     int blas_proj;
     rc_unroll u = e->opts->unroll;
-    if (u == RC_UNROLL_FULL && macs > 262144.0)
+    /* straight-line code past this size takes C compilers minutes to build */
+    if (u == RC_UNROLL_FULL && macs > 32768.0)
         return rc_err(c, n, "--unroll full",
                       "the node needs %.0f multiply-adds per run; full unrolling is limited to "
-                      "262144 (use --unroll auto)",
+                      "32768 (use --unroll auto)",
                       macs);
     if (u == RC_UNROLL_FULL || (u == RC_UNROLL_AUTO && macs <= 2048.0)) {
         re.unroll_steps = re.unroll_elem = re.unroll_dot = 1;
