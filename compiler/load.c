@@ -339,16 +339,12 @@ static int topo_sort(rc_ctx *c, ir_graph *g)
     int *queue = rc_xcalloc((size_t)n + 1, sizeof(int));
     int *newidx = rc_xcalloc((size_t)n + 1, sizeof(int));
     int head = 0, tail = 0, sorted = 1, rc = 0;
-    /* consumers are found by scanning; graphs here are small, and a 100k chain
-     * is linear because each node's inputs are few */
-    int *first_use = NULL;
     for (int i = 0; i < n; i++)
         for (int k = 0; k < g->node[i].n_in; k++) {
             int ti = g->node[i].in[k];
             if (ti >= 0 && g->t[ti].producer >= 0)
                 indeg[i]++;
         }
-    (void)first_use;
     /* adjacency: producer -> consumers, as a CSR built from the edges */
     {
         int *cnt = rc_xcalloc((size_t)n + 1, sizeof(int));
@@ -508,6 +504,16 @@ ir_graph *rc_load_model_bytes(rc_ctx *c, const char *path, const unsigned char *
     }
     m = onnx__model_proto__unpack(NULL, len, buf);
     if (!m) {
+        Onnx__TensorProto *tp = onnx__tensor_proto__unpack(NULL, len, buf);
+        if (tp && (tp->n_dims || tp->has_data_type || tp->has_raw_data)) {
+            onnx__tensor_proto__free_unpacked(tp, NULL);
+            rc_err(c, NULL, "model",
+                   "not a valid ONNX model: this file is a TensorProto (a tensor such as a "
+                   "test_data_set input), not a ModelProto");
+            return NULL;
+        }
+        if (tp)
+            onnx__tensor_proto__free_unpacked(tp, NULL);
         rc_err(c, NULL, "model", "not a valid ONNX model (protobuf parse failed, %zu bytes)", len);
         return NULL;
     }

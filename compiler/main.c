@@ -97,12 +97,11 @@ static void join_command(char *buf, size_t n, int argc, char **argv)
         snprintf(buf + strlen(buf), n - strlen(buf), " %s", argv[i]);
 }
 
-int main(int argc, char **argv)
+static int cli(int argc, char **argv, const char **files, const char **dirs)
 {
     rc_ctx c = {0};
     em_opts eo = {"net", RC_UNROLL_AUTO, NULL};
     const char *cmd, *model = NULL, *outdir = NULL, *indir = NULL;
-    const char **files, **dirs;
     int n_files = 0, n_dirs = 0, dump = 0, keep = 0, verbose = 0, rc;
     double atol = 1e-5, rtol = 1e-3;
     static char command[4096];
@@ -129,10 +128,6 @@ int main(int argc, char **argv)
         text = usage_info;
     else
         return usage(usage_main, "unknown command");
-    files = calloc((size_t)argc, sizeof(char *));
-    dirs = calloc((size_t)argc, sizeof(char *));
-    if (!files || !dirs)
-        return 1;
     join_command(command, sizeof command, argc, argv);
     eo.command = command;
     for (int i = 2; i < argc; i++) {
@@ -200,8 +195,6 @@ int main(int argc, char **argv)
         rc = rc_check(&c, g, dirs, n_dirs, &co);
         if (rc == 1) {
             ir_free(g);
-            free(files);
-            free(dirs);
             return 1;
         }
     } else {
@@ -222,7 +215,16 @@ int main(int argc, char **argv)
         rc_inputs_free(&out);
     }
     ir_free(g);
+    return rc ? fail(&c) : 0;
+}
+
+int main(int argc, char **argv)
+{
+    /* positional arguments and --input files, at most argc of each */
+    const char **files = calloc((size_t)argc + 1, sizeof(char *));
+    const char **dirs = calloc((size_t)argc + 1, sizeof(char *));
+    int rc = files && dirs ? cli(argc, argv, files, dirs) : 1;
     free(files);
     free(dirs);
-    return rc ? fail(&c) : 0;
+    return rc;
 }
