@@ -5,8 +5,7 @@
 #include <stdio.h>
 
 static ir_attr *get_typed(rc_ctx *c, ir_node *n, const char *name, ir_attr_type type,
-                          const char *tname, int *bad)
-{
+                          const char *tname, int *bad) {
     ir_attr *a = ir_attr_get(n, name);
     *bad = 0;
     if (!a)
@@ -22,8 +21,7 @@ static ir_attr *get_typed(rc_ctx *c, ir_node *n, const char *name, ir_attr_type 
     return a;
 }
 
-int rc_attr_int(rc_ctx *c, ir_node *n, const char *name, int64_t *out, int *present)
-{
+int rc_attr_int(rc_ctx *c, ir_node *n, const char *name, int64_t *out, int *present) {
     int bad;
     ir_attr *a = get_typed(c, n, name, IR_ATTR_INT, "int", &bad);
     *present = a != NULL;
@@ -32,8 +30,7 @@ int rc_attr_int(rc_ctx *c, ir_node *n, const char *name, int64_t *out, int *pres
     return bad ? -1 : 0;
 }
 
-int rc_attr_float(rc_ctx *c, ir_node *n, const char *name, double *out, int *present)
-{
+int rc_attr_float(rc_ctx *c, ir_node *n, const char *name, double *out, int *present) {
     int bad;
     ir_attr *a = get_typed(c, n, name, IR_ATTR_FLOAT, "float", &bad);
     *present = a != NULL;
@@ -42,8 +39,7 @@ int rc_attr_float(rc_ctx *c, ir_node *n, const char *name, double *out, int *pre
     return bad ? -1 : 0;
 }
 
-int rc_attr_string(rc_ctx *c, ir_node *n, const char *name, const char **out, int *present)
-{
+int rc_attr_string(rc_ctx *c, ir_node *n, const char *name, const char **out, int *present) {
     int bad;
     ir_attr *a = get_typed(c, n, name, IR_ATTR_STRING, "string", &bad);
     *present = a != NULL;
@@ -52,8 +48,7 @@ int rc_attr_string(rc_ctx *c, ir_node *n, const char *name, const char **out, in
     return bad ? -1 : 0;
 }
 
-int rc_attr_floats(rc_ctx *c, ir_node *n, const char *name, const double **out, int *count)
-{
+int rc_attr_floats(rc_ctx *c, ir_node *n, const char *name, const double **out, int *count) {
     int bad;
     ir_attr *a = get_typed(c, n, name, IR_ATTR_FLOATS, "floats", &bad);
     *count = a ? a->n : 0;
@@ -61,8 +56,7 @@ int rc_attr_floats(rc_ctx *c, ir_node *n, const char *name, const double **out, 
     return bad ? -1 : 0;
 }
 
-int rc_attr_strings(rc_ctx *c, ir_node *n, const char *name, char *const **out, int *count)
-{
+int rc_attr_strings(rc_ctx *c, ir_node *n, const char *name, char *const **out, int *count) {
     int bad;
     ir_attr *a = get_typed(c, n, name, IR_ATTR_STRINGS, "strings", &bad);
     *count = a ? a->n : 0;
@@ -70,8 +64,7 @@ int rc_attr_strings(rc_ctx *c, ir_node *n, const char *name, char *const **out, 
     return bad ? -1 : 0;
 }
 
-int rc_attr_unused(rc_ctx *c, const ir_graph *g, ir_node *n)
-{
+int rc_attr_unused(rc_ctx *c, const ir_graph *g, ir_node *n) {
     for (int i = 0; i < n->n_attr; i++)
         if (!n->attr[i].used) {
             char what[300];

@@ -24,15 +24,13 @@
 #define RNNC_RT_LIBS "-lopenblas -lm"
 #endif
 
-static const char *env_or(const char *name, const char *def)
-{
+static const char *env_or(const char *name, const char *def) {
     const char *v = getenv(name);
     return v && v[0] ? v : def;
 }
 
 /* Runs argv, waiting for it; returns its exit status or -1. */
-static int run_argv(char *const *argv)
-{
+static int run_argv(char *const *argv) {
     pid_t pid = fork();
     int st;
     if (pid < 0)
@@ -47,23 +45,21 @@ static int run_argv(char *const *argv)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
-static const char *ctype(int dtype)
-{
+static const char *ctype(int dtype) {
     return dtype == IR_FLOAT ? "float" : dtype == IR_INT32 ? "int32_t" : "unsigned char";
 }
 
 /* A harness that reads raw inputs, calls NAME_run and writes raw outputs;
  * buffers are sized by the header's count macros, so those are checked too. */
-static void harness(rc_buf *b, const ir_graph *g, const char *name, const char *NAME)
-{
+static void harness(rc_buf *b, const ir_graph *g, const char *name, const char *NAME) {
     rc_buf_printf(b, "#include \"%s.h\"\n#include <stdio.h>\n#include <stdint.h>\n\n", name);
     rc_buf_printf(b, "static %s_ctx ctx;\n", name);
     for (int i = 0; i < g->n_input; i++)
-        rc_buf_printf(b, "static %s in%d[%s_INPUT_%d_COUNT];\n", ctype(g->t[g->input[i]].dtype),
-                      i, NAME, i);
+        rc_buf_printf(b, "static %s in%d[%s_INPUT_%d_COUNT];\n", ctype(g->t[g->input[i]].dtype), i,
+                      NAME, i);
     for (int i = 0; i < g->n_output; i++)
-        rc_buf_printf(b, "static %s out%d[%s_OUTPUT_%d_COUNT];\n",
-                      ctype(g->t[g->output[i]].dtype), i, NAME, i);
+        rc_buf_printf(b, "static %s out%d[%s_OUTPUT_%d_COUNT];\n", ctype(g->t[g->output[i]].dtype),
+                      i, NAME, i);
     rc_buf_puts(b, "\nstatic int io(const char *path, void *p, size_t n, int wr)\n{\n"
                    "    FILE *f = fopen(path, wr ? \"wb\" : \"rb\");\n    size_t k;\n"
                    "    if (!f)\n        return -1;\n"
@@ -74,8 +70,9 @@ static void harness(rc_buf *b, const ir_graph *g, const char *name, const char *
                   g->n_input, g->n_output);
     rc_buf_printf(b, "    if (argc != %d)\n        return 90;\n", 1 + g->n_input + g->n_output);
     for (int i = 0; i < g->n_input; i++)
-        rc_buf_printf(b, "    if (io(argv[%d], in%d, sizeof in%d, 0))\n        return 91;\n"
-                         "    ins[%d] = in%d;\n",
+        rc_buf_printf(b,
+                      "    if (io(argv[%d], in%d, sizeof in%d, 0))\n        return 91;\n"
+                      "    ins[%d] = in%d;\n",
                       1 + i, i, i, i, i);
     for (int i = 0; i < g->n_output; i++)
         rc_buf_printf(b, "    outs[%d] = out%d;\n", i, i);
@@ -88,8 +85,7 @@ static void harness(rc_buf *b, const ir_graph *g, const char *name, const char *
     rc_buf_puts(b, "    return 0;\n}\n");
 }
 
-static int write_buf(const char *path, const void *p, size_t n)
-{
+static int write_buf(const char *path, const void *p, size_t n) {
     FILE *f = fopen(path, "wb");
     size_t k;
     if (!f)
@@ -104,8 +100,7 @@ typedef struct err_stats {
 } err_stats;
 
 /* numpy.allclose-style: |a - e| <= atol + rtol * |e|; NaN matches only NaN */
-static err_stats compare(const ir_tensor *exp, const void *act, double atol, double rtol)
-{
+static err_stats compare(const ir_tensor *exp, const void *act, double atol, double rtol) {
     err_stats s = {0, 0, 0};
     int64_t n = ir_numel(exp);
     for (int64_t i = 0; i < n; i++) {
@@ -136,9 +131,8 @@ static err_stats compare(const ir_tensor *exp, const void *act, double atol, dou
     return s;
 }
 
-static int build(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const char *tmp,
-                 char *prog, size_t prog_n)
-{
+static int build(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const char *tmp, char *prog,
+                 size_t prog_n) {
     char NAME[64], hpath[PATH_MAX], csrc[PATH_MAX], hsrc[PATH_MAX], incdir[PATH_MAX + 2],
         rtinc[PATH_MAX + 2];
     rc_buf h = {0}, libs = {0};
@@ -146,7 +140,8 @@ static int build(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const cha
     int argc = 0, st;
     const char *name = o->em->name;
     for (int i = 0; name[i] && i < 63; i++)
-        NAME[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 32 : name[i]), NAME[i + 1] = 0;
+        NAME[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 32 : name[i]),
+        NAME[i + 1] = 0;
     if (rc_compile_to(c, g, o->em, tmp))
         return -1;
     harness(&h, g, name, NAME);
@@ -197,8 +192,7 @@ static int build(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const cha
 }
 
 static int run_generated(rc_ctx *c, const ir_graph *g, const char *tmp, const char *prog,
-                         const rc_inputs *in, rc_inputs *out)
-{
+                         const rc_inputs *in, rc_inputs *out) {
     char **argv = rc_xcalloc((size_t)(g->n_input + g->n_output + 2), sizeof(char *));
     int st, rc = 0;
     argv[0] = rc_xstrdup(prog);
@@ -226,8 +220,9 @@ static int run_generated(rc_ctx *c, const ir_graph *g, const char *tmp, const ch
         unsigned char *data = rc_read_file(argv[1 + g->n_input + k], &len, &e);
         if (!data || len != want) {
             free(data);
-            rc = rc_err(c, NULL, "check", "generated program wrote %zu bytes for output %d, "
-                                          "expected %zu",
+            rc = rc_err(c, NULL, "check",
+                        "generated program wrote %zu bytes for output %d, "
+                        "expected %zu",
                         len, k, want);
             break;
         }
@@ -242,8 +237,7 @@ static int run_generated(rc_ctx *c, const ir_graph *g, const char *tmp, const ch
     return rc;
 }
 
-static void rm_tmp(const char *tmp, const char *name)
-{
+static void rm_tmp(const char *tmp, const char *name) {
     const char *files[] = {"harness.c", "model_test", NULL};
     char p[PATH_MAX];
     for (int i = 0; files[i]; i++) {
@@ -258,22 +252,20 @@ static void rm_tmp(const char *tmp, const char *name)
 }
 
 int rc_check(rc_ctx *c, const ir_graph *g, const char *const *dirs, int n_dirs,
-             const rc_check_opts *o)
-{
+             const rc_check_opts *o) {
     char tmp[PATH_MAX], prog[PATH_MAX];
     int failed = 0, rc = -1;
     snprintf(tmp, sizeof tmp, "%s/rnnc-check-XXXXXX", env_or("TMPDIR", "/tmp"));
     if (!mkdtemp(tmp))
-        return rc_err(c, NULL, "check", "cannot create a temporary directory: %s",
-                      strerror(errno));
+        return rc_err(c, NULL, "check", "cannot create a temporary directory: %s", strerror(errno));
     if (build(c, g, o, tmp, prog, sizeof prog))
         goto done;
     printf("check %s (atol %g, rtol %g; pass if |got - expected| <= atol + rtol*|expected|)\n",
            g->model_path, o->atol, o->rtol);
     for (int d = 0; d < n_dirs; d++) {
         rc_inputs in = {0}, gen = {0}, ref = {0};
-        if (rc_read_inputs(c, g, NULL, 0, dirs[d], &in) || run_generated(c, g, tmp, prog, &in, &gen) ||
-            rc_run_interp(c, g, &in, &ref)) {
+        if (rc_read_inputs(c, g, NULL, 0, dirs[d], &in) ||
+            run_generated(c, g, tmp, prog, &in, &gen) || rc_run_interp(c, g, &in, &ref)) {
             rc_inputs_free(&in);
             rc_inputs_free(&gen);
             rc_inputs_free(&ref);

@@ -14,8 +14,7 @@
 #include <unistd.h>
 
 /* Inferred shapes must agree with what the model declares for its outputs. */
-static int check_declared(rc_ctx *c, const ir_graph *g)
-{
+static int check_declared(rc_ctx *c, const ir_graph *g) {
     for (int i = 0; i < g->n_output; i++) {
         const ir_tensor *t = &g->t[g->output[i]];
         char got[256], what[300];
@@ -39,15 +38,13 @@ static int check_declared(rc_ctx *c, const ir_graph *g)
                              t->decl_dims[d]);
             }
             ir_shape_str(t, got, sizeof got);
-            return rc_err(c, NULL, what, "declared shape %s, but the graph computes %s", want,
-                          got);
+            return rc_err(c, NULL, what, "declared shape %s, but the graph computes %s", want, got);
         }
     }
     return 0;
 }
 
-ir_graph *rc_front(rc_ctx *c, const char *model, int dump)
-{
+ir_graph *rc_front(rc_ctx *c, const char *model, int dump) {
     ir_graph *g;
     c->file = model;
     g = rc_load_model(c, model);
@@ -70,8 +67,7 @@ fail:
     return NULL;
 }
 
-int rc_mkdirs(rc_ctx *c, const char *dir)
-{
+int rc_mkdirs(rc_ctx *c, const char *dir) {
     char path[PATH_MAX];
     struct stat st;
     if (strlen(dir) >= sizeof path)
@@ -87,8 +83,7 @@ int rc_mkdirs(rc_ctx *c, const char *dir)
         *p = '/';
     }
     if (mkdir(path, 0777) != 0 && errno != EEXIST)
-        return rc_err(c, NULL, "output directory", "cannot create '%s': %s", path,
-                      strerror(errno));
+        return rc_err(c, NULL, "output directory", "cannot create '%s': %s", path, strerror(errno));
     if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
         return rc_err(c, NULL, "output directory", "'%s' is not a directory", path);
     return 0;
@@ -97,16 +92,14 @@ int rc_mkdirs(rc_ctx *c, const char *dir)
 /* Writes buf to a temporary file in dir and renames it to dir/name, so an
  * interrupted or failed compile never leaves a partial file behind. */
 static int write_atomic(rc_ctx *c, const char *dir, const char *name, const rc_buf *buf,
-                        char *tmp_out, size_t tmp_n)
-{
+                        char *tmp_out, size_t tmp_n) {
     char tmp[PATH_MAX];
     int fd;
     FILE *f;
     snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, name);
     fd = mkstemp(tmp);
     if (fd < 0)
-        return rc_err(c, NULL, "output", "cannot create a file in '%s': %s", dir,
-                      strerror(errno));
+        return rc_err(c, NULL, "output", "cannot create a file in '%s': %s", dir, strerror(errno));
     f = fdopen(fd, "wb");
     if (!f || fwrite(buf->p, 1, buf->len, f) != buf->len || fflush(f) != 0) {
         int e = errno;
@@ -137,18 +130,15 @@ static int write_atomic(rc_ctx *c, const char *dir, const char *name, const rc_b
     return 0;
 }
 
-static int same_file(const char *a, const char *b)
-{
+static int same_file(const char *a, const char *b) {
     struct stat sa, sb;
     return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
            sa.st_ino == sb.st_ino;
 }
 
-int rc_compile_to(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *dir)
-{
+int rc_compile_to(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *dir) {
     em_result r;
-    char hname[128], cname[128], htmp[PATH_MAX], ctmp[PATH_MAX], hpath[PATH_MAX],
-        cpath[PATH_MAX];
+    char hname[128], cname[128], htmp[PATH_MAX], ctmp[PATH_MAX], hpath[PATH_MAX], cpath[PATH_MAX];
     int rc = -1;
     if (em_generate(c, g, o, &r))
         return -1;
@@ -180,8 +170,7 @@ done:
     return rc;
 }
 
-void rc_inputs_free(rc_inputs *in)
-{
+void rc_inputs_free(rc_inputs *in) {
     for (int i = 0; i < in->n; i++)
         rc_tensor_clear(&in->t[i]);
     free(in->t);
@@ -190,14 +179,13 @@ void rc_inputs_free(rc_inputs *in)
 }
 
 int rc_read_inputs(rc_ctx *c, const ir_graph *g, const char *const *files, int n_files,
-                   const char *dir, rc_inputs *in)
-{
+                   const char *dir, rc_inputs *in) {
     char path[PATH_MAX];
     in->n = g->n_input;
     in->t = rc_xcalloc((size_t)g->n_input + 1, sizeof(ir_tensor));
     if (!dir && n_files != g->n_input)
-        return rc_err(c, NULL, "inputs", "the graph has %d inputs, %d files were given",
-                      g->n_input, n_files);
+        return rc_err(c, NULL, "inputs", "the graph has %d inputs, %d files were given", g->n_input,
+                      n_files);
     for (int i = 0; i < g->n_input; i++) {
         const ir_tensor *gt = &g->t[g->input[i]];
         ir_tensor *t = &in->t[i];
@@ -215,15 +203,14 @@ int rc_read_inputs(rc_ctx *c, const ir_graph *g, const char *const *files, int n
             char a[256], b[256];
             ir_shape_str(t, a, sizeof a);
             ir_shape_str(gt, b, sizeof b);
-            return rc_err(c, NULL, path, "holds %s, but graph input %d '%s' is %s", a, i,
-                          gt->name, b);
+            return rc_err(c, NULL, path, "holds %s, but graph input %d '%s' is %s", a, i, gt->name,
+                          b);
         }
     }
     return 0;
 }
 
-int rc_run_interp(rc_ctx *c, const ir_graph *g, const rc_inputs *in, rc_inputs *out)
-{
+int rc_run_interp(rc_ctx *c, const ir_graph *g, const rc_inputs *in, rc_inputs *out) {
     rc_values v = {0};
     void **ptrs = rc_xcalloc((size_t)g->n_input + 1, sizeof(void *));
     int rc;
@@ -252,8 +239,7 @@ int rc_run_interp(rc_ctx *c, const ir_graph *g, const rc_inputs *in, rc_inputs *
     return rc;
 }
 
-int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o)
-{
+int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o) {
     em_result r;
     char shp[256];
     double flops = 0;
@@ -289,15 +275,16 @@ int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o)
         }
         printf("\n");
     }
-    printf("parameters: %" PRId64 " (%" PRId64 " in the model, %" PRId64
-           " supplied at run time)\n",
+    printf("parameters: %" PRId64 " (%" PRId64 " in the model, %" PRId64 " supplied at run time)\n",
            params_const + params_rt, params_const, params_rt);
     printf("flops per inference: %.0f\n", flops);
     if (em_generate(c, g, o, &r))
         return -1;
     printf("generated code (--unroll %s): context (RAM) %zu bytes, weights (flash) %zu bytes, "
            "source %zu bytes, %s, %s\n",
-           o->unroll == RC_UNROLL_FULL ? "full" : o->unroll == RC_UNROLL_NONE ? "none" : "auto",
+           o->unroll == RC_UNROLL_FULL   ? "full"
+           : o->unroll == RC_UNROLL_NONE ? "none"
+                                         : "auto",
            r.ctx_bytes, r.const_bytes, r.source.len + r.header.len,
            r.has_loops ? "with loops" : "straight-line (no loops)",
            r.used_gemm ? "uses the runtime GEMM/GEMV seam" : "no GEMM/GEMV calls");

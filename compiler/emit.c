@@ -10,14 +10,14 @@
 #include <string.h>
 
 static const char *const c_keywords[] = {
-    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
-    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
-    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
-    "union", "unsigned", "void", "volatile", "while", "_Bool", "_Complex", "_Imaginary", "main",
-    "asm", "bool", "true", "false", "NULL", NULL};
+    "auto",     "break",  "case",   "char",     "const",      "continue", "default",  "do",
+    "double",   "else",   "enum",   "extern",   "float",      "for",      "goto",     "if",
+    "inline",   "int",    "long",   "register", "restrict",   "return",   "short",    "signed",
+    "sizeof",   "static", "struct", "switch",   "typedef",    "union",    "unsigned", "void",
+    "volatile", "while",  "_Bool",  "_Complex", "_Imaginary", "main",     "asm",      "bool",
+    "true",     "false",  "NULL",   NULL};
 
-int em_valid_name(const char *s)
-{
+int em_valid_name(const char *s) {
     if (!s || !(isalpha((unsigned char)s[0])) || strlen(s) > 48)
         return -1;
     for (const char *p = s; *p; p++)
@@ -31,8 +31,7 @@ int em_valid_name(const char *s)
     return 0;
 }
 
-void em_sanitize(const char *s, char *out, size_t n)
-{
+void em_sanitize(const char *s, char *out, size_t n) {
     size_t k = 0;
     if (n < 4)
         rc_die("em_sanitize: buffer too small");
@@ -43,22 +42,19 @@ void em_sanitize(const char *s, char *out, size_t n)
     out[k] = 0;
 }
 
-void em_float_lit(float v, char *buf, size_t n)
-{
+void em_float_lit(float v, char *buf, size_t n) {
     /* %a is exact: the literal denotes the same float, bit for bit */
     snprintf(buf, n, "%af", (double)v);
 }
 
-void em_printf(em_state *e, const char *fmt, ...)
-{
+void em_printf(em_state *e, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     rc_buf_vprintf(&e->funcs, fmt, ap);
     va_end(ap);
 }
 
-static char *owned(em_state *e, const char *s)
-{
+static char *owned(em_state *e, const char *s) {
     /* expressions live as long as the emitter: kept in texpr-like storage */
     (void)e;
     return rc_xstrdup(s);
@@ -68,8 +64,7 @@ static char *owned(em_state *e, const char *s)
 static char **strpool;
 static int n_strpool, cap_strpool;
 
-static const char *pooled(em_state *e, const char *s)
-{
+static const char *pooled(em_state *e, const char *s) {
     char *p = owned(e, s);
     if (n_strpool == cap_strpool) {
         cap_strpool = cap_strpool ? cap_strpool * 2 : 64;
@@ -79,8 +74,7 @@ static const char *pooled(em_state *e, const char *s)
     return p;
 }
 
-const char *em_scratch(em_state *e, const char *tag, size_t n)
-{
+const char *em_scratch(em_state *e, const char *tag, size_t n) {
     char buf[128];
     rc_buf_printf(&e->fields, "    float n%d_%s[%zu];\n", e->node, tag, n);
     e->ctx_bytes += n * sizeof(float);
@@ -88,15 +82,13 @@ const char *em_scratch(em_state *e, const char *tag, size_t n)
     return pooled(e, buf);
 }
 
-static void const_words(em_state *e, const uint32_t *w, size_t n)
-{
+static void const_words(em_state *e, const uint32_t *w, size_t n) {
     for (size_t i = 0; i < n; i++)
         rc_buf_printf(&e->consts, "%s0x%" PRIx32 ",", i % 10 ? "" : "\n    ", w[i]);
     rc_buf_puts(&e->consts, "\n}};\n\n");
 }
 
-static const char *const_f32_named(em_state *e, const char *cname, const float *v, size_t n)
-{
+static const char *const_f32_named(em_state *e, const char *cname, const float *v, size_t n) {
     char buf[160];
     uint32_t *w = rc_xmalloc(sizeof(uint32_t) * (n ? n : 1));
     memcpy(w, v, sizeof(float) * n);
@@ -111,28 +103,40 @@ static const char *const_f32_named(em_state *e, const char *cname, const float *
     return pooled(e, buf);
 }
 
-const char *em_const_f32(em_state *e, const char *tag, const float *v, size_t n)
-{
+const char *em_const_f32(em_state *e, const char *tag, const float *v, size_t n) {
     char cname[128];
     snprintf(cname, sizeof cname, "%s_n%d_%s", e->opts->name, e->node, tag);
     rc_buf_printf(&e->consts, "/* %s of node %d, folded at compile time */\n", tag, e->node);
     return const_f32_named(e, cname, v, n);
 }
 
-static const char *ctype(int dtype)
-{
+static const char *ctype(int dtype) {
     switch (dtype) {
-    case IR_FLOAT: return "float";
-    case IR_DOUBLE: return "double";
-    case IR_INT32: return "int32_t";
-    case IR_INT64: return "int64_t";
-    case IR_UINT8: case IR_BOOL: return "uint8_t";
-    case IR_INT8: return "int8_t";
-    case IR_INT16: return "int16_t";
-    case IR_UINT16: case IR_FLOAT16: case IR_BFLOAT16: return "uint16_t";
-    case IR_UINT32: return "uint32_t";
-    case IR_UINT64: return "uint64_t";
-    default: rc_die("ctype: dtype %d", dtype);
+    case IR_FLOAT:
+        return "float";
+    case IR_DOUBLE:
+        return "double";
+    case IR_INT32:
+        return "int32_t";
+    case IR_INT64:
+        return "int64_t";
+    case IR_UINT8:
+    case IR_BOOL:
+        return "uint8_t";
+    case IR_INT8:
+        return "int8_t";
+    case IR_INT16:
+        return "int16_t";
+    case IR_UINT16:
+    case IR_FLOAT16:
+    case IR_BFLOAT16:
+        return "uint16_t";
+    case IR_UINT32:
+        return "uint32_t";
+    case IR_UINT64:
+        return "uint64_t";
+    default:
+        rc_die("ctype: dtype %d", dtype);
     }
 }
 
@@ -140,8 +144,7 @@ static void comment_name(rc_buf *b, const char *s) { rc_buf_put_escaped(b, s, 12
 
 /* The C pointer expression of tensor ti's data; constants are emitted on first use. */
 const char *em_tensor(em_state *e, int ti);
-const char *em_tensor(em_state *e, int ti)
-{
+const char *em_tensor(em_state *e, int ti) {
     const ir_tensor *t = &e->g->t[ti];
     char cname[128];
     if (e->texpr[ti])
@@ -171,8 +174,7 @@ const char *em_tensor(em_state *e, int ti)
 
 /* Indents by brace depth (outside comments); continuation lines starting
  * with '+' get one more level. Keeps the op emitters free of layout. */
-static void reindent(rc_buf *out, const char *src, int base)
-{
+static void reindent(rc_buf *out, const char *src, int base) {
     int depth = base, in_comment = 0, pending = 0;
     const char *line = src;
     while (*line) {
@@ -186,8 +188,8 @@ static void reindent(rc_buf *out, const char *src, int base)
             d--;
         if (p < line + len) {
             size_t n = (size_t)(line + len - p);
-            int control = (strncmp(p, "for (", 5) == 0 || strncmp(p, "if (", 4) == 0) &&
-                          p[n - 1] == ')';
+            int control =
+                (strncmp(p, "for (", 5) == 0 || strncmp(p, "if (", 4) == 0) && p[n - 1] == ')';
             for (int i = 0; i < d + pending + (*p == '+' ? 1 : 0); i++)
                 rc_buf_puts(out, "    ");
             rc_buf_putn(out, p, n);
@@ -211,16 +213,14 @@ static void reindent(rc_buf *out, const char *src, int base)
     }
 }
 
-static void upper(const char *s, char *out, size_t n)
-{
+static void upper(const char *s, char *out, size_t n) {
     size_t i;
     for (i = 0; s[i] && i + 1 < n; i++)
         out[i] = (char)toupper((unsigned char)s[i]);
     out[i] = 0;
 }
 
-static void io_comment(rc_buf *b, const ir_graph *g, const char *kind, const int *idx, int n)
-{
+static void io_comment(rc_buf *b, const ir_graph *g, const char *kind, const int *idx, int n) {
     char shp[256];
     for (int i = 0; i < n; i++) {
         const ir_tensor *t = &g->t[idx[i]];
@@ -233,8 +233,7 @@ static void io_comment(rc_buf *b, const ir_graph *g, const char *kind, const int
 
 /* Unique macro-safe names for inputs/outputs; collisions get _2, _3, ... */
 static void io_macros(rc_buf *b, const ir_graph *g, const char *NAME, const char *kind,
-                      const int *idx, int n)
-{
+                      const int *idx, int n) {
     char **used = rc_xcalloc((size_t)n + 1, sizeof(char *));
     char s[160], u[200];
     for (int i = 0; i < n; i++) {
@@ -258,8 +257,7 @@ static void io_macros(rc_buf *b, const ir_graph *g, const char *NAME, const char
     free(used);
 }
 
-static void emit_header(em_state *e, rc_buf *h, const char *NAME)
-{
+static void emit_header(em_state *e, rc_buf *h, const char *NAME) {
     const ir_graph *g = e->g;
     const char *name = e->opts->name;
     rc_buf_printf(h, "/* %s.h — generated by rnnc %s; do not edit.\n *\n * Model: '", name,
@@ -307,8 +305,7 @@ static void emit_header(em_state *e, rc_buf *h, const char *NAME)
     rc_buf_printf(h, "#endif /* %s_H_INCLUDED */\n", NAME);
 }
 
-static int emit_nodes(rc_ctx *c, em_state *e)
-{
+static int emit_nodes(rc_ctx *c, em_state *e) {
     const ir_graph *g = e->g;
     const char *name = e->opts->name;
     for (int i = 0; i < g->n_node; i++) {
@@ -327,8 +324,9 @@ static int emit_nodes(rc_ctx *c, em_state *e)
         }
         rc_buf_printf(&e->funcs, "/* node %d: %s '", i, n->op_type);
         comment_name(&e->funcs, n->name);
-        rc_buf_printf(&e->funcs, "' */\nstatic int %s_node%d(%s_ctx *ctx, const void *const *inputs, "
-                                 "void *const *outputs)\n{\n",
+        rc_buf_printf(&e->funcs,
+                      "' */\nstatic int %s_node%d(%s_ctx *ctx, const void *const *inputs, "
+                      "void *const *outputs)\n{\n",
                       name, i, name);
         mark = e->funcs.len;
         rc_buf_puts(&e->funcs, "(void)ctx;\n(void)inputs;\n(void)outputs;\n");
@@ -342,16 +340,15 @@ static int emit_nodes(rc_ctx *c, em_state *e)
         rc_buf_puts(&e->funcs, body.p);
         rc_buf_puts(&e->funcs, "\n");
         rc_buf_free(&body);
-        rc_buf_printf(&e->run, "    rc = %s_node%d(ctx, inputs, outputs);\n"
-                               "    if (rc != RNNRT_OK)\n        return rc;\n",
+        rc_buf_printf(&e->run,
+                      "    rc = %s_node%d(ctx, inputs, outputs);\n"
+                      "    if (rc != RNNRT_OK)\n        return rc;\n",
                       name, i);
-
     }
     return 0;
 }
 
-int em_generate(rc_ctx *c, const ir_graph *g, const em_opts *o, em_result *out)
-{
+int em_generate(rc_ctx *c, const ir_graph *g, const em_opts *o, em_result *out) {
     em_state e = {0};
     char NAME[64];
     int rc = -1;
@@ -399,11 +396,13 @@ int em_generate(rc_ctx *c, const ir_graph *g, const em_opts *o, em_result *out)
         rc_buf_puts(s, "'; do not edit.\n * Command: ");
         rc_buf_put_escaped(s, o->command ? o->command : "", 400);
         rc_buf_printf(s, "\n * Unrolling: %s. Weights: %zu bytes. Context: %zu bytes. */\n",
-                      o->unroll == RC_UNROLL_FULL ? "full" : o->unroll == RC_UNROLL_NONE ? "none"
-                                                                                          : "auto",
+                      o->unroll == RC_UNROLL_FULL   ? "full"
+                      : o->unroll == RC_UNROLL_NONE ? "none"
+                                                    : "auto",
                       e.const_bytes, e.ctx_bytes);
-        rc_buf_printf(s, "#include \"%s.h\"\n\n#include \"rnnrt.h\"\n\n#include <stdint.h>\n"
-                         "#include <string.h>\n\n",
+        rc_buf_printf(s,
+                      "#include \"%s.h\"\n\n#include \"rnnrt.h\"\n\n#include <stdint.h>\n"
+                      "#include <string.h>\n\n",
                       o->name);
         if (e.consts.len)
             rc_buf_puts(s, e.consts.p);
@@ -411,16 +410,19 @@ int em_generate(rc_ctx *c, const ir_graph *g, const em_opts *o, em_result *out)
             rc_buf_puts(s, e.funcs.p);
         rc_buf_printf(s, "void %s_init(%s_ctx *ctx)\n{\n    memset(ctx, 0, sizeof *ctx);\n}\n\n",
                       o->name, o->name);
-        rc_buf_printf(s, "int %s_run(%s_ctx *ctx, const void *const *inputs, void *const *outputs)\n"
-                         "{\n%s",
+        rc_buf_printf(s,
+                      "int %s_run(%s_ctx *ctx, const void *const *inputs, void *const *outputs)\n"
+                      "{\n%s",
                       o->name, o->name, g->n_node ? "    int rc;\n" : "");
         rc_buf_printf(s, "    if (!ctx || %s!outputs)\n        return RNNRT_E_ARG;\n",
                       g->n_input ? "!inputs || " : "");
-        rc_buf_printf(s, "    for (int i = 0; i < %d; ++i)\n        if (!inputs[i])\n"
-                         "            return RNNRT_E_ARG;\n",
+        rc_buf_printf(s,
+                      "    for (int i = 0; i < %d; ++i)\n        if (!inputs[i])\n"
+                      "            return RNNRT_E_ARG;\n",
                       g->n_input);
-        rc_buf_printf(s, "    for (int i = 0; i < %d; ++i)\n        if (!outputs[i])\n"
-                         "            return RNNRT_E_ARG;\n",
+        rc_buf_printf(s,
+                      "    for (int i = 0; i < %d; ++i)\n        if (!outputs[i])\n"
+                      "            return RNNRT_E_ARG;\n",
                       g->n_output);
         if (e.run.len)
             rc_buf_puts(s, e.run.p);
@@ -447,8 +449,7 @@ done:
     return rc;
 }
 
-void em_result_free(em_result *r)
-{
+void em_result_free(em_result *r) {
     rc_buf_free(&r->header);
     rc_buf_free(&r->source);
 }

@@ -9,7 +9,7 @@
 typedef enum rc_unroll { RC_UNROLL_AUTO, RC_UNROLL_NONE, RC_UNROLL_FULL } rc_unroll;
 
 typedef struct em_opts {
-    const char *name;    /* C prefix, a valid identifier */
+    const char *name; /* C prefix, a valid identifier */
     rc_unroll unroll;
     const char *command; /* the command line, for the header comment */
 } em_opts;
@@ -27,14 +27,14 @@ typedef struct em_state {
     rc_ctx *c;
     const em_opts *opts;
     const ir_graph *g;
-    rc_buf consts;  /* static const data */
-    rc_buf fields;  /* context struct fields */
-    rc_buf funcs;   /* node functions */
-    rc_buf run;     /* body of NAME_run */
-    char **texpr;   /* per tensor: C pointer expression valid inside NAME_run */
+    rc_buf consts; /* static const data */
+    rc_buf fields; /* context struct fields */
+    rc_buf funcs;  /* node functions */
+    rc_buf run;    /* body of NAME_run */
+    char **texpr;  /* per tensor: C pointer expression valid inside NAME_run */
     size_t ctx_bytes, const_bytes;
     int used_gemm, has_loops;
-    int node;       /* index of the node being emitted */
+    int node; /* index of the node being emitted */
 } em_state;
 
 /* Emits NAME.h and NAME.c for a checked graph. */

@@ -4,8 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *rc_values_alloc(rc_values *v, const ir_graph *g, int ti)
-{
+void *rc_values_alloc(rc_values *v, const ir_graph *g, int ti) {
     const ir_tensor *t = &g->t[ti];
     size_t bytes = (size_t)ir_numel(t) * ir_dtype_size(t->dtype);
     if (v->owned[ti])
@@ -15,8 +14,7 @@ void *rc_values_alloc(rc_values *v, const ir_graph *g, int ti)
     return v->data[ti];
 }
 
-void rc_values_free(rc_values *v)
-{
+void rc_values_free(rc_values *v) {
     for (int i = 0; i < v->n; i++)
         if (v->owned[i])
             free(v->data[i]);
@@ -25,8 +23,7 @@ void rc_values_free(rc_values *v)
     memset(v, 0, sizeof *v);
 }
 
-int rc_interp_run(rc_ctx *c, const ir_graph *g, void *const *inputs, rc_values *v)
-{
+int rc_interp_run(rc_ctx *c, const ir_graph *g, void *const *inputs, rc_values *v) {
     v->n = g->n_tensor;
     v->data = rc_xcalloc((size_t)g->n_tensor, sizeof(void *));
     v->owned = rc_xcalloc((size_t)g->n_tensor, 1);

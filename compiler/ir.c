@@ -6,41 +6,68 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *ir_dtype_name(int dtype)
-{
+const char *ir_dtype_name(int dtype) {
     switch (dtype) {
-    case IR_FLOAT: return "float";
-    case IR_UINT8: return "uint8";
-    case IR_INT8: return "int8";
-    case IR_UINT16: return "uint16";
-    case IR_INT16: return "int16";
-    case IR_INT32: return "int32";
-    case IR_INT64: return "int64";
-    case IR_STRING: return "string";
-    case IR_BOOL: return "bool";
-    case IR_FLOAT16: return "float16";
-    case IR_DOUBLE: return "double";
-    case IR_UINT32: return "uint32";
-    case IR_UINT64: return "uint64";
-    case IR_BFLOAT16: return "bfloat16";
-    case IR_UNDEFINED: return "undefined";
-    default: return "unknown";
+    case IR_FLOAT:
+        return "float";
+    case IR_UINT8:
+        return "uint8";
+    case IR_INT8:
+        return "int8";
+    case IR_UINT16:
+        return "uint16";
+    case IR_INT16:
+        return "int16";
+    case IR_INT32:
+        return "int32";
+    case IR_INT64:
+        return "int64";
+    case IR_STRING:
+        return "string";
+    case IR_BOOL:
+        return "bool";
+    case IR_FLOAT16:
+        return "float16";
+    case IR_DOUBLE:
+        return "double";
+    case IR_UINT32:
+        return "uint32";
+    case IR_UINT64:
+        return "uint64";
+    case IR_BFLOAT16:
+        return "bfloat16";
+    case IR_UNDEFINED:
+        return "undefined";
+    default:
+        return "unknown";
     }
 }
 
-size_t ir_dtype_size(int dtype)
-{
+size_t ir_dtype_size(int dtype) {
     switch (dtype) {
-    case IR_FLOAT: case IR_INT32: case IR_UINT32: return 4;
-    case IR_DOUBLE: case IR_INT64: case IR_UINT64: return 8;
-    case IR_FLOAT16: case IR_BFLOAT16: case IR_INT16: case IR_UINT16: return 2;
-    case IR_INT8: case IR_UINT8: case IR_BOOL: return 1;
-    default: return 0;
+    case IR_FLOAT:
+    case IR_INT32:
+    case IR_UINT32:
+        return 4;
+    case IR_DOUBLE:
+    case IR_INT64:
+    case IR_UINT64:
+        return 8;
+    case IR_FLOAT16:
+    case IR_BFLOAT16:
+    case IR_INT16:
+    case IR_UINT16:
+        return 2;
+    case IR_INT8:
+    case IR_UINT8:
+    case IR_BOOL:
+        return 1;
+    default:
+        return 0;
     }
 }
 
-ir_graph *ir_new(void)
-{
+ir_graph *ir_new(void) {
     ir_graph *g = rc_xcalloc(1, sizeof *g);
     g->map_cap = 64;
     g->map = rc_xmalloc(sizeof(int) * (size_t)g->map_cap);
@@ -49,8 +76,7 @@ ir_graph *ir_new(void)
     return g;
 }
 
-void ir_free(ir_graph *g)
-{
+void ir_free(ir_graph *g) {
     if (!g)
         return;
     for (int i = 0; i < g->n_tensor; i++) {
@@ -93,16 +119,14 @@ void ir_free(ir_graph *g)
 
 /* FNV-1a: names are short and the table only needs to be fast, not secure:
  * an adversarial collision pattern only costs time, never correctness. */
-static uint32_t hash_str(const char *s)
-{
+static uint32_t hash_str(const char *s) {
     uint32_t h = 2166136261u;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 16777619u;
     return h;
 }
 
-int ir_find(const ir_graph *g, const char *name)
-{
+int ir_find(const ir_graph *g, const char *name) {
     uint32_t mask = (uint32_t)g->map_cap - 1;
     for (uint32_t i = hash_str(name) & mask;; i = (i + 1) & mask) {
         int k = g->map[i];
@@ -113,8 +137,7 @@ int ir_find(const ir_graph *g, const char *name)
     }
 }
 
-static void map_insert(ir_graph *g, int k)
-{
+static void map_insert(ir_graph *g, int k) {
     uint32_t mask = (uint32_t)g->map_cap - 1;
     uint32_t i = hash_str(g->t[k].name) & mask;
     while (g->map[i] >= 0)
@@ -122,8 +145,7 @@ static void map_insert(ir_graph *g, int k)
     g->map[i] = k;
 }
 
-int ir_add_tensor(ir_graph *g, const char *name)
-{
+int ir_add_tensor(ir_graph *g, const char *name) {
     ir_tensor *t;
     if (ir_find(g, name) >= 0)
         rc_die("ir_add_tensor: duplicate tensor '%s'", name);
@@ -152,8 +174,7 @@ int ir_add_tensor(ir_graph *g, const char *name)
     return g->n_tensor - 1;
 }
 
-ir_node *ir_add_node(ir_graph *g)
-{
+ir_node *ir_add_node(ir_graph *g) {
     ir_node *n;
     if (g->n_node == g->cap_node) {
         g->cap_node = g->cap_node ? g->cap_node * 2 : 8;
@@ -165,16 +186,14 @@ ir_node *ir_add_node(ir_graph *g)
     return n;
 }
 
-int64_t ir_numel(const ir_tensor *t)
-{
+int64_t ir_numel(const ir_tensor *t) {
     int64_t n = 1;
     for (int i = 0; i < t->rank; i++)
         n *= t->dims[i];
     return n;
 }
 
-void ir_shape_str(const ir_tensor *t, char *buf, size_t n)
-{
+void ir_shape_str(const ir_tensor *t, char *buf, size_t n) {
     size_t used;
     snprintf(buf, n, "%s", ir_dtype_name(t->dtype));
     if (t->rank < 0) {
@@ -188,30 +207,26 @@ void ir_shape_str(const ir_tensor *t, char *buf, size_t n)
     }
 }
 
-ir_attr *ir_attr_get(const ir_node *n, const char *name)
-{
+ir_attr *ir_attr_get(const ir_node *n, const char *name) {
     for (int i = 0; i < n->n_attr; i++)
         if (strcmp(n->attr[i].name, name) == 0)
             return &n->attr[i];
     return NULL;
 }
 
-const ir_tensor *ir_in(const ir_graph *g, const ir_node *n, int k)
-{
+const ir_tensor *ir_in(const ir_graph *g, const ir_node *n, int k) {
     if (k >= n->n_in || n->in[k] < 0)
         return NULL;
     return &g->t[n->in[k]];
 }
 
-const ir_tensor *ir_out(const ir_graph *g, const ir_node *n, int k)
-{
+const ir_tensor *ir_out(const ir_graph *g, const ir_node *n, int k) {
     if (k >= n->n_out || n->out[k] < 0)
         return NULL;
     return &g->t[n->out[k]];
 }
 
-int ir_verify(rc_ctx *c, const ir_graph *g, int shapes)
-{
+int ir_verify(rc_ctx *c, const ir_graph *g, int shapes) {
     char *defined = rc_xcalloc((size_t)g->n_tensor + 1, 1);
     int rc = 0;
     for (int i = 0; i < g->n_tensor; i++) {
@@ -268,8 +283,7 @@ int ir_verify(rc_ctx *c, const ir_graph *g, int shapes)
     return rc;
 }
 
-void ir_dump(const ir_graph *g, const char *title, void *file)
-{
+void ir_dump(const ir_graph *g, const char *title, void *file) {
     FILE *f = file;
     char shp[256];
     fprintf(f, "# IR after %s: %d tensors, %d nodes, opset %" PRId64 "\n", title, g->n_tensor,

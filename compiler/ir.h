@@ -41,16 +41,16 @@ size_t ir_dtype_size(int dtype);
 
 typedef struct ir_tensor {
     char *name;
-    int dtype;         /* IR_* code, IR_UNDEFINED until known */
-    int rank;          /* -1 until known */
+    int dtype; /* IR_* code, IR_UNDEFINED until known */
+    int rank;  /* -1 until known */
     int64_t dims[IR_MAX_RANK];
-    void *data;        /* constants only: dense row-major, owned */
-    int is_input;      /* runtime graph input */
-    int is_output;     /* graph output */
-    int producer;      /* node index, or -1 */
-    char *doc;         /* doc_string, may be NULL */
+    void *data;    /* constants only: dense row-major, owned */
+    int is_input;  /* runtime graph input */
+    int is_output; /* graph output */
+    int producer;  /* node index, or -1 */
+    char *doc;     /* doc_string, may be NULL */
     /* Declared shape of a graph output, checked against the inferred one. */
-    int decl_rank;     /* -1: not declared */
+    int decl_rank; /* -1: not declared */
     int64_t decl_dims[IR_MAX_RANK];
     int decl_dtype;
 } ir_tensor;

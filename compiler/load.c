@@ -14,14 +14,14 @@ static const char *nz(const char *s) { return s ? s : ""; }
 
 /* Converts a TensorProto into t's dtype/shape/data. what names it in errors. */
 static int tensor_from_proto(rc_ctx *c, const Onnx__TensorProto *tp, ir_tensor *t,
-                             const char *what)
-{
+                             const char *what) {
     int64_t numel = 1;
     size_t esz, bytes;
     if (tp->n_external_data > 0 ||
         (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL))
-        return rc_err(c, NULL, what, "external data is not supported; save the model with its "
-                                     "weights inside the .onnx file");
+        return rc_err(c, NULL, what,
+                      "external data is not supported; save the model with its "
+                      "weights inside the .onnx file");
     if (tp->segment)
         return rc_err(c, NULL, what, "segmented tensors are not supported");
     if (tp->n_dims > IR_MAX_RANK)
@@ -30,11 +30,10 @@ static int tensor_from_proto(rc_ctx *c, const Onnx__TensorProto *tp, ir_tensor *
     t->rank = (int)tp->n_dims;
     for (size_t i = 0; i < tp->n_dims; i++) {
         if (tp->dims[i] < 0)
-            return rc_err(c, NULL, what, "dimension %zu is negative (%" PRId64 ")", i,
-                          tp->dims[i]);
+            return rc_err(c, NULL, what, "dimension %zu is negative (%" PRId64 ")", i, tp->dims[i]);
         if (!rc_mul_ok(numel, tp->dims[i], &numel))
-            return rc_err(c, NULL, what, "element count overflows (dimension %zu = %" PRId64 ")",
-                          i, tp->dims[i]);
+            return rc_err(c, NULL, what, "element count overflows (dimension %zu = %" PRId64 ")", i,
+                          tp->dims[i]);
         t->dims[i] = tp->dims[i];
     }
     esz = ir_dtype_size(t->dtype);
@@ -47,8 +46,8 @@ static int tensor_from_proto(rc_ctx *c, const Onnx__TensorProto *tp, ir_tensor *
     t->data = rc_xcalloc(bytes ? bytes : 1, 1);
     if (tp->has_raw_data) {
         if (tp->raw_data.len != bytes)
-            return rc_err(c, NULL, what, "raw_data holds %zu bytes, dims need %zu", tp->raw_data.len,
-                          bytes);
+            return rc_err(c, NULL, what, "raw_data holds %zu bytes, dims need %zu",
+                          tp->raw_data.len, bytes);
         /* ONNX raw_data is little-endian, as is every host rnnc runs on. */
         memcpy(t->data, tp->raw_data.data, bytes);
         return 0;
@@ -84,21 +83,27 @@ static int tensor_from_proto(rc_ctx *c, const Onnx__TensorProto *tp, ir_tensor *
     }
 }
 
-static int convert_attr(rc_ctx *c, ir_node *n, const Onnx__AttributeProto *ap, ir_attr *a)
-{
+static int convert_attr(rc_ctx *c, ir_node *n, const Onnx__AttributeProto *ap, ir_attr *a) {
     int type = ap->has_type ? (int)ap->type : 0;
     a->name = rc_xstrdup(nz(ap->name));
     if (ap->ref_attr_name)
-        return rc_err(c, n, a->name, "attribute references (ref_attr_name) are only valid inside "
-                                     "functions");
+        return rc_err(c, n, a->name,
+                      "attribute references (ref_attr_name) are only valid inside "
+                      "functions");
     if (type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__UNDEFINED) {
         /* IR version 1 files carry no type: infer it from the field that is set. */
-        if (ap->has_f) type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT;
-        else if (ap->has_i) type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT;
-        else if (ap->has_s) type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING;
-        else if (ap->n_floats) type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS;
-        else if (ap->n_ints) type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS;
-        else if (ap->n_strings) type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRINGS;
+        if (ap->has_f)
+            type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT;
+        else if (ap->has_i)
+            type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT;
+        else if (ap->has_s)
+            type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING;
+        else if (ap->n_floats)
+            type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS;
+        else if (ap->n_ints)
+            type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS;
+        else if (ap->n_strings)
+            type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRINGS;
     }
     switch (type) {
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT:
@@ -141,7 +146,7 @@ static int convert_attr(rc_ctx *c, ir_node *n, const Onnx__AttributeProto *ap, i
         break;
     default:
         a->type = IR_ATTR_OTHER;
-        a->type_name = type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH ? "graph"
+        a->type_name = type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH    ? "graph"
                        : type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR ? "tensor"
                                                                                : "other";
         break;
@@ -150,9 +155,8 @@ static int convert_attr(rc_ctx *c, ir_node *n, const Onnx__AttributeProto *ap, i
 }
 
 /* Shape and dtype of a graph input or output from its ValueInfoProto. */
-static int value_info_type(rc_ctx *c, const Onnx__ValueInfoProto *vi, const char *what,
-                           int *dtype, int *rank, int64_t *dims, int require_static)
-{
+static int value_info_type(rc_ctx *c, const Onnx__ValueInfoProto *vi, const char *what, int *dtype,
+                           int *rank, int64_t *dims, int require_static) {
     const Onnx__TypeProto__Tensor *tt;
     if (!vi->type || vi->type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE) {
         if (!require_static && !vi->type) {
@@ -196,8 +200,7 @@ static int value_info_type(rc_ctx *c, const Onnx__ValueInfoProto *vi, const char
     return 0;
 }
 
-static int64_t default_opset(rc_ctx *c, const Onnx__ModelProto *m, int *ok)
-{
+static int64_t default_opset(rc_ctx *c, const Onnx__ModelProto *m, int *ok) {
     int64_t v = -1;
     *ok = 0;
     for (size_t i = 0; i < m->n_opset_import; i++) {
@@ -219,8 +222,7 @@ static int64_t default_opset(rc_ctx *c, const Onnx__ModelProto *m, int *ok)
     return v;
 }
 
-static int load_initializers(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp)
-{
+static int load_initializers(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp) {
     char what[300];
     if (gp->n_sparse_initializer)
         return rc_err(c, NULL, "graph", "sparse initializers are not supported");
@@ -242,8 +244,7 @@ static int load_initializers(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp)
     return 0;
 }
 
-static int load_inputs(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp)
-{
+static int load_inputs(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp) {
     char what[300];
     g->input = rc_xcalloc(gp->n_input, sizeof(int));
     for (size_t i = 0; i < gp->n_input; i++) {
@@ -273,8 +274,7 @@ static int load_inputs(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp)
     return 0;
 }
 
-static int load_node(rc_ctx *c, ir_graph *g, const Onnx__NodeProto *np, int index)
-{
+static int load_node(rc_ctx *c, ir_graph *g, const Onnx__NodeProto *np, int index) {
     ir_node *n = ir_add_node(g);
     n->name = rc_xstrdup(nz(np->name));
     n->op_type = rc_xstrdup(nz(np->op_type));
@@ -314,8 +314,7 @@ static int load_node(rc_ctx *c, ir_graph *g, const Onnx__NodeProto *np, int inde
     return 0;
 }
 
-static int resolve_node_inputs(rc_ctx *c, ir_graph *g, const Onnx__NodeProto *np, ir_node *n)
-{
+static int resolve_node_inputs(rc_ctx *c, ir_graph *g, const Onnx__NodeProto *np, ir_node *n) {
     for (size_t i = 0; i < np->n_input; i++) {
         const char *name = nz(np->input[i]);
         n->in[i] = -1;
@@ -331,8 +330,7 @@ static int resolve_node_inputs(rc_ctx *c, ir_graph *g, const Onnx__NodeProto *np
 
 /* ONNX requires nodes in topological order; exporters sometimes break that, so
  * sort (Kahn) instead of trusting it, and report a cycle by a node in it. */
-static int topo_sort(rc_ctx *c, ir_graph *g)
-{
+static int topo_sort(rc_ctx *c, ir_graph *g) {
     int n = g->n_node, done = 0;
     int *indeg = rc_xcalloc((size_t)n + 1, sizeof(int));
     int *order = rc_xcalloc((size_t)n + 1, sizeof(int));
@@ -412,8 +410,7 @@ static int topo_sort(rc_ctx *c, ir_graph *g)
     return rc;
 }
 
-static int load_outputs(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp)
-{
+static int load_outputs(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp) {
     char what[300];
     g->output = rc_xcalloc(gp->n_output, sizeof(int));
     for (size_t i = 0; i < gp->n_output; i++) {
@@ -440,8 +437,7 @@ static int load_outputs(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp)
     return 0;
 }
 
-static int resolve_ops(rc_ctx *c, ir_graph *g, const Onnx__ModelProto *m)
-{
+static int resolve_ops(rc_ctx *c, ir_graph *g, const Onnx__ModelProto *m) {
     for (int i = 0; i < g->n_node; i++) {
         ir_node *n = &g->node[i];
         int default_domain = n->domain[0] == 0 || strcmp(n->domain, "ai.onnx") == 0;
@@ -463,8 +459,7 @@ static int resolve_ops(rc_ctx *c, ir_graph *g, const Onnx__ModelProto *m)
     return 0;
 }
 
-static ir_graph *build_graph(rc_ctx *c, const char *path, const Onnx__ModelProto *m)
-{
+static ir_graph *build_graph(rc_ctx *c, const char *path, const Onnx__ModelProto *m) {
     const Onnx__GraphProto *gp = m->graph;
     ir_graph *g;
     int ok;
@@ -494,8 +489,7 @@ fail:
     return NULL;
 }
 
-ir_graph *rc_load_model_bytes(rc_ctx *c, const char *path, const unsigned char *buf, size_t len)
-{
+ir_graph *rc_load_model_bytes(rc_ctx *c, const char *path, const unsigned char *buf, size_t len) {
     Onnx__ModelProto *m;
     ir_graph *g;
     if (len == 0) {
@@ -528,8 +522,7 @@ ir_graph *rc_load_model_bytes(rc_ctx *c, const char *path, const unsigned char *
     return g;
 }
 
-ir_graph *rc_load_model(rc_ctx *c, const char *path)
-{
+ir_graph *rc_load_model(rc_ctx *c, const char *path) {
     size_t len = 0;
     int e = 0;
     unsigned char *buf = rc_read_file(path, &len, &e);
@@ -543,16 +536,14 @@ ir_graph *rc_load_model(rc_ctx *c, const char *path)
     return g;
 }
 
-void rc_tensor_clear(ir_tensor *t)
-{
+void rc_tensor_clear(ir_tensor *t) {
     free(t->name);
     free(t->data);
     free(t->doc);
     memset(t, 0, sizeof *t);
 }
 
-int rc_load_tensor_file(rc_ctx *c, const char *path, ir_tensor *t)
-{
+int rc_load_tensor_file(rc_ctx *c, const char *path, ir_tensor *t) {
     size_t len = 0;
     int e = 0;
     unsigned char *buf = rc_read_file(path, &len, &e);
@@ -575,8 +566,7 @@ int rc_load_tensor_file(rc_ctx *c, const char *path, ir_tensor *t)
     return rc;
 }
 
-int rc_save_tensor_file(rc_ctx *c, const char *path, const ir_tensor *t)
-{
+int rc_save_tensor_file(rc_ctx *c, const char *path, const ir_tensor *t) {
     Onnx__TensorProto tp = ONNX__TENSOR_PROTO__INIT;
     int64_t dims[IR_MAX_RANK];
     size_t len;

@@ -60,24 +60,21 @@ static const char usage_info[] =
     "Prints the graph's inputs, outputs and nodes, the parameter count, FLOPs per\n"
     "inference, and the generated code's context size (RAM) and weight size (flash).\n";
 
-static int usage(const char *text, const char *msg)
-{
+static int usage(const char *text, const char *msg) {
     if (msg)
         fprintf(stderr, "rnnc: %s\n", msg);
     fputs(text, stderr);
     return 2;
 }
 
-static int fail(const rc_ctx *c)
-{
+static int fail(const rc_ctx *c) {
     fprintf(stderr, "rnnc: error: %s\n", c->msg[0] ? c->msg : "unknown error");
     return 1;
 }
 
 static int is_help(const char *a) { return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0; }
 
-static int parse_unroll(const char *v, rc_unroll *u)
-{
+static int parse_unroll(const char *v, rc_unroll *u) {
     if (strcmp(v, "auto") == 0)
         *u = RC_UNROLL_AUTO;
     else if (strcmp(v, "none") == 0)
@@ -89,16 +86,14 @@ static int parse_unroll(const char *v, rc_unroll *u)
     return 0;
 }
 
-static void join_command(char *buf, size_t n, int argc, char **argv)
-{
+static void join_command(char *buf, size_t n, int argc, char **argv) {
     /* "rnnc", not argv[0]: the same command gives the same bytes wherever rnnc lives */
     snprintf(buf, n, "rnnc");
     for (int i = 1; i < argc; i++)
         snprintf(buf + strlen(buf), n - strlen(buf), " %s", argv[i]);
 }
 
-static int cli(int argc, char **argv, const char **files, const char **dirs)
-{
+static int cli(int argc, char **argv, const char **files, const char **dirs) {
     rc_ctx c = {0};
     em_opts eo = {"net", RC_UNROLL_AUTO, NULL};
     const char *cmd, *model = NULL, *outdir = NULL, *indir = NULL;
@@ -218,8 +213,7 @@ static int cli(int argc, char **argv, const char **files, const char **dirs)
     return rc ? fail(&c) : 0;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     /* positional arguments and --input files, at most argc of each */
     const char **files = calloc((size_t)argc + 1, sizeof(char *));
     const char **dirs = calloc((size_t)argc + 1, sizeof(char *));

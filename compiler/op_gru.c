@@ -18,8 +18,7 @@ extern const char *rec_ix(int off, const char *j);
 
 enum { GZ = 0, GR = 1, GH = 2 };
 
-static void gru_step(const rec_params *p, int d, const rec_step *s)
-{
+static void gru_step(const rec_params *p, int d, const rec_step *s) {
     const rec_fn *f = &p->act[d][0], *g = &p->act[d][1];
     const int H = p->H, I = p->I;
     double *r = rc_xcalloc((size_t)H, sizeof(double));
@@ -34,11 +33,12 @@ static void gru_step(const rec_params *p, int d, const rec_step *s)
     for (int j = 0; j < H; j++) {
         double wbz = s->wb ? (double)s->wb[j] + (double)s->rb[j] : 0;
         double wbh = s->wb ? s->wb[GH * H + j] : 0, rbh = s->wb ? s->rb[GH * H + j] : 0;
-        double z = rec_apply(f, rec_clip(p, rec_dot(s->w, j, I, s->x) +
-                                                rec_dot(s->r, j, H, s->h_prev) + wbz));
+        double z = rec_apply(
+            f, rec_clip(p, rec_dot(s->w, j, I, s->x) + rec_dot(s->r, j, H, s->h_prev) + wbz));
         double xh = rec_dot(s->w, GH * H + j, I, s->x) + wbh, n;
         if (p->linear_before_reset)
-            n = rec_apply(g, rec_clip(p, xh + r[j] * (rec_dot(s->r, GH * H + j, H, s->h_prev) + rbh)));
+            n = rec_apply(g,
+                          rec_clip(p, xh + r[j] * (rec_dot(s->r, GH * H + j, H, s->h_prev) + rbh)));
         else
             n = rec_apply(g, rec_clip(p, xh + rec_dot(s->r, GH * H + j, H, rh) + rbh));
         s->h[j] = (1.0 - z) * n + z * s->h_prev[j];
@@ -55,16 +55,14 @@ typedef struct gru_arg {
 } gru_arg;
 
 static void act_line(em_state *e, const rec_params *p, const rec_fn *f, const char *lhs,
-                     const char *expr)
-{
+                     const char *expr) {
     rc_buf a = {0};
     rec_emit_act(&a, p, f, expr, 1);
     em_printf(e, "    %s = %s;\n", lhs, a.p);
     rc_buf_free(&a);
 }
 
-static void gru_lbr1_j(em_state *e, const rec_params *p, const char *j, void *arg)
-{
+static void gru_lbr1_j(em_state *e, const rec_params *p, const char *j, void *arg) {
     const rec_emit *re = ((gru_arg *)arg)->re;
     const rec_fn *f = &p->act[re->dir][0], *g = &p->act[re->dir][1];
     const int H = p->H;
@@ -80,8 +78,7 @@ static void gru_lbr1_j(em_state *e, const rec_params *p, const char *j, void *ar
     em_printf(e, "    h_[%s] = (1.0f - zt) * nt + zt * h_[%s];\n}\n", j, j);
 }
 
-static void gru_lbr0_zr(em_state *e, const rec_params *p, const char *j, void *arg)
-{
+static void gru_lbr0_zr(em_state *e, const rec_params *p, const char *j, void *arg) {
     const rec_emit *re = ((gru_arg *)arg)->re;
     const rec_fn *f = &p->act[re->dir][0];
     char x[256], lhs[64];
@@ -95,8 +92,7 @@ static void gru_lbr0_zr(em_state *e, const rec_params *p, const char *j, void *a
     em_printf(e, "    rh_[%s] = rt * h_[%s];\n}\n", j, j);
 }
 
-static void gru_lbr0_h(em_state *e, const rec_params *p, const char *j, void *arg)
-{
+static void gru_lbr0_h(em_state *e, const rec_params *p, const char *j, void *arg) {
     const rec_emit *re = ((gru_arg *)arg)->re;
     const rec_fn *g = &p->act[re->dir][1];
     char x[256];
@@ -106,8 +102,7 @@ static void gru_lbr0_h(em_state *e, const rec_params *p, const char *j, void *ar
     em_printf(e, "    h_[%s] = (1.0f - g_[%s]) * nt + g_[%s] * h_[%s];\n}\n", j, j, j, j);
 }
 
-static void gru_emit_cell(em_state *e, const rec_params *p, const rec_emit *re)
-{
+static void gru_emit_cell(em_state *e, const rec_params *p, const rec_emit *re) {
     gru_arg arg = {re};
     char dst[32];
     if (p->linear_before_reset) {
@@ -136,5 +131,5 @@ static const rec_desc gru_desc = {
 
 static int gru_check(rc_ctx *c, ir_graph *g, ir_node *n) { return rec_check(c, g, n, &gru_desc); }
 
-const rc_op_def rc_op_gru = {"GRU", gru_check, rec_interp, rec_emit_node, rec_flops,
-                             rec_free_params};
+const rc_op_def rc_op_gru = {"GRU",         gru_check, rec_interp,
+                             rec_emit_node, rec_flops, rec_free_params};

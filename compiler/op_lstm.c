@@ -15,8 +15,7 @@
 
 enum { GI = 0, GO = 1, GF = 2, GC = 3 };
 
-static double pre(const rec_params *p, const rec_step *s, int gate, int j)
-{
+static double pre(const rec_params *p, const rec_step *s, int gate, int j) {
     int row = gate * p->H + j;
     double a = rec_dot(s->w, row, p->I, s->x) + rec_dot(s->r, row, p->H, s->h_prev);
     if (s->wb)
@@ -24,15 +23,16 @@ static double pre(const rec_params *p, const rec_step *s, int gate, int j)
     return a;
 }
 
-static void lstm_step(const rec_params *p, int d, const rec_step *s)
-{
+static void lstm_step(const rec_params *p, int d, const rec_step *s) {
     const rec_fn *f = &p->act[d][0], *g = &p->act[d][1], *h = &p->act[d][2];
     const int H = p->H;
     for (int j = 0; j < H; j++) {
         double cp = s->c_prev[j];
-        double pi = s->p ? s->p[j] : 0, po = s->p ? s->p[H + j] : 0, pf = s->p ? s->p[2 * H + j] : 0;
+        double pi = s->p ? s->p[j] : 0, po = s->p ? s->p[H + j] : 0,
+               pf = s->p ? s->p[2 * H + j] : 0;
         double it = rec_apply(f, rec_clip(p, pre(p, s, GI, j) + pi * cp));
-        double ft = p->input_forget ? 1.0 - it : rec_apply(f, rec_clip(p, pre(p, s, GF, j) + pf * cp));
+        double ft =
+            p->input_forget ? 1.0 - it : rec_apply(f, rec_clip(p, pre(p, s, GF, j) + pf * cp));
         double ct = rec_apply(g, rec_clip(p, pre(p, s, GC, j)));
         double cn = ft * cp + it * ct;
         double ot = rec_apply(f, rec_clip(p, pre(p, s, GO, j) + po * cn));
@@ -49,16 +49,14 @@ typedef struct lstm_arg {
 
 /* gate pre-activation text: x_[k] + g_[k] (+ peephole) */
 static void gate_text(rc_buf *b, const rec_params *p, const rec_emit *re, int gate, int pgate,
-                      const char *j, const char *cell)
-{
+                      const char *j, const char *cell) {
     extern const char *rec_ix(int off, const char *j);
     rc_buf_printf(b, "x_[%s] + g_[%s]", rec_ix(gate * p->H, j), rec_ix(gate * p->H, j));
     if (re->has_p && pgate >= 0)
         rc_buf_printf(b, " + p_[%s] * %s", rec_ix(pgate * p->H, j), cell);
 }
 
-static void lstm_cell_j(em_state *e, const rec_params *p, const char *j, void *arg)
-{
+static void lstm_cell_j(em_state *e, const rec_params *p, const char *j, void *arg) {
     const rec_emit *re = ((lstm_arg *)arg)->re;
     const rec_fn *f = &p->act[re->dir][0], *g = &p->act[re->dir][1], *h = &p->act[re->dir][2];
     rc_buf a = {0}, x = {0};
@@ -90,8 +88,7 @@ static void lstm_cell_j(em_state *e, const rec_params *p, const char *j, void *a
     rc_buf_free(&x);
 }
 
-static void lstm_emit_cell(em_state *e, const rec_params *p, const rec_emit *re)
-{
+static void lstm_emit_cell(em_state *e, const rec_params *p, const rec_emit *re) {
     lstm_arg arg = {re};
     rec_emit_elementwise(e, re, p->H, lstm_cell_j, p, &arg);
 }
@@ -111,5 +108,5 @@ static const rec_desc lstm_desc = {
 
 static int lstm_check(rc_ctx *c, ir_graph *g, ir_node *n) { return rec_check(c, g, n, &lstm_desc); }
 
-const rc_op_def rc_op_lstm = {"LSTM", lstm_check, rec_interp, rec_emit_node, rec_flops,
-                              rec_free_params};
+const rc_op_def rc_op_lstm = {"LSTM",        lstm_check, rec_interp,
+                              rec_emit_node, rec_flops,  rec_free_params};

@@ -7,8 +7,7 @@
  * R, B, sequence_lens, initial_h; outputs Y, Y_h. Shared rules live in rec.c. */
 #include "rec.h"
 
-static void rnn_step(const rec_params *p, int d, const rec_step *s)
-{
+static void rnn_step(const rec_params *p, int d, const rec_step *s) {
     for (int j = 0; j < p->H; j++) {
         double a = rec_dot(s->w, j, p->I, s->x) + rec_dot(s->r, j, p->H, s->h_prev);
         if (s->wb)
@@ -19,8 +18,7 @@ static void rnn_step(const rec_params *p, int d, const rec_step *s)
 
 static int rnn_rows(const rec_params *p) { return p->H; }
 
-static void rnn_cell_j(em_state *e, const rec_params *p, const char *j, void *arg)
-{
+static void rnn_cell_j(em_state *e, const rec_params *p, const char *j, void *arg) {
     const rec_fn *f = arg;
     rc_buf b = {0}, x = {0};
     /* h_[j] = f(x_[j] + g_[j]), x_ holding X·Wᵀ + Wb + Rb and g_ holding R·h */
@@ -31,8 +29,7 @@ static void rnn_cell_j(em_state *e, const rec_params *p, const char *j, void *ar
     rc_buf_free(&x);
 }
 
-static void rnn_emit_cell(em_state *e, const rec_params *p, const rec_emit *re)
-{
+static void rnn_emit_cell(em_state *e, const rec_params *p, const rec_emit *re) {
     rec_emit_elementwise(e, re, p->H, rnn_cell_j, p, (void *)&p->act[re->dir][0]);
 }
 
@@ -50,5 +47,5 @@ static const rec_desc rnn_desc = {
 
 static int rnn_check(rc_ctx *c, ir_graph *g, ir_node *n) { return rec_check(c, g, n, &rnn_desc); }
 
-const rc_op_def rc_op_rnn = {"RNN", rnn_check, rec_interp, rec_emit_node, rec_flops,
-                             rec_free_params};
+const rc_op_def rc_op_rnn = {"RNN",         rnn_check, rec_interp,
+                             rec_emit_node, rec_flops, rec_free_params};

@@ -10,10 +10,10 @@ const rc_op_def *const rc_op_defs[RC_OP_COUNT] = {
 };
 
 /* The table and the enum come from one list; this catches a hand edit of either. */
-typedef char rc_op_table_size_check[sizeof rc_op_defs / sizeof rc_op_defs[0] == RC_OP_COUNT ? 1 : -1];
+typedef char
+    rc_op_table_size_check[sizeof rc_op_defs / sizeof rc_op_defs[0] == RC_OP_COUNT ? 1 : -1];
 
-rc_op rc_op_lookup(const char *op_type)
-{
+rc_op rc_op_lookup(const char *op_type) {
     for (int i = 0; i < RC_OP_COUNT; i++)
         if (strcmp(rc_op_defs[i]->op_type, op_type) == 0)
             return (rc_op)i;

@@ -15,9 +15,9 @@
 /* ---------------------------------------------------------------- activations */
 
 typedef struct act_info {
-    const char *name;  /* ONNX spelling */
-    const char *c_fn;  /* runtime function */
-    int n_params;      /* 0: none, 1: alpha, 2: alpha and beta */
+    const char *name; /* ONNX spelling */
+    const char *c_fn; /* runtime function */
+    int n_params;     /* 0: none, 1: alpha, 2: alpha and beta */
     float def_alpha, def_beta;
 } act_info;
 
@@ -38,34 +38,43 @@ static const act_info acts[REC_ACT_COUNT] = {
 };
 
 /* Reference semantics of each activation, in double, straight from the spec. */
-double rec_apply(const rec_fn *f, double x)
-{
+double rec_apply(const rec_fn *f, double x) {
     double a = f->alpha, b = f->beta;
     switch (f->kind) {
-    case REC_RELU: return x > 0 ? x : 0;
-    case REC_TANH: return tanh(x);
-    case REC_SIGMOID: return 1.0 / (1.0 + exp(-x));
-    case REC_AFFINE: return a * x + b;
-    case REC_LEAKY_RELU: return x >= 0 ? x : a * x;
-    case REC_THRESHOLDED_RELU: return x > a ? x : 0;
-    case REC_SCALED_TANH: return a * tanh(b * x);
-    case REC_HARD_SIGMOID: return fmin(fmax(a * x + b, 0.0), 1.0);
-    case REC_ELU: return x >= 0 ? x : a * (exp(x) - 1.0);
-    case REC_SOFTSIGN: return x / (1.0 + fabs(x));
-    case REC_SOFTPLUS: return x > 30 ? x + log1p(exp(-x)) : log1p(exp(x));
-    default: rc_die("rec_apply: activation %d", (int)f->kind);
+    case REC_RELU:
+        return x > 0 ? x : 0;
+    case REC_TANH:
+        return tanh(x);
+    case REC_SIGMOID:
+        return 1.0 / (1.0 + exp(-x));
+    case REC_AFFINE:
+        return a * x + b;
+    case REC_LEAKY_RELU:
+        return x >= 0 ? x : a * x;
+    case REC_THRESHOLDED_RELU:
+        return x > a ? x : 0;
+    case REC_SCALED_TANH:
+        return a * tanh(b * x);
+    case REC_HARD_SIGMOID:
+        return fmin(fmax(a * x + b, 0.0), 1.0);
+    case REC_ELU:
+        return x >= 0 ? x : a * (exp(x) - 1.0);
+    case REC_SOFTSIGN:
+        return x / (1.0 + fabs(x));
+    case REC_SOFTPLUS:
+        return x > 30 ? x + log1p(exp(-x)) : log1p(exp(x));
+    default:
+        rc_die("rec_apply: activation %d", (int)f->kind);
     }
 }
 
-double rec_clip(const rec_params *p, double x)
-{
+double rec_clip(const rec_params *p, double x) {
     if (!p->has_clip)
         return x;
     return x < -p->clip ? -p->clip : x > p->clip ? p->clip : x;
 }
 
-double rec_dot(const float *m, int row, int K, const double *v)
-{
+double rec_dot(const float *m, int row, int K, const double *v) {
     double s = 0;
     for (int k = 0; k < K; k++)
         s += (double)m[(size_t)row * (size_t)K + (size_t)k] * v[k];
@@ -74,8 +83,7 @@ double rec_dot(const float *m, int row, int K, const double *v)
 
 /* ------------------------------------------------------------------ checking */
 
-static int parse_activations(rc_ctx *c, ir_node *n, rec_params *p)
-{
+static int parse_activations(rc_ctx *c, ir_node *n, rec_params *p) {
     const rec_desc *d = p->desc;
     char *const *names;
     const double *alpha, *beta;
@@ -125,9 +133,8 @@ static int parse_activations(rc_ctx *c, ir_node *n, rec_params *p)
     return 0;
 }
 
-static int parse_attrs(rc_ctx *c, const ir_graph *g, ir_node *n, rec_params *p,
-                       int64_t *hidden, int *has_hidden)
-{
+static int parse_attrs(rc_ctx *c, const ir_graph *g, ir_node *n, rec_params *p, int64_t *hidden,
+                       int *has_hidden) {
     const rec_desc *d = p->desc;
     const char *dir = "forward";
     int64_t layout = 0, flag = 0;
@@ -185,13 +192,12 @@ static int parse_attrs(rc_ctx *c, const ir_graph *g, ir_node *n, rec_params *p,
     return rc_attr_unused(c, g, n);
 }
 
-static const char *const in_names[REC_NIN] = {"X", "W", "R", "B", "sequence_lens", "initial_h",
-                                              "initial_c", "P"};
+static const char *const in_names[REC_NIN] = {"X",         "W",         "R", "B", "sequence_lens",
+                                              "initial_h", "initial_c", "P"};
 
 /* Checks that input slot k has dtype and exactly the expected dims. */
 static int expect_shape(rc_ctx *c, const ir_graph *g, ir_node *n, const rec_params *p, int k,
-                        int dtype, int rank, const int64_t *dims, const char *rule)
-{
+                        int dtype, int rank, const int64_t *dims, const char *rule) {
     const ir_tensor *t = &g->t[p->in[k]];
     char got[256], want[256];
     int ok = t->dtype == dtype && t->rank == rank;
@@ -209,8 +215,7 @@ static int expect_shape(rc_ctx *c, const ir_graph *g, ir_node *n, const rec_para
     return rc_err(c, n, in_names[k], "must be %s = %s, got '%s' %s", rule, want, t->name, got);
 }
 
-static void set_out(ir_graph *g, const rec_params *p, int k, int rank, const int64_t *dims)
-{
+static void set_out(ir_graph *g, const rec_params *p, int k, int rank, const int64_t *dims) {
     ir_tensor *t;
     if (p->out[k] < 0)
         return;
@@ -222,8 +227,7 @@ static void set_out(ir_graph *g, const rec_params *p, int k, int rank, const int
 }
 
 static int check_shapes(rc_ctx *c, ir_graph *g, ir_node *n, rec_params *p, int64_t hidden,
-                        int has_hidden)
-{
+                        int has_hidden) {
     const ir_tensor *x = &g->t[p->in[REC_X]], *r = &g->t[p->in[REC_R]];
     int64_t T, B, I, H, D = p->D, G = p->desc->gates;
     int64_t s[4];
@@ -242,16 +246,18 @@ static int check_shapes(rc_ctx *c, ir_graph *g, ir_node *n, rec_params *p, int64
     /* hidden_size is optional in ONNX; R's last dimension says it too */
     if (r->rank != 3) {
         ir_shape_str(r, got, sizeof got);
-        return rc_err(c, n, "R", "must have rank 3 [num_directions, %d*hidden_size, hidden_size], "
-                                 "got %s",
+        return rc_err(c, n, "R",
+                      "must have rank 3 [num_directions, %d*hidden_size, hidden_size], "
+                      "got %s",
                       (int)G, got);
     }
     H = has_hidden ? hidden : r->dims[2];
     if (H < 1)
         return rc_err(c, n, "R", "hidden size must be >= 1, got %" PRId64, H);
     if (T * B * G * H * D > (int64_t)1 << 31 || I * G * H * D > (int64_t)1 << 31)
-        return rc_err(c, n, "shape", "the node is too large (T=%" PRId64 " B=%" PRId64
-                                     " I=%" PRId64 " H=%" PRId64 ")",
+        return rc_err(c, n, "shape",
+                      "the node is too large (T=%" PRId64 " B=%" PRId64 " I=%" PRId64 " H=%" PRId64
+                      ")",
                       T, B, I, H);
     p->T = (int)T, p->B = (int)B, p->I = (int)I, p->H = (int)H, p->G = (int)G;
     s[0] = D, s[1] = G * H, s[2] = I;
@@ -274,15 +280,13 @@ static int check_shapes(rc_ctx *c, ir_graph *g, ir_node *n, rec_params *p, int64
         s[0] = B, s[1] = D, s[2] = H;
     else
         s[0] = D, s[1] = B, s[2] = H;
-    if (p->in[REC_H0] >= 0 &&
-        expect_shape(c, g, n, p, REC_H0, IR_FLOAT, 3, s,
-                     p->layout ? "[batch_size, num_directions, hidden_size]"
-                               : "[num_directions, batch_size, hidden_size]"))
+    if (p->in[REC_H0] >= 0 && expect_shape(c, g, n, p, REC_H0, IR_FLOAT, 3, s,
+                                           p->layout ? "[batch_size, num_directions, hidden_size]"
+                                                     : "[num_directions, batch_size, hidden_size]"))
         return -1;
-    if (p->in[REC_C0] >= 0 &&
-        expect_shape(c, g, n, p, REC_C0, IR_FLOAT, 3, s,
-                     p->layout ? "[batch_size, num_directions, hidden_size]"
-                               : "[num_directions, batch_size, hidden_size]"))
+    if (p->in[REC_C0] >= 0 && expect_shape(c, g, n, p, REC_C0, IR_FLOAT, 3, s,
+                                           p->layout ? "[batch_size, num_directions, hidden_size]"
+                                                     : "[num_directions, batch_size, hidden_size]"))
         return -1;
     set_out(g, p, REC_YH, 3, s);
     set_out(g, p, REC_YC, 3, s);
@@ -307,8 +311,7 @@ static int check_shapes(rc_ctx *c, ir_graph *g, ir_node *n, rec_params *p, int64
     return 0;
 }
 
-int rec_check(rc_ctx *c, ir_graph *g, ir_node *n, const rec_desc *desc)
-{
+int rec_check(rc_ctx *c, ir_graph *g, ir_node *n, const rec_desc *desc) {
     rec_params *p = rc_xcalloc(1, sizeof *p);
     int64_t hidden = 0;
     int has_hidden = 0;
@@ -317,8 +320,7 @@ int rec_check(rc_ctx *c, ir_graph *g, ir_node *n, const rec_desc *desc)
     if (n->n_in < 3 || n->n_in > desc->n_inputs)
         return rc_err(c, n, "inputs", "takes 3 to %d inputs, got %d", desc->n_inputs, n->n_in);
     if (n->n_out > desc->n_outputs)
-        return rc_err(c, n, "outputs", "has at most %d outputs, got %d", desc->n_outputs,
-                      n->n_out);
+        return rc_err(c, n, "outputs", "has at most %d outputs, got %d", desc->n_outputs, n->n_out);
     for (int k = 0; k < REC_NIN; k++)
         p->in[k] = k < n->n_in ? n->in[k] : -1;
     for (int k = 0; k < REC_NOUT; k++)
@@ -326,15 +328,15 @@ int rec_check(rc_ctx *c, ir_graph *g, ir_node *n, const rec_desc *desc)
     for (int k = REC_X; k <= REC_R; k++)
         if (p->in[k] < 0)
             return rc_err(c, n, in_names[k], "required input is missing");
-    if (parse_attrs(c, g, n, p, &hidden, &has_hidden) || check_shapes(c, g, n, p, hidden, has_hidden))
+    if (parse_attrs(c, g, n, p, &hidden, &has_hidden) ||
+        check_shapes(c, g, n, p, hidden, has_hidden))
         return -1;
     return 0;
 }
 
 void rec_free_params(void *p) { free(p); }
 
-double rec_flops(const ir_graph *g, const ir_node *n)
-{
+double rec_flops(const ir_graph *g, const ir_node *n) {
     const rec_params *p = n->params;
     double macs = (double)p->T * p->B * p->D * p->G * p->H * (p->I + p->H);
     (void)g;
@@ -345,8 +347,7 @@ double rec_flops(const ir_graph *g, const ir_node *n)
 
 /* --------------------------------------------------------------- interpreter */
 
-int rec_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values *v)
-{
+int rec_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values *v) {
     const rec_params *p = n->params;
     const int T = p->T, B = p->B, I = p->I, H = p->H, D = p->D, G = p->G;
     const float *X = v->data[p->in[REC_X]], *W = v->data[p->in[REC_W]];
@@ -371,7 +372,13 @@ int rec_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values *v)
             goto done;
         }
     for (int d = 0; d < D; d++) {
-        rec_step st = {x, h, cs, hn, cn, W + (size_t)d * G * H * I, R + (size_t)d * G * H * H,
+        rec_step st = {x,
+                       h,
+                       cs,
+                       hn,
+                       cn,
+                       W + (size_t)d * G * H * I,
+                       R + (size_t)d * G * H * H,
                        Bias ? Bias + (size_t)d * 2 * G * H : NULL,
                        Bias ? Bias + (size_t)d * 2 * G * H + (size_t)G * H : NULL,
                        P ? P + (size_t)d * 3 * H : NULL};
@@ -421,8 +428,7 @@ done:
 /* Index text: "j", "j + 12", or the folded literal when j is itself a literal,
  * so unrolled code reads x_[15] rather than x_[12 + 3]. */
 const char *rec_ix(int off, const char *j);
-const char *rec_ix(int off, const char *j)
-{
+const char *rec_ix(int off, const char *j) {
     static char ring[16][48];
     static int next;
     char *b = ring[next++ & 15];
@@ -435,8 +441,7 @@ const char *rec_ix(int off, const char *j)
     return b;
 }
 
-void rec_emit_act(rc_buf *b, const rec_params *p, const rec_fn *f, const char *expr, int clip)
-{
+void rec_emit_act(rc_buf *b, const rec_params *p, const rec_fn *f, const char *expr, int clip) {
     char lit[2][64], cl[64];
     const act_info *ai = &acts[f->kind];
     em_float_lit(f->alpha, lit[0], sizeof lit[0]);
@@ -457,8 +462,7 @@ void rec_emit_act(rc_buf *b, const rec_params *p, const rec_fn *f, const char *e
 
 void rec_emit_elementwise(em_state *e, const rec_emit *re, int n,
                           void (*body)(em_state *e, const rec_params *p, const char *j, void *arg),
-                          const rec_params *p, void *arg)
-{
+                          const rec_params *p, void *arg) {
     char j[16];
     if (re->unroll_elem || n == 1) {
         for (int k = 0; k < n; k++) {
@@ -474,16 +478,14 @@ void rec_emit_elementwise(em_state *e, const rec_emit *re, int n,
 }
 
 /* sum_k w[wrow + k] * src[k], as one expression (unrolled) */
-static void dot_expr(rc_buf *b, const char *w, const char *wrow, int K, const char *src)
-{
+static void dot_expr(rc_buf *b, const char *w, const char *wrow, int K, const char *src) {
     for (int k = 0; k < K; k++)
         rc_buf_printf(b, "%s%s[%s] * %s[%d]", k ? (k % 4 ? " + " : "\n    + ") : "", w,
                       rec_ix(k, wrow), src, k);
 }
 
 void rec_emit_matvec(em_state *e, const rec_emit *re, const char *dst, const char *w, int row0,
-                     int rows, int K, const char *src)
-{
+                     int rows, int K, const char *src) {
     rc_buf b = {0};
     if (re->use_blas) {
         e->used_gemm = 1;
@@ -521,8 +523,7 @@ void rec_emit_matvec(em_state *e, const rec_emit *re, const char *dst, const cha
 
 /* The bias folded for the input projection: Wb + Rb, except that GRU with
  * linear_before_reset keeps Rbh apart (it is multiplied by r). */
-static int fold_rb(const rec_params *p, int j)
-{
+static int fold_rb(const rec_params *p, int j) {
     return !(p->linear_before_reset && j >= 2 * p->H);
 }
 
@@ -535,8 +536,7 @@ typedef struct rec_names {
 
 /* Loop over n (or unrolled as a sequence of literal indices). Returns the
  * index text; *open tells the caller to close the brace. */
-static const char *open_loop(em_state *e, int unrolled, const char *var, int n, int k, int *open)
-{
+static const char *open_loop(em_state *e, int unrolled, const char *var, int n, int k, int *open) {
     static char lit[8][16];
     static int next;
     if (unrolled || n == 1) {
@@ -552,8 +552,7 @@ static const char *open_loop(em_state *e, int unrolled, const char *var, int n, 
 }
 
 static void emit_projection(em_state *e, const rec_params *p, const rec_emit *re,
-                            const rec_names *nm, int d, int blas)
-{
+                            const rec_names *nm, int d, int blas) {
     const int TB = p->T * p->B, GH = p->G * p->H, I = p->I;
     char w[64], bias[64];
     snprintf(w, sizeof w, "w");
@@ -596,18 +595,17 @@ static void emit_projection(em_state *e, const rec_params *p, const rec_emit *re
         return;
     }
     e->has_loops = 1;
-    em_printf(e, "for (int row = 0; row < %d; ++row) {\n    const float *xr = %s + row * %d;\n",
-              TB, nm->X, I);
+    em_printf(e, "for (int row = 0; row < %d; ++row) {\n    const float *xr = %s + row * %d;\n", TB,
+              nm->X, I);
     {
         rc_buf b = {0};
         if (re->unroll_dot)
             dot_expr(&b, "wr", "0", I, "xr");
-        em_printf(e,
-                  "    for (int j = 0; j < %d; ++j) {\n        const float *wr = %s + j * %d;\n",
+        em_printf(e, "    for (int j = 0; j < %d; ++j) {\n        const float *wr = %s + j * %d;\n",
                   GH, w, I);
         if (re->unroll_dot) {
-            em_printf(e, "        %s[row * %d + j] = %s%s%s;\n", nm->xw, GH,
-                      nm->bias ? "(" : "", nm->bias ? bias : "", nm->bias ? ")[j] + " : "");
+            em_printf(e, "        %s[row * %d + j] = %s%s%s;\n", nm->xw, GH, nm->bias ? "(" : "",
+                      nm->bias ? bias : "", nm->bias ? ")[j] + " : "");
             /* the dot expression continues on the same statement */
             e->funcs.len -= 2; /* drop ";\n" to append the sum */
             e->funcs.p[e->funcs.len] = 0;
@@ -625,8 +623,8 @@ static void emit_projection(em_state *e, const rec_params *p, const rec_emit *re
 }
 
 /* The offset of entry (t, b) of direction d in Y, as text. */
-static void y_offset(char *buf, size_t n, const rec_params *p, const char *t, const char *b, int d)
-{
+static void y_offset(char *buf, size_t n, const rec_params *p, const char *t, const char *b,
+                     int d) {
     if (p->layout)
         snprintf(buf, n, "((%s) * %d + %d) * %d + (%s) * %d", b, p->T * p->D, d, p->H, t,
                  p->D * p->H);
@@ -636,8 +634,7 @@ static void y_offset(char *buf, size_t n, const rec_params *p, const char *t, co
 }
 
 static void emit_direction(em_state *e, const rec_params *p, rec_emit *re, const rec_names *nm,
-                           int d, int blas_proj)
-{
+                           int d, int blas_proj) {
     const int T = p->T, B = p->B, H = p->H, D = p->D, GH = p->G * p->H;
     const int rows = p->desc->batched_rows(p);
     int is_lstm = p->desc->has_input_forget;
@@ -707,8 +704,8 @@ static void emit_direction(em_state *e, const rec_params *p, rec_emit *re, const
             em_printf(e, "{\n");
             if (nm->L) {
                 em_printf(e, "if (%s < %s[%s]) {\n", S, nm->L, b);
-                snprintf(t, sizeof t, p->reverse[d] ? "%s[%s] - 1 - %s" : "%s", p->reverse[d] ? nm->L : S,
-                         b, S);
+                snprintf(t, sizeof t, p->reverse[d] ? "%s[%s] - 1 - %s" : "%s",
+                         p->reverse[d] ? nm->L : S, b, S);
                 if (p->reverse[d])
                     snprintf(t, sizeof t, "%s[%s] - 1 - %s", nm->L, b, S);
                 else
@@ -780,8 +777,7 @@ static void emit_direction(em_state *e, const rec_params *p, rec_emit *re, const
 
 const char *em_tensor(em_state *e, int ti);
 
-int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n)
-{
+int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
     const rec_params *p = n->params;
     const int T = p->T, B = p->B, I = p->I, H = p->H, D = p->D, G = p->G, GH = G * H;
     double macs = (double)T * B * D * GH * (I + H);
@@ -809,14 +805,18 @@ int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n)
     re.has_p = p->in[REC_P] >= 0;
     /* short local names for every pointer the node uses */
     {
-        static const struct { int slot, out; const char *name, *type; } decl[] = {
-            {REC_X, 0, "X", "const float"},      {REC_W, 0, "W", "const float"},
-            {REC_R, 0, "R", "const float"},      {REC_LENS, 0, "L", "const int32_t"},
-            {REC_H0, 0, "H0", "const float"},    {REC_C0, 0, "C0", "const float"},
-            {REC_P, 0, "P", "const float"},      {REC_Y, 1, "Y", "float"},
-            {REC_YH, 1, "Yh", "float"},          {REC_YC, 1, "Yc", "float"},
+        static const struct {
+            int slot, out;
+            const char *name, *type;
+        } decl[] = {
+            {REC_X, 0, "X", "const float"},   {REC_W, 0, "W", "const float"},
+            {REC_R, 0, "R", "const float"},   {REC_LENS, 0, "L", "const int32_t"},
+            {REC_H0, 0, "H0", "const float"}, {REC_C0, 0, "C0", "const float"},
+            {REC_P, 0, "P", "const float"},   {REC_Y, 1, "Y", "float"},
+            {REC_YH, 1, "Yh", "float"},       {REC_YC, 1, "Yc", "float"},
         };
-        const char **slot[] = {&nm.X, &nm.W, &nm.R, &nm.L, &nm.H0, &nm.C0, &nm.P, &nm.Y, &nm.Yh, &nm.Yc};
+        const char **slot[] = {&nm.X,  &nm.W, &nm.R, &nm.L,  &nm.H0,
+                               &nm.C0, &nm.P, &nm.Y, &nm.Yh, &nm.Yc};
         for (size_t k = 0; k < sizeof decl / sizeof decl[0]; k++) {
             int ti = decl[k].out ? p->out[decl[k].slot] : p->in[decl[k].slot];
             if (ti < 0)
@@ -849,7 +849,8 @@ int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n)
             float *rb = rc_xmalloc(sizeof(float) * (size_t)D * H);
             for (int d = 0; d < D; d++) {
                 for (int j = 0; j < GH; j++)
-                    f[d * GH + j] = bv[d * 2 * GH + j] + (fold_rb(p, j) ? bv[d * 2 * GH + GH + j] : 0.0f);
+                    f[d * GH + j] =
+                        bv[d * 2 * GH + j] + (fold_rb(p, j) ? bv[d * 2 * GH + GH + j] : 0.0f);
                 for (int j = 0; j < H; j++)
                     rb[d * H + j] = bv[d * 2 * GH + GH + 2 * H + j];
             }
@@ -872,8 +873,7 @@ int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n)
             em_printf(e,
                       "for (int d = 0; d < %d; ++d)\n    for (int j = 0; j < %d; ++j)\n"
                       "        %s[d * %d + j] = %s[d * %d + j]%s;\n",
-                      D, GH, nm.bias, GH, bin, 2 * GH,
-                      p->linear_before_reset ? " + (j < " : "");
+                      D, GH, nm.bias, GH, bin, 2 * GH, p->linear_before_reset ? " + (j < " : "");
             if (p->linear_before_reset) {
                 /* undo the trailing ";\n" and finish the conditional fold */
                 e->funcs.len -= 2;
@@ -892,9 +892,9 @@ int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n)
         }
     }
     if (nm.L)
-        em_printf(e,
-                  "if (rnnrt_check_seq_lens(%s, %d, %d) != RNNRT_OK)\n    return RNNRT_E_SEQ_LEN;\n",
-                  nm.L, B, T);
+        em_printf(
+            e, "if (rnnrt_check_seq_lens(%s, %d, %d) != RNNRT_OK)\n    return RNNRT_E_SEQ_LEN;\n",
+            nm.L, B, T);
     for (int d = 0; d < D; d++)
         emit_direction(e, p, &re, &nm, d, blas_proj);
     return 0;

@@ -49,11 +49,11 @@ typedef struct rec_step {
 
 typedef struct rec_desc {
     const char *op;
-    int gates;       /* G: rows of W per hidden unit */
-    int n_act;       /* activations per direction */
+    int gates; /* G: rows of W per hidden unit */
+    int n_act; /* activations per direction */
     const char *default_act[3];
-    int n_inputs;    /* maximum inputs */
-    int n_outputs;   /* maximum outputs */
+    int n_inputs;  /* maximum inputs */
+    int n_outputs; /* maximum outputs */
     int has_input_forget;
     int has_linear_before_reset;
     void (*step)(const struct rec_params *p, int dir, const rec_step *s);
@@ -84,12 +84,12 @@ typedef struct rec_params {
  *   rh_[j]  GRU scratch [H]; p_ peepholes [3H] or NULL; rbh_ GRU Rbh [H] or NULL
  * Indices are strings (a loop variable or a literal) via rec_idx. */
 typedef struct rec_emit {
-    int unroll_steps;    /* the time loop unrolled (straight-line over steps) */
-    int unroll_elem;     /* elementwise and batch loops fully unrolled */
-    int unroll_dot;      /* dot products fully unrolled */
-    int use_blas;        /* recurrent products through the GEMV/GEMM seam */
-    const char *r_expr;  /* this direction's R */
-    int dir;             /* direction index being emitted */
+    int unroll_steps;   /* the time loop unrolled (straight-line over steps) */
+    int unroll_elem;    /* elementwise and batch loops fully unrolled */
+    int unroll_dot;     /* dot products fully unrolled */
+    int use_blas;       /* recurrent products through the GEMV/GEMM seam */
+    const char *r_expr; /* this direction's R */
+    int dir;            /* direction index being emitted */
     int has_p, has_rbh;
 } rec_emit;
 

@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void rc_die(const char *fmt, ...)
-{
+void rc_die(const char *fmt, ...) {
     va_list ap;
     fprintf(stderr, "rnnc: internal error: ");
     va_start(ap, fmt);
@@ -18,32 +17,28 @@ void rc_die(const char *fmt, ...)
     abort();
 }
 
-void *rc_xmalloc(size_t n)
-{
+void *rc_xmalloc(size_t n) {
     void *p = malloc(n ? n : 1);
     if (!p)
         rc_die("out of memory (%zu bytes)", n);
     return p;
 }
 
-void *rc_xcalloc(size_t n, size_t m)
-{
+void *rc_xcalloc(size_t n, size_t m) {
     void *p = calloc(n ? n : 1, m ? m : 1);
     if (!p)
         rc_die("out of memory (%zu x %zu bytes)", n, m);
     return p;
 }
 
-void *rc_xrealloc(void *p, size_t n)
-{
+void *rc_xrealloc(void *p, size_t n) {
     p = realloc(p, n ? n : 1);
     if (!p)
         rc_die("out of memory (%zu bytes)", n);
     return p;
 }
 
-char *rc_xstrndup(const char *s, size_t n)
-{
+char *rc_xstrndup(const char *s, size_t n) {
     char *p = rc_xmalloc(n + 1);
     memcpy(p, s, n);
     p[n] = 0;
@@ -52,8 +47,7 @@ char *rc_xstrndup(const char *s, size_t n)
 
 char *rc_xstrdup(const char *s) { return rc_xstrndup(s, strlen(s)); }
 
-void rc_buf_putn(rc_buf *b, const char *s, size_t n)
-{
+void rc_buf_putn(rc_buf *b, const char *s, size_t n) {
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 256;
         while (cap < b->len + n + 1)
@@ -68,8 +62,7 @@ void rc_buf_putn(rc_buf *b, const char *s, size_t n)
 
 void rc_buf_puts(rc_buf *b, const char *s) { rc_buf_putn(b, s, strlen(s)); }
 
-void rc_buf_vprintf(rc_buf *b, const char *fmt, va_list ap)
-{
+void rc_buf_vprintf(rc_buf *b, const char *fmt, va_list ap) {
     char tmp[512];
     va_list aq;
     int n;
@@ -88,23 +81,20 @@ void rc_buf_vprintf(rc_buf *b, const char *fmt, va_list ap)
     }
 }
 
-void rc_buf_printf(rc_buf *b, const char *fmt, ...)
-{
+void rc_buf_printf(rc_buf *b, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     rc_buf_vprintf(b, fmt, ap);
     va_end(ap);
 }
 
-void rc_buf_free(rc_buf *b)
-{
+void rc_buf_free(rc_buf *b) {
     free(b->p);
     b->p = NULL;
     b->len = b->cap = 0;
 }
 
-void rc_buf_put_escaped(rc_buf *b, const char *s, size_t max)
-{
+void rc_buf_put_escaped(rc_buf *b, const char *s, size_t max) {
     size_t i;
     for (i = 0; s[i] && i < max; i++) {
         unsigned char ch = (unsigned char)s[i];
@@ -120,8 +110,7 @@ void rc_buf_put_escaped(rc_buf *b, const char *s, size_t max)
 }
 
 /* Error messages quote model strings; keep them on one line and printable. */
-static void put_quoted(rc_buf *b, const char *s)
-{
+static void put_quoted(rc_buf *b, const char *s) {
     rc_buf_putn(b, "'", 1);
     for (size_t i = 0; s[i] && i < 200; i++) {
         unsigned char ch = (unsigned char)s[i];
@@ -133,8 +122,7 @@ static void put_quoted(rc_buf *b, const char *s)
     rc_buf_putn(b, "'", 1);
 }
 
-int rc_err(rc_ctx *c, const struct ir_node *node, const char *what, const char *fmt, ...)
-{
+int rc_err(rc_ctx *c, const struct ir_node *node, const char *what, const char *fmt, ...) {
     rc_buf b = {0};
     va_list ap;
     if (c->failed)
@@ -162,8 +150,7 @@ int rc_err(rc_ctx *c, const struct ir_node *node, const char *what, const char *
     return -1;
 }
 
-unsigned char *rc_read_file(const char *path, size_t *len, int *err_no)
-{
+unsigned char *rc_read_file(const char *path, size_t *len, int *err_no) {
     FILE *f = fopen(path, "rb");
     unsigned char *p = NULL;
     size_t cap = 0, n = 0;
@@ -193,8 +180,7 @@ unsigned char *rc_read_file(const char *path, size_t *len, int *err_no)
     return p;
 }
 
-int rc_mul_ok(int64_t a, int64_t b, int64_t *out)
-{
+int rc_mul_ok(int64_t a, int64_t b, int64_t *out) {
     if (a < 0 || b < 0)
         return 0;
     if (a != 0 && b > INT32_MAX / a)
