@@ -704,8 +704,6 @@ static void emit_direction(em_state *e, const rec_params *p, rec_emit *re, const
             em_printf(e, "{\n");
             if (nm->L) {
                 em_printf(e, "if (%s < %s[%s]) {\n", S, nm->L, b);
-                snprintf(t, sizeof t, p->reverse[d] ? "%s[%s] - 1 - %s" : "%s",
-                         p->reverse[d] ? nm->L : S, b, S);
                 if (p->reverse[d])
                     snprintf(t, sizeof t, "%s[%s] - 1 - %s", nm->L, b, S);
                 else
