@@ -45,21 +45,17 @@ static int run_argv(char *const *argv) {
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
-static const char *ctype(int dtype) {
-    return dtype == IR_FLOAT ? "float" : dtype == IR_INT32 ? "int32_t" : "unsigned char";
-}
-
 /* A harness that reads raw inputs, calls NAME_run and writes raw outputs;
  * buffers are sized by the header's count macros, so those are checked too. */
 static void harness(rc_buf *b, const ir_graph *g, const char *name, const char *NAME) {
     rc_buf_printf(b, "#include \"%s.h\"\n#include <stdio.h>\n#include <stdint.h>\n\n", name);
     rc_buf_printf(b, "static %s_ctx ctx;\n", name);
     for (int i = 0; i < g->n_input; i++)
-        rc_buf_printf(b, "static %s in%d[%s_INPUT_%d_COUNT];\n", ctype(g->t[g->input[i]].dtype), i,
-                      NAME, i);
-    for (int i = 0; i < g->n_output; i++)
-        rc_buf_printf(b, "static %s out%d[%s_OUTPUT_%d_COUNT];\n", ctype(g->t[g->output[i]].dtype),
+        rc_buf_printf(b, "static %s in%d[%s_INPUT_%d_COUNT];\n", em_ctype(g->t[g->input[i]].dtype),
                       i, NAME, i);
+    for (int i = 0; i < g->n_output; i++)
+        rc_buf_printf(b, "static %s out%d[%s_OUTPUT_%d_COUNT];\n",
+                      em_ctype(g->t[g->output[i]].dtype), i, NAME, i);
     rc_buf_puts(b, "\nstatic int io(const char *path, void *p, size_t n, int wr)\n{\n"
                    "    FILE *f = fopen(path, wr ? \"wb\" : \"rb\");\n    size_t k;\n"
                    "    if (!f)\n        return -1;\n"
@@ -139,9 +135,7 @@ static int build(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const cha
     char *argv[64];
     int argc = 0, st;
     const char *name = o->em->name;
-    for (int i = 0; name[i] && i < 63; i++)
-        NAME[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 32 : name[i]),
-        NAME[i + 1] = 0;
+    em_upper(name, NAME, sizeof NAME);
     if (rc_compile_to(c, g, o->em, tmp))
         return -1;
     harness(&h, g, name, NAME);
@@ -251,6 +245,55 @@ static void rm_tmp(const char *tmp, const char *name) {
     rmdir(tmp);
 }
 
+/* Compares graph output k of one data set with DIR/output_k.pb; sets *failed. */
+static int check_output(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const char *dir,
+                        int k, const rc_inputs *gen, const rc_inputs *ref, int *failed) {
+    char path[PATH_MAX];
+    ir_tensor exp;
+    const ir_tensor *gt = &g->t[g->output[k]];
+    err_stats sg, si, sgi;
+    int ok;
+    snprintf(path, sizeof path, "%s/output_%d.pb", dir, k);
+    if (rc_load_tensor_file(c, path, &exp))
+        return -1;
+    if (!ir_same_type(&exp, gt)) {
+        char a[256], b[256];
+        ir_shape_str(&exp, a, sizeof a);
+        ir_shape_str(gt, b, sizeof b);
+        rc_tensor_clear(&exp);
+        return rc_err(c, NULL, path, "holds %s, but graph output %d '%s' is %s", a, k, gt->name, b);
+    }
+    sg = compare(&exp, gen->t[k].data, o->atol, o->rtol);
+    si = compare(&exp, ref->t[k].data, o->atol, o->rtol);
+    sgi = compare(&ref->t[k], gen->t[k].data, o->atol, o->rtol);
+    ok = !sg.bad && !si.bad && !sgi.bad;
+    *failed |= !ok;
+    printf("  %s output %d '%s': generated vs expected max_abs %.3g max_rel %.3g | "
+           "interpreter vs expected max_abs %.3g max_rel %.3g | generated vs interpreter "
+           "max_abs %.3g: %s\n",
+           dir, k, gt->name, sg.max_abs, sg.max_rel, si.max_abs, si.max_rel, sgi.max_abs,
+           ok ? "ok" : "FAIL");
+    rc_tensor_clear(&exp);
+    return 0;
+}
+
+/* Runs the generated program and the interpreter on one data set directory. */
+static int check_dir(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const char *tmp,
+                     const char *prog, const char *dir, int *failed) {
+    rc_inputs in = {0}, gen = {0}, ref = {0};
+    int rc = rc_read_inputs(c, g, NULL, 0, dir, &in);
+    if (rc == 0)
+        rc = run_generated(c, g, tmp, prog, &in, &gen);
+    if (rc == 0)
+        rc = rc_run_interp(c, g, &in, &ref);
+    for (int k = 0; rc == 0 && k < g->n_output; k++)
+        rc = check_output(c, g, o, dir, k, &gen, &ref, failed);
+    rc_inputs_free(&in);
+    rc_inputs_free(&gen);
+    rc_inputs_free(&ref);
+    return rc;
+}
+
 int rc_check(rc_ctx *c, const ir_graph *g, const char *const *dirs, int n_dirs,
              const rc_check_opts *o) {
     char tmp[PATH_MAX], prog[PATH_MAX];
@@ -262,59 +305,9 @@ int rc_check(rc_ctx *c, const ir_graph *g, const char *const *dirs, int n_dirs,
         goto done;
     printf("check %s (atol %g, rtol %g; pass if |got - expected| <= atol + rtol*|expected|)\n",
            g->model_path, o->atol, o->rtol);
-    for (int d = 0; d < n_dirs; d++) {
-        rc_inputs in = {0}, gen = {0}, ref = {0};
-        if (rc_read_inputs(c, g, NULL, 0, dirs[d], &in) ||
-            run_generated(c, g, tmp, prog, &in, &gen) || rc_run_interp(c, g, &in, &ref)) {
-            rc_inputs_free(&in);
-            rc_inputs_free(&gen);
-            rc_inputs_free(&ref);
+    for (int d = 0; d < n_dirs; d++)
+        if (check_dir(c, g, o, tmp, prog, dirs[d], &failed))
             goto done;
-        }
-        for (int k = 0; k < g->n_output; k++) {
-            char path[PATH_MAX];
-            ir_tensor exp;
-            const ir_tensor *gt = &g->t[g->output[k]];
-            err_stats sg, si, sgi;
-            int ok, shape_ok;
-            snprintf(path, sizeof path, "%s/output_%d.pb", dirs[d], k);
-            if (rc_load_tensor_file(c, path, &exp)) {
-                rc_inputs_free(&in);
-                rc_inputs_free(&gen);
-                rc_inputs_free(&ref);
-                goto done;
-            }
-            shape_ok = exp.dtype == gt->dtype && exp.rank == gt->rank;
-            for (int i = 0; shape_ok && i < exp.rank; i++)
-                shape_ok = exp.dims[i] == gt->dims[i];
-            if (!shape_ok) {
-                char a[256], b[256];
-                ir_shape_str(&exp, a, sizeof a);
-                ir_shape_str(gt, b, sizeof b);
-                rc_err(c, NULL, path, "holds %s, but graph output %d '%s' is %s", a, k, gt->name,
-                       b);
-                rc_tensor_clear(&exp);
-                rc_inputs_free(&in);
-                rc_inputs_free(&gen);
-                rc_inputs_free(&ref);
-                goto done;
-            }
-            sg = compare(&exp, gen.t[k].data, o->atol, o->rtol);
-            si = compare(&exp, ref.t[k].data, o->atol, o->rtol);
-            sgi = compare(&ref.t[k], gen.t[k].data, o->atol, o->rtol);
-            ok = !sg.bad && !si.bad && !sgi.bad;
-            failed |= !ok;
-            printf("  %s output %d '%s': generated vs expected max_abs %.3g max_rel %.3g | "
-                   "interpreter vs expected max_abs %.3g max_rel %.3g | generated vs interpreter "
-                   "max_abs %.3g: %s\n",
-                   dirs[d], k, gt->name, sg.max_abs, sg.max_rel, si.max_abs, si.max_rel,
-                   sgi.max_abs, ok ? "ok" : "FAIL");
-            rc_tensor_clear(&exp);
-        }
-        rc_inputs_free(&in);
-        rc_inputs_free(&gen);
-        rc_inputs_free(&ref);
-    }
     printf("%s\n", failed ? "FAIL" : "PASS");
     rc = failed ? 1 : 0;
 done:

@@ -189,17 +189,13 @@ int rc_read_inputs(rc_ctx *c, const ir_graph *g, const char *const *files, int n
     for (int i = 0; i < g->n_input; i++) {
         const ir_tensor *gt = &g->t[g->input[i]];
         ir_tensor *t = &in->t[i];
-        int ok;
         if (dir)
             snprintf(path, sizeof path, "%s/input_%d.pb", dir, i);
         else
             snprintf(path, sizeof path, "%s", files[i]);
         if (rc_load_tensor_file(c, path, t))
             return -1;
-        ok = t->dtype == gt->dtype && t->rank == gt->rank;
-        for (int d = 0; ok && d < t->rank; d++)
-            ok = t->dims[d] == gt->dims[d];
-        if (!ok) {
+        if (!ir_same_type(t, gt)) {
             char a[256], b[256];
             ir_shape_str(t, a, sizeof a);
             ir_shape_str(gt, b, sizeof b);
@@ -258,20 +254,14 @@ int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o) {
     for (int i = 0; i < g->n_node; i++) {
         const ir_node *n = &g->node[i];
         flops += rc_op_defs[n->op]->flops(g, n);
+        rc_op_defs[n->op]->params(g, n, &params_const, &params_rt);
         printf("node %d:   %s '%s'", i, n->op_type, n->name);
-        /* weights are the float inputs after the first (X) */
         for (int k = 1; k < n->n_in; k++) {
             const ir_tensor *t = ir_in(g, n, k);
             if (!t || t->dtype != IR_FLOAT)
                 continue;
             ir_shape_str(t, shp, sizeof shp);
             printf(" %s=%s", t->name, shp);
-            if (k == 1 || k == 2 || k == 3 || k == 7) {
-                if (t->data)
-                    params_const += ir_numel(t);
-                else
-                    params_rt += ir_numel(t);
-            }
         }
         printf("\n");
     }

@@ -54,24 +54,14 @@ void em_printf(em_state *e, const char *fmt, ...) {
     va_end(ap);
 }
 
-static char *owned(em_state *e, const char *s) {
-    /* expressions live as long as the emitter: kept in texpr-like storage */
-    (void)e;
-    return rc_xstrdup(s);
-}
-
-/* Every string handed out by em_scratch/em_const is recorded here to free. */
-static char **strpool;
-static int n_strpool, cap_strpool;
-
+/* Keeps s until the emitter finishes, so op emitters can hold the expression. */
 static const char *pooled(em_state *e, const char *s) {
-    char *p = owned(e, s);
-    if (n_strpool == cap_strpool) {
-        cap_strpool = cap_strpool ? cap_strpool * 2 : 64;
-        strpool = rc_xrealloc(strpool, sizeof(char *) * (size_t)cap_strpool);
+    if (e->n_pool == e->cap_pool) {
+        e->cap_pool = e->cap_pool ? e->cap_pool * 2 : 64;
+        e->pool = rc_xrealloc(e->pool, sizeof(char *) * (size_t)e->cap_pool);
     }
-    strpool[n_strpool++] = p;
-    return p;
+    e->pool[e->n_pool] = rc_xstrdup(s);
+    return e->pool[e->n_pool++];
 }
 
 const char *em_scratch(em_state *e, const char *tag, size_t n) {
@@ -110,7 +100,7 @@ const char *em_const_f32(em_state *e, const char *tag, const float *v, size_t n)
     return const_f32_named(e, cname, v, n);
 }
 
-static const char *ctype(int dtype) {
+const char *em_ctype(int dtype) {
     switch (dtype) {
     case IR_FLOAT:
         return "float";
@@ -136,14 +126,13 @@ static const char *ctype(int dtype) {
     case IR_UINT64:
         return "uint64_t";
     default:
-        rc_die("ctype: dtype %d", dtype);
+        rc_die("em_ctype: dtype %d", dtype);
     }
 }
 
 static void comment_name(rc_buf *b, const char *s) { rc_buf_put_escaped(b, s, 120); }
 
 /* The C pointer expression of tensor ti's data; constants are emitted on first use. */
-const char *em_tensor(em_state *e, int ti);
 const char *em_tensor(em_state *e, int ti) {
     const ir_tensor *t = &e->g->t[ti];
     char cname[128];
@@ -213,7 +202,7 @@ static void reindent(rc_buf *out, const char *src, int base) {
     }
 }
 
-static void upper(const char *s, char *out, size_t n) {
+void em_upper(const char *s, char *out, size_t n) {
     size_t i;
     for (i = 0; s[i] && i + 1 < n; i++)
         out[i] = (char)toupper((unsigned char)s[i]);
@@ -358,7 +347,7 @@ int em_generate(rc_ctx *c, const ir_graph *g, const em_opts *o, em_result *out) 
                       "'%s' is not a valid C identifier (letters, digits, '_', starting with a "
                       "letter, at most 48 characters, not a C keyword, not starting with rnnrt)",
                       o->name);
-    upper(o->name, NAME, sizeof NAME);
+    em_upper(o->name, NAME, sizeof NAME);
     e.c = c;
     e.opts = o;
     e.g = g;
@@ -366,7 +355,7 @@ int em_generate(rc_ctx *c, const ir_graph *g, const em_opts *o, em_result *out) 
     for (int i = 0; i < g->n_input; i++) {
         char buf[96];
         int ti = g->input[i];
-        snprintf(buf, sizeof buf, "((const %s *)inputs[%d])", ctype(g->t[ti].dtype), i);
+        snprintf(buf, sizeof buf, "((const %s *)inputs[%d])", em_ctype(g->t[ti].dtype), i);
         e.texpr[ti] = rc_xstrdup(buf);
     }
     for (int i = 0; i < g->n_output; i++) {
@@ -374,7 +363,7 @@ int em_generate(rc_ctx *c, const ir_graph *g, const em_opts *o, em_result *out) 
         int ti = g->output[i];
         if (g->t[ti].producer < 0)
             continue; /* an input or constant passed through: copied in run */
-        snprintf(buf, sizeof buf, "((%s *)outputs[%d])", ctype(g->t[ti].dtype), i);
+        snprintf(buf, sizeof buf, "((%s *)outputs[%d])", em_ctype(g->t[ti].dtype), i);
         e.texpr[ti] = rc_xstrdup(buf);
     }
     if (emit_nodes(c, &e))
@@ -385,7 +374,7 @@ int em_generate(rc_ctx *c, const ir_graph *g, const em_opts *o, em_result *out) 
         if (t->producer >= 0)
             continue;
         rc_buf_printf(&e.run, "    memcpy(outputs[%d], %s, %" PRId64 " * sizeof(%s));\n", i,
-                      em_tensor(&e, ti), ir_numel(t), ctype(t->dtype));
+                      em_tensor(&e, ti), ir_numel(t), em_ctype(t->dtype));
     }
     emit_header(&e, &out->header, NAME);
     /* source */
@@ -437,11 +426,9 @@ done:
     for (int i = 0; i < g->n_tensor; i++)
         free(e.texpr[i]);
     free(e.texpr);
-    for (int i = 0; i < n_strpool; i++)
-        free(strpool[i]);
-    free(strpool);
-    strpool = NULL;
-    n_strpool = cap_strpool = 0;
+    for (int i = 0; i < e.n_pool; i++)
+        free(e.pool[i]);
+    free(e.pool);
     rc_buf_free(&e.consts);
     rc_buf_free(&e.fields);
     rc_buf_free(&e.funcs);

@@ -34,7 +34,9 @@ typedef struct em_state {
     char **texpr;  /* per tensor: C pointer expression valid inside NAME_run */
     size_t ctx_bytes, const_bytes;
     int used_gemm, has_loops;
-    int node; /* index of the node being emitted */
+    int node;    /* index of the node being emitted */
+    char **pool; /* expressions handed out by em_scratch/em_const_f32 */
+    int n_pool, cap_pool;
 } em_state;
 
 /* Emits NAME.h and NAME.c for a checked graph. */
@@ -57,5 +59,12 @@ const char *em_const_f32(em_state *e, const char *tag, const float *v, size_t n)
 void em_printf(em_state *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A float literal that reproduces v bit-exactly (hex float, e.g. 0x1.8p+1f). */
 void em_float_lit(float v, char *buf, size_t n);
+/* The C pointer expression of tensor ti's data, valid inside a node function;
+ * constants are emitted as static const data on first use. */
+const char *em_tensor(em_state *e, int ti);
+/* The C element type of a numeric dtype ("float", "int32_t", ...). */
+const char *em_ctype(int dtype);
+/* NAME in upper case, for macro prefixes. */
+void em_upper(const char *s, char *out, size_t n);
 
 #endif

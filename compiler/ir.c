@@ -193,6 +193,15 @@ int64_t ir_numel(const ir_tensor *t) {
     return n;
 }
 
+int ir_same_type(const ir_tensor *a, const ir_tensor *b) {
+    if (a->dtype != b->dtype || a->rank != b->rank)
+        return 0;
+    for (int i = 0; i < a->rank; i++)
+        if (a->dims[i] != b->dims[i])
+            return 0;
+    return 1;
+}
+
 void ir_shape_str(const ir_tensor *t, char *buf, size_t n) {
     size_t used;
     snprintf(buf, n, "%s", ir_dtype_name(t->dtype));

@@ -119,6 +119,8 @@ int ir_add_tensor(ir_graph *g, const char *name);
 ir_node *ir_add_node(ir_graph *g);
 
 int64_t ir_numel(const ir_tensor *t);
+/* 1 when a and b have the same dtype, rank and dims. */
+int ir_same_type(const ir_tensor *a, const ir_tensor *b);
 /* "float[3][2][4]" */
 void ir_shape_str(const ir_tensor *t, char *buf, size_t n);
 /* Attribute by name, or NULL. */

@@ -14,8 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-extern const char *rec_ix(int off, const char *j);
-
 enum { GZ = 0, GR = 1, GH = 2 };
 
 static void gru_step(const rec_params *p, int d, const rec_step *s) {
@@ -131,5 +129,5 @@ static const rec_desc gru_desc = {
 
 static int gru_check(rc_ctx *c, ir_graph *g, ir_node *n) { return rec_check(c, g, n, &gru_desc); }
 
-const rc_op_def rc_op_gru = {"GRU",         gru_check, rec_interp,
-                             rec_emit_node, rec_flops, rec_free_params};
+const rc_op_def rc_op_gru = {"GRU",     gru_check,        rec_interp,     rec_emit_node,
+                             rec_flops, rec_params_count, rec_free_params};

@@ -50,7 +50,6 @@ typedef struct lstm_arg {
 /* gate pre-activation text: x_[k] + g_[k] (+ peephole) */
 static void gate_text(rc_buf *b, const rec_params *p, const rec_emit *re, int gate, int pgate,
                       const char *j, const char *cell) {
-    extern const char *rec_ix(int off, const char *j);
     rc_buf_printf(b, "x_[%s] + g_[%s]", rec_ix(gate * p->H, j), rec_ix(gate * p->H, j));
     if (re->has_p && pgate >= 0)
         rc_buf_printf(b, " + p_[%s] * %s", rec_ix(pgate * p->H, j), cell);
@@ -108,5 +107,5 @@ static const rec_desc lstm_desc = {
 
 static int lstm_check(rc_ctx *c, ir_graph *g, ir_node *n) { return rec_check(c, g, n, &lstm_desc); }
 
-const rc_op_def rc_op_lstm = {"LSTM",        lstm_check, rec_interp,
-                              rec_emit_node, rec_flops,  rec_free_params};
+const rc_op_def rc_op_lstm = {"LSTM",    lstm_check,       rec_interp,     rec_emit_node,
+                              rec_flops, rec_params_count, rec_free_params};

@@ -7,6 +7,8 @@
 #ifndef RNNC_OPS_H
 #define RNNC_OPS_H
 
+#include <stdint.h>
+
 #define RC_OPS(X)                                                                                  \
     X(RNN, rnn)                                                                                    \
     X(LSTM, lstm)                                                                                  \
@@ -40,6 +42,10 @@ typedef struct rc_op_def {
                 const struct ir_node *n);
     /* Floating-point operations of one inference, for `rnnc info`. */
     double (*flops)(const struct ir_graph *g, const struct ir_node *n);
+    /* Learned parameters (elements), split into those stored in the model
+     * and those supplied as graph inputs at run time. */
+    void (*params)(const struct ir_graph *g, const struct ir_node *n, int64_t *in_model,
+                   int64_t *at_run_time);
     void (*free_params)(void *params);
 } rc_op_def;
 

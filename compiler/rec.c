@@ -336,6 +336,17 @@ int rec_check(rc_ctx *c, ir_graph *g, ir_node *n, const rec_desc *desc) {
 
 void rec_free_params(void *p) { free(p); }
 
+void rec_params_count(const ir_graph *g, const ir_node *n, int64_t *in_model,
+                      int64_t *at_run_time) {
+    static const int slots[] = {REC_W, REC_R, REC_B, REC_P};
+    const rec_params *p = n->params;
+    for (size_t k = 0; k < sizeof slots / sizeof slots[0]; k++) {
+        const ir_tensor *t = p->in[slots[k]] >= 0 ? &g->t[p->in[slots[k]]] : NULL;
+        if (t)
+            *(t->data ? in_model : at_run_time) += ir_numel(t);
+    }
+}
+
 double rec_flops(const ir_graph *g, const ir_node *n) {
     const rec_params *p = n->params;
     double macs = (double)p->T * p->B * p->D * p->G * p->H * (p->I + p->H);
@@ -427,7 +438,6 @@ done:
 
 /* Index text: "j", "j + 12", or the folded literal when j is itself a literal,
  * so unrolled code reads x_[15] rather than x_[12 + 3]. */
-const char *rec_ix(int off, const char *j);
 const char *rec_ix(int off, const char *j) {
     static char ring[16][48];
     static int next;
@@ -604,12 +614,8 @@ static void emit_projection(em_state *e, const rec_params *p, const rec_emit *re
         em_printf(e, "    for (int j = 0; j < %d; ++j) {\n        const float *wr = %s + j * %d;\n",
                   GH, w, I);
         if (re->unroll_dot) {
-            em_printf(e, "        %s[row * %d + j] = %s%s%s;\n", nm->xw, GH, nm->bias ? "(" : "",
-                      nm->bias ? bias : "", nm->bias ? ")[j] + " : "");
-            /* the dot expression continues on the same statement */
-            e->funcs.len -= 2; /* drop ";\n" to append the sum */
-            e->funcs.p[e->funcs.len] = 0;
-            em_printf(e, "%s;\n", b.p);
+            em_printf(e, "        %s[row * %d + j] = %s%s%s%s;\n", nm->xw, GH, nm->bias ? "(" : "",
+                      nm->bias ? bias : "", nm->bias ? ")[j] + " : "", b.p);
         } else {
             em_printf(e,
                       "        float acc = %s%s%s;\n        for (int k = 0; k < %d; ++k)\n"
@@ -659,8 +665,8 @@ static void emit_direction(em_state *e, const rec_params *p, rec_emit *re, const
         else if (is_lstm)
             em_printf(e, "memset(%s + %d, 0, %d * sizeof(float));\n", nm->c, b * H, H);
     }
-    if (nm->L) {
-        /* an entry of length 0 reports zero states, as ONNX Runtime does */
+    if (nm->L && (nm->H0 || nm->C0)) {
+        /* an entry of length 0 reports zero states, not initial_h/c, as ONNX Runtime does */
         for (int b = 0; b < B; b++) {
             em_printf(e, "if (%s[%d] == 0) {\n", nm->L, b);
             em_printf(e, "memset(%s + %d, 0, %d * sizeof(float));\n", nm->h, b * H, H);
@@ -773,8 +779,6 @@ static void emit_direction(em_state *e, const rec_params *p, rec_emit *re, const
     em_printf(e, "}\n");
 }
 
-const char *em_tensor(em_state *e, int ti);
-
 int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
     const rec_params *p = n->params;
     const int T = p->T, B = p->B, I = p->I, H = p->H, D = p->D, G = p->G, GH = G * H;
@@ -868,20 +872,17 @@ int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
             em_printf(e, "float *bias = %s;\n", em_scratch(e, "bias", (size_t)D * GH));
             nm.bias = "bias";
             e->has_loops = 1;
+            /* bias = Wb + Rb; with linear_before_reset, Rbh (rows >= 2H) stays apart */
+            char rb[96];
+            if (p->linear_before_reset)
+                snprintf(rb, sizeof rb, "(j < %d ? %s[d * %d + %d + j] : 0.0f)", 2 * H, bin, 2 * GH,
+                         GH);
+            else
+                snprintf(rb, sizeof rb, "%s[d * %d + %d + j]", bin, 2 * GH, GH);
             em_printf(e,
                       "for (int d = 0; d < %d; ++d)\n    for (int j = 0; j < %d; ++j)\n"
-                      "        %s[d * %d + j] = %s[d * %d + j]%s;\n",
-                      D, GH, nm.bias, GH, bin, 2 * GH, p->linear_before_reset ? " + (j < " : "");
-            if (p->linear_before_reset) {
-                /* undo the trailing ";\n" and finish the conditional fold */
-                e->funcs.len -= 2;
-                e->funcs.p[e->funcs.len] = 0;
-                em_printf(e, "%d ? %s[d * %d + %d + j] : 0.0f);\n", 2 * H, bin, 2 * GH, GH);
-            } else {
-                e->funcs.len -= 2;
-                e->funcs.p[e->funcs.len] = 0;
-                em_printf(e, " + %s[d * %d + %d + j];\n", bin, 2 * GH, GH);
-            }
+                      "        %s[d * %d + j] = %s[d * %d + j] + %s;\n",
+                      D, GH, nm.bias, GH, bin, 2 * GH, rb);
             if (re.has_rbh) {
                 em_printf(e, "const float *rbh = Bv + %d;\n", GH + 2 * H);
                 nm.rbh = "rbh";

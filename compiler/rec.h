@@ -97,6 +97,7 @@ int rec_check(rc_ctx *c, ir_graph *g, ir_node *n, const rec_desc *desc);
 int rec_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values *v);
 int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n);
 double rec_flops(const ir_graph *g, const ir_node *n);
+void rec_params_count(const ir_graph *g, const ir_node *n, int64_t *in_model, int64_t *at_run_time);
 void rec_free_params(void *p);
 
 /* Interpreter helpers for the op cells. */
@@ -106,6 +107,8 @@ double rec_clip(const rec_params *p, double x);
 double rec_dot(const float *m, int row, int K, const double *v);
 
 /* Emitter helpers for the op cells. */
+/* Index text "j", "j + 12", or the folded literal when j is itself a literal. */
+const char *rec_ix(int off, const char *j);
 /* "rnnrt_tanh_f32(EXPR)" with clip applied to EXPR when the node has clip */
 void rec_emit_act(rc_buf *b, const rec_params *p, const rec_fn *f, const char *expr, int clip);
 /* Opens an elementwise loop over j < n (or, unrolled, calls body for each j). */
