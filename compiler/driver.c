@@ -44,7 +44,90 @@ static int check_declared(rc_ctx *c, const ir_graph *g) {
     return 0;
 }
 
+/* Lists every dimension still open, so one run tells the user all to bind. */
+static int unbound_error(rc_ctx *c, const ir_graph *g) {
+    rc_buf all = {0};
+    const ir_tensor *first = NULL;
+    int first_dim = -1, rc;
+    char what[300];
+    for (int i = 0; i < g->n_input; i++) {
+        const ir_tensor *t = &g->t[g->input[i]];
+        if (t->rank < 0)
+            rc_buf_printf(&all, "%s'%s' (no shape)", all.len ? ", " : "", t->name);
+        for (int d = 0; d < t->rank; d++)
+            if (t->dims[d] < 0) {
+                if (!first)
+                    first = t, first_dim = d;
+                rc_buf_printf(&all, "%s'%s'[%d] '%s'", all.len ? ", " : "", t->name, d,
+                              t->dim_param[d] ? t->dim_param[d] : "");
+            }
+        if (!first && t->rank < 0)
+            first = t;
+    }
+    if (!first) {
+        rc_buf_free(&all);
+        return 0;
+    }
+    snprintf(what, sizeof what, "graph input '%.200s'", first->name);
+    if (first_dim >= 0)
+        rc = rc_err(c, NULL, what,
+                    "dimension %d is symbolic ('%s'); bind it with --dim NAME=N or --shape "
+                    "INPUT=d0,d1,... (unbound: %s)",
+                    first_dim, first->dim_param[first_dim], all.p);
+    else
+        rc = rc_err(c, NULL, what,
+                    "has no shape; give it with --shape INPUT=d0,d1,... (unbound: %s)", all.p);
+    rc_buf_free(&all);
+    return rc;
+}
+
+/* The bind pass: --dim by name, then --shape (which overrides), then the
+ * dims of the data files for what is still open. */
+static int bind_dims(rc_ctx *c, ir_graph *g, const rc_binding *b) {
+    for (int k = 0; b && k < b->n_dims; k++) {
+        int used = 0;
+        for (int i = 0; i < g->n_input; i++) {
+            ir_tensor *t = &g->t[g->input[i]];
+            for (int d = 0; d < t->rank; d++)
+                if (t->dim_param[d] && strcmp(t->dim_param[d], b->dim_name[k]) == 0)
+                    t->dims[d] = b->dim_val[k], used = 1;
+        }
+        if (!used)
+            return rc_err(c, NULL, "--dim", "no graph input has a symbolic dimension named '%s'",
+                          b->dim_name[k]);
+    }
+    for (int s = 0; b && s < b->n_shapes; s++) {
+        int ti = ir_find(g, b->shape_name[s]);
+        ir_tensor *t = ti >= 0 ? &g->t[ti] : NULL;
+        if (!t || !t->is_input)
+            return rc_err(c, NULL, "--shape", "'%s' is not a graph input of the model",
+                          b->shape_name[s]);
+        t->rank = b->shape_rank[s];
+        for (int d = 0; d < t->rank; d++)
+            t->dims[d] = b->shape_dims[s][d];
+    }
+    for (int i = 0; b && i < g->n_input && i < b->n_data; i++) {
+        ir_tensor *t = &g->t[g->input[i]];
+        const ir_tensor *x = b->data[i];
+        if (!x || (t->rank >= 0 && t->rank != x->rank))
+            continue; /* a mismatch is reported when the data is read */
+        if (t->rank < 0) {
+            t->rank = x->rank;
+            for (int d = 0; d < t->rank; d++)
+                t->dims[d] = -1;
+        }
+        for (int d = 0; d < t->rank; d++)
+            if (t->dims[d] < 0 && x->dims[d] >= 1)
+                t->dims[d] = x->dims[d];
+    }
+    return unbound_error(c, g);
+}
+
 ir_graph *rc_front(rc_ctx *c, const char *model, int dump) {
+    return rc_front_bound(c, model, NULL, dump);
+}
+
+ir_graph *rc_front_bound(rc_ctx *c, const char *model, const rc_binding *b, int dump) {
     ir_graph *g;
     c->file = model;
     g = rc_load_model(c, model);
@@ -52,6 +135,10 @@ ir_graph *rc_front(rc_ctx *c, const char *model, int dump) {
         return NULL;
     if (dump)
         ir_dump(g, "load", stderr);
+    if (bind_dims(c, g, b))
+        goto fail;
+    if (dump)
+        ir_dump(g, "bind", stderr);
     if (ir_verify(c, g, 0))
         goto fail;
     for (int i = 0; i < g->n_node; i++)

@@ -7,8 +7,26 @@
 #include "interp.h"
 #include "ir.h"
 
-/* load -> verify -> check ops (attributes, shapes) -> declared-output check
- * -> verify with shapes. dump: print the IR after each pass to stderr. */
+/* Values for the symbolic dimensions of graph inputs. */
+typedef struct rc_binding {
+    int n_dims; /* --dim NAME=N */
+    const char **dim_name;
+    int64_t *dim_val;
+    int n_shapes; /* --shape INPUT=d0,d1,...: replaces that input's whole shape */
+    const char **shape_name;
+    int *shape_rank;
+    int64_t (*shape_dims)[IR_MAX_RANK];
+    /* run/check: tensors read from the data, by graph-input index; they bind
+     * what the options leave open (NULL entries are skipped) */
+    int n_data;
+    const ir_tensor **data;
+    ir_tensor *data_store; /* owner of what data points at (the CLI's) */
+} rc_binding;
+
+/* load -> bind symbolic input dims -> verify -> check ops (attributes,
+ * shapes) -> declared-output check -> verify with shapes. dump: print the IR
+ * after each pass to stderr. b may be NULL. */
+ir_graph *rc_front_bound(rc_ctx *c, const char *model, const rc_binding *b, int dump);
 ir_graph *rc_front(rc_ctx *c, const char *model, int dump);
 
 /* Writes DIR/NAME.h and DIR/NAME.c via temporary files renamed into place. */

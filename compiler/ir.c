@@ -83,6 +83,8 @@ void ir_free(ir_graph *g) {
         free(g->t[i].name);
         free(g->t[i].data);
         free(g->t[i].doc);
+        for (int d = 0; d < IR_MAX_RANK; d++)
+            free(g->t[i].dim_param[d]);
     }
     for (int i = 0; i < g->n_node; i++) {
         ir_node *n = &g->node[i];

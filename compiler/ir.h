@@ -49,6 +49,9 @@ typedef struct ir_tensor {
     int is_output; /* graph output */
     int producer;  /* node index, or -1 */
     char *doc;     /* doc_string, may be NULL */
+    /* Graph inputs: the dim_param of each symbolic dimension (dims[i] == -1
+     * until the bind pass), "" for an unnamed unknown one; NULL otherwise. */
+    char *dim_param[IR_MAX_RANK];
     /* Declared shape of a graph output, checked against the inferred one. */
     int decl_rank; /* -1: not declared */
     int64_t decl_dims[IR_MAX_RANK];

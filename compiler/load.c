@@ -155,8 +155,12 @@ static int convert_attr(rc_ctx *c, ir_node *n, const Onnx__AttributeProto *ap, i
 }
 
 /* Shape and dtype of a graph input or output from its ValueInfoProto. */
+/* For graph inputs (params != NULL) a symbolic or unknown dimension becomes -1
+ * with its dim_param recorded, and a missing shape rank -1: the bind pass
+ * resolves them from --dim / --shape. For outputs they are just not checked. */
 static int value_info_type(rc_ctx *c, const Onnx__ValueInfoProto *vi, const char *what, int *dtype,
-                           int *rank, int64_t *dims, int require_static) {
+                           int *rank, int64_t *dims, char **params) {
+    int require_static = params != NULL;
     const Onnx__TypeProto__Tensor *tt;
     if (!vi->type || vi->type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE) {
         if (!require_static && !vi->type) {
@@ -169,8 +173,6 @@ static int value_info_type(rc_ctx *c, const Onnx__ValueInfoProto *vi, const char
     tt = vi->type->tensor_type;
     *dtype = tt->has_elem_type ? tt->elem_type : IR_UNDEFINED;
     if (!tt->shape) {
-        if (require_static)
-            return rc_err(c, NULL, what, "has no shape; rnnc needs static shapes");
         *rank = -1;
         return 0;
     }
@@ -189,10 +191,9 @@ static int value_info_type(rc_ctx *c, const Onnx__ValueInfoProto *vi, const char
                               d->dim_value);
             dims[i] = d->dim_value;
         } else if (require_static) {
-            return rc_err(c, NULL, what,
-                          "dimension %zu is symbolic ('%s'); rnnc needs every input dimension "
-                          "fixed in the model",
-                          i, nz(d->dim_param));
+            int named = d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM;
+            dims[i] = -1;
+            params[i] = rc_xstrdup(named ? nz(d->dim_param) : "");
         } else {
             dims[i] = -1; /* unknown: not checked */
         }
@@ -262,7 +263,7 @@ static int load_inputs(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp) {
         k = ir_add_tensor(g, name);
         t = &g->t[k];
         t->is_input = 1;
-        if (value_info_type(c, vi, what, &t->dtype, &t->rank, t->dims, 1))
+        if (value_info_type(c, vi, what, &t->dtype, &t->rank, t->dims, t->dim_param))
             return -1;
         if (ir_dtype_size(t->dtype) == 0)
             return rc_err(c, NULL, what, "element type %d (%s) is not supported", t->dtype,
@@ -428,7 +429,7 @@ static int load_outputs(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp) {
         if (t->is_output)
             return rc_err(c, NULL, what, "listed twice among the graph outputs");
         t->is_output = 1;
-        if (value_info_type(c, vi, what, &t->decl_dtype, &t->decl_rank, t->decl_dims, 0))
+        if (value_info_type(c, vi, what, &t->decl_dtype, &t->decl_rank, t->decl_dims, NULL))
             return -1;
         g->output[g->n_output++] = k;
     }

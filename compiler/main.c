@@ -1,12 +1,15 @@
 /* main.c — the rnnc command line. The only place that prints errors and
  * chooses exit codes: 0 ok, 1 error (bad model, failed check), 2 usage. */
+#define _POSIX_C_SOURCE 200809L
 #include "driver.h"
 #include "load.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage_main[] =
     "usage: rnnc <command> [options]\n"
@@ -24,6 +27,8 @@ static const char usage_main[] =
     "  info MODEL [--unroll MODE]\n"
     "                      ops, shapes, parameters, FLOPs, RAM and flash of the generated code\n"
     "\n"
+    "Every command takes --dim NAME=N and --shape INPUT=d0,d1,... (repeatable) to bind\n"
+    "symbolic input dimensions (dim_param); run and check take unbound ones from the data.\n"
     "'rnnc COMMAND --help' describes each command. 'rnnc --version' prints the version.\n";
 
 static const char usage_compile[] =
@@ -34,14 +39,17 @@ static const char usage_compile[] =
     "  --unroll auto   (default) unroll small nodes fully, keep loops for large ones\n"
     "  --unroll none   constant-bound loops everywhere\n"
     "  --unroll full   straight-line code with no loops (small models only)\n"
-    "  --dump-ir       print the IR after each pass to stderr\n";
+    "  --dump-ir       print the IR after each pass to stderr\n"
+    "  --dim NAME=N    bind the symbolic dimension NAME (dim_param) of every input\n"
+    "  --shape INPUT=d0,d1,...  replace an input's whole shape\n";
 
 static const char usage_run[] =
     "usage: rnnc run MODEL (--input FILE ... | --input-dir DIR) --output-dir DIR [--dump-ir]\n"
     "\n"
     "Runs the reference interpreter (naive loops, double accumulation). Inputs are ONNX\n"
     "TensorProto files in graph-input order (initializers excluded), or DIR/input_N.pb;\n"
-    "outputs are written as DIR/output_N.pb in graph-output order.\n";
+    "outputs are written as DIR/output_N.pb in graph-output order. Symbolic input\n"
+    "dimensions not bound with --dim/--shape are taken from the input files.\n";
 
 static const char usage_check[] =
     "usage: rnnc check MODEL DATADIR... [--atol A] [--rtol R] [--unroll MODE] [--keep] [-v]\n"
@@ -52,10 +60,11 @@ static const char usage_check[] =
     "interpreter. An output passes when every element has |got - expected| <=\n"
     "atol + rtol*|expected| (defaults atol 1e-5, rtol 1e-3). Exit 0 only if all pass.\n"
     "The runtime is found at the build tree's paths, or RNNC_RUNTIME_INCLUDE,\n"
-    "RNNC_RUNTIME_LIB and RNNC_RUNTIME_LIBS.\n";
+    "RNNC_RUNTIME_LIB and RNNC_RUNTIME_LIBS. Symbolic input dimensions not bound with\n"
+    "--dim/--shape are taken from the first DATADIR's input files.\n";
 
 static const char usage_info[] =
-    "usage: rnnc info MODEL [--unroll MODE]\n"
+    "usage: rnnc info MODEL [--unroll MODE] [--dim NAME=N ...] [--shape INPUT=d0,d1,... ...]\n"
     "\n"
     "Prints the graph's inputs, outputs and nodes, the parameter count, FLOPs per\n"
     "inference, and the generated code's context size (RAM) and weight size (flash).\n";
@@ -70,6 +79,113 @@ static int usage(const char *text, const char *msg) {
 static int fail(const rc_ctx *c) {
     fprintf(stderr, "rnnc: error: %s\n", c->msg[0] ? c->msg : "unknown error");
     return 1;
+}
+
+/* Whole number >= 1 that fits a dimension. */
+static int parse_dim_value(const char *s, char **end, int64_t *out) {
+    long long v;
+    if (!(*s >= '0' && *s <= '9'))
+        return -1;
+    errno = 0;
+    v = strtoll(s, end, 10);
+    if (errno || v < 1 || v > INT32_MAX)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_dim(const char *arg, rc_binding *b) {
+    const char *eq = strchr(arg, '=');
+    char *end;
+    int64_t v;
+    if (!eq || eq == arg || parse_dim_value(eq + 1, &end, &v) || *end)
+        return -1;
+    b->dim_name = realloc(b->dim_name, sizeof(char *) * (size_t)(b->n_dims + 1));
+    b->dim_val = realloc(b->dim_val, sizeof(int64_t) * (size_t)(b->n_dims + 1));
+    if (!b->dim_name || !b->dim_val)
+        return -1;
+    b->dim_name[b->n_dims] = strndup(arg, (size_t)(eq - arg));
+    b->dim_val[b->n_dims++] = v;
+    return 0;
+}
+
+static int parse_shape(const char *arg, rc_binding *b) {
+    const char *eq = strchr(arg, '=');
+    const char *p;
+    int64_t dims[IR_MAX_RANK];
+    int rank = 0;
+    if (!eq || eq == arg)
+        return -1;
+    for (p = eq + 1;;) {
+        char *end;
+        if (rank == IR_MAX_RANK || parse_dim_value(p, &end, &dims[rank++]))
+            return -1;
+        if (*end == 0)
+            break;
+        if (*end != ',')
+            return -1;
+        p = end + 1;
+    }
+    b->shape_name = realloc(b->shape_name, sizeof(char *) * (size_t)(b->n_shapes + 1));
+    b->shape_rank = realloc(b->shape_rank, sizeof(int) * (size_t)(b->n_shapes + 1));
+    b->shape_dims = realloc(b->shape_dims, sizeof(*b->shape_dims) * (size_t)(b->n_shapes + 1));
+    if (!b->shape_name || !b->shape_rank || !b->shape_dims)
+        return -1;
+    b->shape_name[b->n_shapes] = strndup(arg, (size_t)(eq - arg));
+    b->shape_rank[b->n_shapes] = rank;
+    memcpy(b->shape_dims[b->n_shapes++], dims, sizeof dims);
+    return 0;
+}
+
+/* Tensors of the first data set (DIR/input_N.pb, or the --input files), for
+ * binding symbolic dimensions; files that cannot be read are skipped here
+ * and reported when the inputs are read for real. */
+static int data_shapes(const char *dir, const char **files, int n_files, rc_binding *b) {
+    rc_ctx quiet = {0};
+    int n = dir ? 0 : n_files;
+    if (dir) {
+        char path[PATH_MAX];
+        for (;; n++) {
+            snprintf(path, sizeof path, "%s/input_%d.pb", dir, n);
+            if (access(path, R_OK) != 0)
+                break;
+        }
+    }
+    ir_tensor *t = calloc((size_t)n + 1, sizeof *t);
+    const ir_tensor **ptr = calloc((size_t)n + 1, sizeof *ptr);
+    if (!t || !ptr) {
+        free(t);
+        free(ptr);
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/input_%d.pb", dir ? dir : "", i);
+        quiet.failed = 0;
+        if (rc_load_tensor_file(&quiet, dir ? path : files[i], &t[i]) == 0)
+            ptr[i] = &t[i];
+    }
+    b->n_data = n;
+    b->data = ptr;
+    b->data_store = t;
+    return 0;
+}
+
+static void binding_free(rc_binding *b) {
+    for (int i = 0; i < b->n_dims; i++)
+        free((char *)b->dim_name[i]);
+    for (int i = 0; i < b->n_shapes; i++)
+        free((char *)b->shape_name[i]);
+    for (int i = 0; i < b->n_data; i++)
+        rc_tensor_clear(&b->data_store[i]);
+    free(b->dim_name);
+    free(b->dim_val);
+    free(b->shape_name);
+    free(b->shape_rank);
+    free(b->shape_dims);
+    free(b->data_store);
+    free((void *)b->data);
+    memset(b, 0, sizeof *b);
 }
 
 static int is_help(const char *a) { return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0; }
@@ -93,7 +209,7 @@ static void join_command(char *buf, size_t n, int argc, char **argv) {
         snprintf(buf + strlen(buf), n - strlen(buf), " %s", argv[i]);
 }
 
-static int cli(int argc, char **argv, const char **files, const char **dirs) {
+static int cli(int argc, char **argv, const char **files, const char **dirs, rc_binding *bind) {
     rc_ctx c = {0};
     em_opts eo = {"net", RC_UNROLL_AUTO, NULL};
     const char *cmd, *model = NULL, *outdir = NULL, *indir = NULL;
@@ -150,6 +266,15 @@ static int cli(int argc, char **argv, const char **files, const char **dirs) {
                 return usage(text, "--atol/--rtol take a non-negative number");
             *(a[2] == 'a' ? &atol : &rtol) = x;
             i++;
+        } else if (strcmp(a, "--dim") == 0 && v) {
+            if (parse_dim(v, bind))
+                return usage(text, "--dim takes NAME=N with N a whole number >= 1");
+            i++;
+        } else if (strcmp(a, "--shape") == 0 && v) {
+            if (parse_shape(v, bind))
+                return usage(text, "--shape takes INPUT=d0,d1,... with each d a whole number >= 1 "
+                                   "(at most 8)");
+            i++;
         } else if (strcmp(a, "--dump-ir") == 0) {
             dump = 1;
         } else if (strcmp(a, "--keep") == 0) {
@@ -178,7 +303,13 @@ static int cli(int argc, char **argv, const char **files, const char **dirs) {
     if (em_valid_name(eo.name))
         return usage(text, "--name must be a C identifier (letter first; letters, digits, '_'; "
                            "not a keyword)");
-    g = rc_front(&c, model, dump);
+    /* run/check: dims the options leave open are taken from the first data set */
+    if (strcmp(cmd, "run") == 0 || strcmp(cmd, "check") == 0)
+        (void)data_shapes(indir                       ? indir
+                          : strcmp(cmd, "check") == 0 ? dirs[0]
+                                                      : NULL,
+                          files, n_files, bind);
+    g = rc_front_bound(&c, model, bind, dump);
     if (!g)
         return fail(&c);
     if (strcmp(cmd, "compile") == 0) {
@@ -217,7 +348,9 @@ int main(int argc, char **argv) {
     /* positional arguments and --input files, at most argc of each */
     const char **files = calloc((size_t)argc + 1, sizeof(char *));
     const char **dirs = calloc((size_t)argc + 1, sizeof(char *));
-    int rc = files && dirs ? cli(argc, argv, files, dirs) : 1;
+    rc_binding bind = {0};
+    int rc = files && dirs ? cli(argc, argv, files, dirs, &bind) : 1;
+    binding_free(&bind);
     free(files);
     free(dirs);
     return rc;

@@ -63,7 +63,7 @@ class Case:
     def __init__(self, name, op, desc, opset=13, T=3, batch=2, I=3, H=4,
                  direction="forward", bias=True, seq=None, init_h=False,
                  init_c=False, peep=False, attrs=None, outputs=None,
-                 where=None, layout=0, scale=None, x_scale=1.0, c_scale=1.0):
+                 where=None, layout=0, scale=None, x_scale=1.0, c_scale=1.0, sym=None):
         self.name, self.op, self.desc = name, op, desc
         self.opset, self.T, self.batch, self.I, self.H = opset, T, batch, I, H
         self.direction, self.bias, self.seq = direction, bias, seq
@@ -77,6 +77,9 @@ class Case:
             self.where = {k: "input" for k in self.where}
         self.where.update(where or {})
         self.layout = layout
+        # graph-input dims written as dim_param names instead of numbers:
+        # {"X": ["seq", "batch", None], ...} (None keeps the number)
+        self.sym = dict(sym or {})
         self.scale = 0.5 if scale is None else scale
         self.x_scale, self.c_scale = x_scale, c_scale
         if layout:
@@ -159,7 +162,9 @@ class Case:
             if self.where[s] == "init":
                 initializers.append(numpy_helper.from_array(arr, s))
             else:
-                graph_inputs.append(helper.make_tensor_value_info(s, etype, list(arr.shape)))
+                shape = [n if n is not None else d
+                         for n, d in zip(self.sym.get(s, [None] * arr.ndim), arr.shape)]
+                graph_inputs.append(helper.make_tensor_value_info(s, etype, shape))
                 feeds.append((s, arr))
         graph_outputs = []
         out_arrays = []
@@ -390,6 +395,14 @@ def cases():
              opset=13, T=30, batch=2, I=10, H=16, attrs={"activations": ["Relu"], "clip": 2.0}, scale=0.3))
     add(Case("rnn_large_gemv", "RNN", "I=20 H=160 T=6 batch=1 (GEMV recurrence)",
              opset=17, T=6, batch=1, I=20, H=160, init_h=True, scale=0.1))
+    # symbolic input dims (dim_param), bound by `rnnc check` from the data or by --dim
+    add(Case("lstm_symbolic_dims", "LSTM", "X [seq, batch, 3], sequence_lens [batch], initial_h/c [1, batch, H] as dim_params",
+             opset=14, T=5, batch=3, seq=[5, 2, 4], init_h=True, init_c=True,
+             sym={"X": ["seq", "batch", None], "sequence_lens": ["batch"],
+                  "initial_h": [None, "batch", None], "initial_c": [None, "batch", None]}))
+    add(Case("gru_symbolic_dims_layout1", "GRU", "layout=1, X [batch, seq, 3] as dim_params, linear_before_reset=1",
+             opset=14, T=4, batch=2, layout=1, attrs={"linear_before_reset": 1},
+             sym={"X": ["batch", "seq", None]}))
     # length 0: Y all zero for that entry and, as ONNX Runtime does, zero Y_h/Y_c
     # (not the initial state); checked against ORT 1.30 by ort_check.js
     add(Case("lstm_seqlens_zero_bidir", "LSTM", "sequence_lens [0,3,2] with initial_h/c, bidirectional (length 0 gives zero states, as ORT)",
