@@ -56,6 +56,21 @@ int rc_attr_floats(rc_ctx *c, ir_node *n, const char *name, const double **out, 
     return bad ? -1 : 0;
 }
 
+int rc_attr_ints(rc_ctx *c, ir_node *n, const char *name, const int64_t **out, int *count) {
+    int bad;
+    ir_attr *a = get_typed(c, n, name, IR_ATTR_INTS, "ints", &bad);
+    *count = a ? a->n : 0;
+    *out = a ? a->ints : NULL;
+    return bad ? -1 : 0;
+}
+
+int rc_attr_tensor(rc_ctx *c, ir_node *n, const char *name, const ir_tensor **out) {
+    int bad;
+    ir_attr *a = get_typed(c, n, name, IR_ATTR_TENSOR, "tensor", &bad);
+    *out = a ? a->tensor : NULL;
+    return bad ? -1 : 0;
+}
+
 int rc_attr_strings(rc_ctx *c, ir_node *n, const char *name, char *const **out, int *count) {
     int bad;
     ir_attr *a = get_typed(c, n, name, IR_ATTR_STRINGS, "strings", &bad);

@@ -12,6 +12,9 @@ int rc_attr_int(rc_ctx *c, ir_node *n, const char *name, int64_t *out, int *pres
 int rc_attr_float(rc_ctx *c, ir_node *n, const char *name, double *out, int *present);
 int rc_attr_string(rc_ctx *c, ir_node *n, const char *name, const char **out, int *present);
 int rc_attr_floats(rc_ctx *c, ir_node *n, const char *name, const double **out, int *count);
+int rc_attr_ints(rc_ctx *c, ir_node *n, const char *name, const int64_t **out, int *count);
+/* A tensor attribute (Constant's value): *out NULL when absent. */
+int rc_attr_tensor(rc_ctx *c, ir_node *n, const char *name, const ir_tensor **out);
 int rc_attr_strings(rc_ctx *c, ir_node *n, const char *name, char *const **out, int *count);
 /* Error naming the first attribute no getter consumed. */
 int rc_attr_unused(rc_ctx *c, const ir_graph *g, ir_node *n);

@@ -23,10 +23,46 @@
 #ifndef RNNC_RT_LIBS
 #define RNNC_RT_LIBS "-lopenblas -lm"
 #endif
+/* The installed runtime relative to the directory of the rnnc executable (or absolute);
+ * CMakeLists.txt sets these from the install layout (GNUInstallDirs). */
+#ifndef RNNC_INSTALL_RT_INCLUDE
+#define RNNC_INSTALL_RT_INCLUDE "../include"
+#endif
+#ifndef RNNC_INSTALL_RT_LIB
+#define RNNC_INSTALL_RT_LIB "../lib/librnnrt.a"
+#endif
 
 static const char *env_or(const char *name, const char *def) {
     const char *v = getenv(name);
     return v && v[0] ? v : def;
+}
+
+/* Where the runtime is: an installed one next to this executable when
+ * <exe dir>/RNNC_INSTALL_RT_INCLUDE/rnnrt.h and <exe dir>/RNNC_INSTALL_RT_LIB exist, else
+ * the build tree's (RNNC_RT_INCLUDE, RNNC_RT_LIB); RNNC_RUNTIME_INCLUDE and
+ * RNNC_RUNTIME_LIB override either. Finding no installed runtime is not an error. */
+static void runtime_paths(char *inc, size_t inc_n, char *lib, size_t lib_n) {
+    const char *ri = RNNC_INSTALL_RT_INCLUDE, *rl = RNNC_INSTALL_RT_LIB;
+    const char *use_inc = RNNC_RT_INCLUDE, *use_lib = RNNC_RT_LIB;
+    char exe[PATH_MAX], ti[PATH_MAX], tl[PATH_MAX], h[PATH_MAX + 16];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash = NULL;
+    if (n > 0) {
+        exe[n] = '\0';
+        slash = strrchr(exe, '/');
+    }
+    if (slash) {
+        *slash = '\0';
+        snprintf(ti, sizeof ti, "%s%s%s", ri[0] == '/' ? "" : exe, ri[0] == '/' ? "" : "/", ri);
+        snprintf(tl, sizeof tl, "%s%s%s", rl[0] == '/' ? "" : exe, rl[0] == '/' ? "" : "/", rl);
+        snprintf(h, sizeof h, "%s/rnnrt.h", ti);
+        if (access(h, R_OK) == 0 && access(tl, R_OK) == 0) {
+            use_inc = ti;
+            use_lib = tl;
+        }
+    }
+    snprintf(inc, inc_n, "%s", env_or("RNNC_RUNTIME_INCLUDE", use_inc));
+    snprintf(lib, lib_n, "%s", env_or("RNNC_RUNTIME_LIB", use_lib));
 }
 
 /* Runs argv, waiting for it; returns its exit status or -1. */
@@ -107,6 +143,9 @@ static err_stats compare(const ir_tensor *exp, const void *act, double atol, dou
         } else if (exp->dtype == IR_INT32) {
             e = ((const int32_t *)exp->data)[i];
             a = ((const int32_t *)act)[i];
+        } else if (exp->dtype == IR_INT64) {
+            e = (double)((const int64_t *)exp->data)[i];
+            a = (double)((const int64_t *)act)[i];
         } else {
             s.bad = 1;
             break;
@@ -130,7 +169,7 @@ static err_stats compare(const ir_tensor *exp, const void *act, double atol, dou
 static int build(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const char *tmp, char *prog,
                  size_t prog_n) {
     char NAME[64], hpath[PATH_MAX], csrc[PATH_MAX], hsrc[PATH_MAX], incdir[PATH_MAX + 2],
-        rtinc[PATH_MAX + 2];
+        rtinc[PATH_MAX + 2], rt_inc[PATH_MAX], rt_lib[PATH_MAX];
     rc_buf h = {0}, libs = {0};
     char *argv[64];
     int argc = 0, st;
@@ -149,7 +188,8 @@ static int build(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const cha
     snprintf(hsrc, sizeof hsrc, "%s", hpath);
     snprintf(prog, prog_n, "%s/model_test", tmp);
     snprintf(incdir, sizeof incdir, "-I%s", tmp);
-    snprintf(rtinc, sizeof rtinc, "-I%s", env_or("RNNC_RUNTIME_INCLUDE", RNNC_RT_INCLUDE));
+    runtime_paths(rt_inc, sizeof rt_inc, rt_lib, sizeof rt_lib);
+    snprintf(rtinc, sizeof rtinc, "-I%s", rt_inc);
     argv[argc++] = (char *)env_or("CC", "cc");
     argv[argc++] = "-std=c99";
     argv[argc++] = "-O2";
@@ -161,7 +201,7 @@ static int build(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const cha
     argv[argc++] = rtinc;
     argv[argc++] = csrc;
     argv[argc++] = hsrc;
-    argv[argc++] = (char *)env_or("RNNC_RUNTIME_LIB", RNNC_RT_LIB);
+    argv[argc++] = rt_lib;
     rc_buf_puts(&libs, env_or("RNNC_RUNTIME_LIBS", RNNC_RT_LIBS));
     for (char *tok = strtok(libs.p, " "); tok && argc < 60; tok = strtok(NULL, " "))
         argv[argc++] = tok;
@@ -180,8 +220,7 @@ static int build(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const cha
                       "the generated code did not build with '%s' (exit %d); the runtime is "
                       "looked for in %s and %s (override with RNNC_RUNTIME_INCLUDE, "
                       "RNNC_RUNTIME_LIB, RNNC_RUNTIME_LIBS, CC)",
-                      argv[0], st, env_or("RNNC_RUNTIME_INCLUDE", RNNC_RT_INCLUDE),
-                      env_or("RNNC_RUNTIME_LIB", RNNC_RT_LIB));
+                      argv[0], st, rt_inc, rt_lib);
     return 0;
 }
 

@@ -123,6 +123,83 @@ static int bind_dims(rc_ctx *c, ir_graph *g, const rc_binding *b) {
     return unbound_error(c, g);
 }
 
+/* A node folds when everything it reads is known at compile time: all its
+ * inputs are constants, or it only looks at shapes (Shape). */
+static int foldable(const ir_graph *g, const ir_node *n) {
+    if (rc_op_defs[n->op]->shape_only)
+        return 1;
+    for (int k = 0; k < n->n_in; k++)
+        if (n->in[k] >= 0 && !g->t[n->in[k]].data)
+            return 0;
+    return 1;
+}
+
+/* Runs the reference interpreter on one node and turns its outputs into
+ * constants. v holds pointers to the graph's constants (refreshed here). */
+static int fold_node(rc_ctx *c, ir_graph *g, ir_node *n, rc_values *v) {
+    for (int k = 0; k < n->n_in; k++)
+        if (n->in[k] >= 0)
+            v->data[n->in[k]] = g->t[n->in[k]].data;
+    if (rc_op_defs[n->op]->interp(c, g, n, v))
+        return -1;
+    for (int k = 0; k < n->n_out; k++) {
+        int ti = n->out[k];
+        if (ti < 0 || !v->data[ti])
+            continue;
+        g->t[ti].data = v->data[ti]; /* ownership moves to the graph */
+        v->data[ti] = NULL;
+        v->owned[ti] = 0;
+    }
+    return 0;
+}
+
+/* The check pass, in graph order: each op validates its attributes and
+ * infers its output shapes from its (by then known) inputs; a node whose
+ * inputs are all known at compile time is then evaluated by the reference
+ * interpreter and becomes constants. Shape arithmetic therefore never reaches
+ * generated code, and ops that need a constant input (Reshape's shape, ...)
+ * see it. */
+static int infer_fold(rc_ctx *c, ir_graph *g) {
+    rc_values v = {0};
+    int rc = 0;
+    v.n = g->n_tensor;
+    v.data = rc_xcalloc((size_t)g->n_tensor + 1, sizeof(void *));
+    v.owned = rc_xcalloc((size_t)g->n_tensor + 1, 1);
+    for (int i = 0; i < g->n_node && rc == 0; i++) {
+        ir_node *n = &g->node[i];
+        rc = rc_op_defs[n->op]->check(c, g, n);
+        if (rc == 0 && foldable(g, n))
+            rc = fold_node(c, g, n, &v);
+    }
+    rc_values_free(&v);
+    return rc;
+}
+
+/* Drops folded nodes (their outputs are constants now) and nodes nothing
+ * needed reads, walking back from the graph outputs. */
+static void remove_dead(ir_graph *g) {
+    unsigned char *live = rc_xcalloc((size_t)g->n_tensor + 1, 1);
+    unsigned char *drop = rc_xcalloc((size_t)g->n_node + 1, 1);
+    for (int i = 0; i < g->n_output; i++)
+        live[g->output[i]] = 1;
+    for (int i = g->n_node - 1; i >= 0; i--) {
+        const ir_node *n = &g->node[i];
+        int needed = 0, folded = 1;
+        for (int k = 0; k < n->n_out; k++)
+            if (n->out[k] >= 0) {
+                needed |= live[n->out[k]];
+                folded &= !live[n->out[k]] || g->t[n->out[k]].data != NULL;
+            }
+        drop[i] = !needed || folded;
+        for (int k = 0; k < n->n_in && !drop[i]; k++)
+            if (n->in[k] >= 0)
+                live[n->in[k]] = 1;
+    }
+    ir_remove_nodes(g, drop);
+    free(live);
+    free(drop);
+}
+
 ir_graph *rc_front(rc_ctx *c, const char *model, int dump) {
     return rc_front_bound(c, model, NULL, dump);
 }
@@ -141,11 +218,13 @@ ir_graph *rc_front_bound(rc_ctx *c, const char *model, const rc_binding *b, int 
         ir_dump(g, "bind", stderr);
     if (ir_verify(c, g, 0))
         goto fail;
-    for (int i = 0; i < g->n_node; i++)
-        if (rc_op_defs[g->node[i].op]->check(c, g, &g->node[i]))
-            goto fail;
+    if (infer_fold(c, g))
+        goto fail;
     if (dump)
-        ir_dump(g, "check (attributes and shapes)", stderr);
+        ir_dump(g, "check, shape inference and constant folding", stderr);
+    remove_dead(g);
+    if (dump)
+        ir_dump(g, "dead-node removal", stderr);
     if (check_declared(c, g) || ir_verify(c, g, 1))
         goto fail;
     return g;

@@ -65,9 +65,14 @@ static const char *pooled(em_state *e, const char *s) {
 }
 
 const char *em_scratch(em_state *e, const char *tag, size_t n) {
+    return em_scratch_typed(e, tag, IR_FLOAT, n);
+}
+
+const char *em_scratch_typed(em_state *e, const char *tag, int dtype, size_t n) {
     char buf[128];
-    rc_buf_printf(&e->fields, "    float n%d_%s[%zu];\n", e->node, tag, n);
-    e->ctx_bytes += n * sizeof(float);
+    /* a zero-size array is not C99: keep one element */
+    rc_buf_printf(&e->fields, "    %s n%d_%s[%zu];\n", em_ctype(dtype), e->node, tag, n ? n : 1);
+    e->ctx_bytes += (n ? n : 1) * ir_dtype_size(dtype);
     snprintf(buf, sizeof buf, "ctx->n%d_%s", e->node, tag);
     return pooled(e, buf);
 }
@@ -84,8 +89,10 @@ static const char *const_f32_named(em_state *e, const char *cname, const float *
     memcpy(w, v, sizeof(float) * n);
     /* float data as its 32-bit patterns: bit-exact and about 11 bytes of source a weight */
     rc_buf_printf(&e->consts,
-                  "static const union {\n    uint32_t u[%zu];\n    float f[%zu];\n} %s = {{", n, n,
-                  cname);
+                  "static const union {\n    uint32_t u[%zu];\n    float f[%zu];\n} %s = {{",
+                  n ? n : 1, n ? n : 1, cname);
+    if (!n)
+        rc_buf_puts(&e->consts, "0"); /* C99 has no empty arrays */
     const_words(e, w, n);
     free(w);
     e->const_bytes += n * sizeof(float);
@@ -146,14 +153,24 @@ const char *em_tensor(em_state *e, int ti) {
     rc_buf_printf(&e->consts, "' %s */\n", ir_dtype_name(t->dtype));
     if (t->dtype == IR_FLOAT) {
         e->texpr[ti] = rc_xstrdup(const_f32_named(e, cname, t->data, (size_t)ir_numel(t)));
-    } else if (t->dtype == IR_INT32) {
-        const int32_t *v = t->data;
+    } else if (t->dtype == IR_INT32 || t->dtype == IR_INT64) {
         int64_t n = ir_numel(t);
-        rc_buf_printf(&e->consts, "static const int32_t %s[%" PRId64 "] = {", cname, n);
-        for (int64_t i = 0; i < n; i++)
-            rc_buf_printf(&e->consts, "%s%" PRId32 ",", i % 10 ? "" : "\n    ", v[i]);
+        rc_buf_printf(&e->consts, "static const %s %s[%" PRId64 "] = {", em_ctype(t->dtype), cname,
+                      n ? n : 1);
+        for (int64_t i = 0; i < n; i++) {
+            int64_t x = t->dtype == IR_INT32 ? ((const int32_t *)t->data)[i]
+                                             : ((const int64_t *)t->data)[i];
+            /* INT64_MIN has no literal: write it as an expression */
+            if (x == INT64_MIN)
+                rc_buf_printf(&e->consts, "%s(-INT64_MAX - 1),", i % 10 ? "" : "\n    ");
+            else
+                rc_buf_printf(&e->consts, "%s%s%" PRId64 "%s,", i % 10 ? "" : "\n    ", "", x,
+                              t->dtype == IR_INT64 ? "LL" : "");
+        }
+        if (!n)
+            rc_buf_puts(&e->consts, "0");
         rc_buf_puts(&e->consts, "\n};\n\n");
-        e->const_bytes += (size_t)n * 4;
+        e->const_bytes += (size_t)n * ir_dtype_size(t->dtype);
         e->texpr[ti] = rc_xstrdup(cname);
     } else {
         rc_die("em_tensor: constant of dtype %s reached the emitter", ir_dtype_name(t->dtype));
@@ -294,21 +311,47 @@ static void emit_header(em_state *e, rc_buf *h, const char *NAME) {
     rc_buf_printf(h, "#endif /* %s_H_INCLUDED */\n", NAME);
 }
 
+/* An alias node (Reshape and kin) whose output is a graph output can have
+ * its producer write straight into the output buffer when nothing else reads
+ * the input: walking back from the outputs, such a node becomes free too. */
+static void alias_outputs(em_state *e, unsigned char *skip) {
+    const ir_graph *g = e->g;
+    for (int i = g->n_node - 1; i >= 0; i--) {
+        const ir_node *n = &g->node[i];
+        int in = n->in[0], out = n->out[0];
+        if (!rc_op_defs[n->op]->alias || !e->texpr[out] || g->t[in].producer < 0 ||
+            g->t[in].is_output || e->texpr[in] || ir_consumers(g, in) != 1)
+            continue;
+        e->texpr[in] = rc_xstrdup(e->texpr[out]);
+        skip[i] = 1;
+    }
+}
+
 static int emit_nodes(rc_ctx *c, em_state *e) {
     const ir_graph *g = e->g;
     const char *name = e->opts->name;
+    unsigned char *skip = rc_xcalloc((size_t)g->n_node + 1, 1);
+    alias_outputs(e, skip);
     for (int i = 0; i < g->n_node; i++) {
         const ir_node *n = &g->node[i];
         rc_buf body = {0};
         size_t mark;
         e->node = i;
+        if (skip[i])
+            continue;
+        if (rc_op_defs[n->op]->alias && !e->texpr[n->out[0]]) {
+            /* the output is the input's storage under another shape: no code */
+            e->texpr[n->out[0]] = rc_xstrdup(em_tensor(e, n->in[0]));
+            continue;
+        }
         /* node outputs that are not graph outputs live in the context */
         for (int k = 0; k < n->n_out; k++) {
             int ti = n->out[k];
             if (ti >= 0 && !e->texpr[ti]) {
                 char tag[32];
                 snprintf(tag, sizeof tag, "out%d", k);
-                e->texpr[ti] = rc_xstrdup(em_scratch(e, tag, (size_t)ir_numel(&g->t[ti])));
+                e->texpr[ti] = rc_xstrdup(
+                    em_scratch_typed(e, tag, g->t[ti].dtype, (size_t)ir_numel(&g->t[ti])));
             }
         }
         rc_buf_printf(&e->funcs, "/* node %d: %s '", i, n->op_type);
@@ -319,8 +362,10 @@ static int emit_nodes(rc_ctx *c, em_state *e) {
                       name, i, name);
         mark = e->funcs.len;
         rc_buf_puts(&e->funcs, "(void)ctx;\n(void)inputs;\n(void)outputs;\n");
-        if (rc_op_defs[n->op]->emit(c, e, g, n))
+        if (rc_op_defs[n->op]->emit(c, e, g, n)) {
+            free(skip);
             return -1;
+        }
         rc_buf_puts(&e->funcs, "return RNNRT_OK;\n}\n");
         /* re-indent the node body */
         reindent(&body, e->funcs.p + mark, 1);
@@ -334,6 +379,7 @@ static int emit_nodes(rc_ctx *c, em_state *e) {
                       "    if (rc != RNNRT_OK)\n        return rc;\n",
                       name, i);
     }
+    free(skip);
     return 0;
 }
 
@@ -361,8 +407,8 @@ int em_generate(rc_ctx *c, const ir_graph *g, const em_opts *o, em_result *out) 
     for (int i = 0; i < g->n_output; i++) {
         char buf[96];
         int ti = g->output[i];
-        if (g->t[ti].producer < 0)
-            continue; /* an input or constant passed through: copied in run */
+        if (g->t[ti].producer < 0 || e.texpr[ti])
+            continue; /* an input, a constant or a repeated output: copied in run */
         snprintf(buf, sizeof buf, "((%s *)outputs[%d])", em_ctype(g->t[ti].dtype), i);
         e.texpr[ti] = rc_xstrdup(buf);
     }
@@ -371,10 +417,13 @@ int em_generate(rc_ctx *c, const ir_graph *g, const em_opts *o, em_result *out) 
     for (int i = 0; i < g->n_output; i++) {
         int ti = g->output[i];
         const ir_tensor *t = &g->t[ti];
-        if (t->producer >= 0)
+        char own[96];
+        snprintf(own, sizeof own, "((%s *)outputs[%d])", em_ctype(t->dtype), i);
+        if (t->producer >= 0 && strcmp(em_tensor(&e, ti), own) == 0)
             continue;
-        rc_buf_printf(&e.run, "    memcpy(outputs[%d], %s, %" PRId64 " * sizeof(%s));\n", i,
-                      em_tensor(&e, ti), ir_numel(t), em_ctype(t->dtype));
+        if (ir_numel(t))
+            rc_buf_printf(&e.run, "    memcpy(outputs[%d], %s, %" PRId64 " * sizeof(%s));\n", i,
+                          em_tensor(&e, ti), ir_numel(t), em_ctype(t->dtype));
     }
     emit_header(&e, &out->header, NAME);
     /* source */

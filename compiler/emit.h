@@ -53,6 +53,8 @@ void em_sanitize(const char *s, char *out, size_t n);
 /* Adds `float NAME_nK_tag[n]` to the context; returns the expression
  * "ctx->nK_tag" (owned by e). */
 const char *em_scratch(em_state *e, const char *tag, size_t n);
+/* The same for elements of another dtype. */
+const char *em_scratch_typed(em_state *e, const char *tag, int dtype, size_t n);
 /* Emits `static const` float data bit-exactly; returns its expression. */
 const char *em_const_f32(em_state *e, const char *tag, const float *v, size_t n);
 /* Appends formatted text to the node-function buffer. */

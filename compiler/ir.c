@@ -76,6 +76,33 @@ ir_graph *ir_new(void) {
     return g;
 }
 
+static void free_node(ir_node *n) {
+    for (int a = 0; a < n->n_attr; a++) {
+        ir_attr *at = &n->attr[a];
+        free(at->name);
+        free(at->s);
+        free(at->floats);
+        free(at->ints);
+        for (int k = 0; at->strings && k < at->n; k++)
+            free(at->strings[k]);
+        free(at->strings);
+        if (at->tensor) {
+            free(at->tensor->name);
+            free(at->tensor->data);
+            free(at->tensor);
+        }
+    }
+    if (n->params && n->op != RC_OP_NONE && rc_op_defs[n->op]->free_params)
+        rc_op_defs[n->op]->free_params(n->params);
+    free(n->attr);
+    free(n->in);
+    free(n->out);
+    free(n->name);
+    free(n->op_type);
+    free(n->domain);
+    free(n->doc);
+}
+
 void ir_free(ir_graph *g) {
     if (!g)
         return;
@@ -86,28 +113,8 @@ void ir_free(ir_graph *g) {
         for (int d = 0; d < IR_MAX_RANK; d++)
             free(g->t[i].dim_param[d]);
     }
-    for (int i = 0; i < g->n_node; i++) {
-        ir_node *n = &g->node[i];
-        for (int a = 0; a < n->n_attr; a++) {
-            ir_attr *at = &n->attr[a];
-            free(at->name);
-            free(at->s);
-            free(at->floats);
-            free(at->ints);
-            for (int k = 0; at->strings && k < at->n; k++)
-                free(at->strings[k]);
-            free(at->strings);
-        }
-        if (n->params && n->op != RC_OP_NONE && rc_op_defs[n->op]->free_params)
-            rc_op_defs[n->op]->free_params(n->params);
-        free(n->attr);
-        free(n->in);
-        free(n->out);
-        free(n->name);
-        free(n->op_type);
-        free(n->domain);
-        free(n->doc);
-    }
+    for (int i = 0; i < g->n_node; i++)
+        free_node(&g->node[i]);
     free(g->t);
     free(g->node);
     free(g->input);
@@ -318,4 +325,33 @@ void ir_dump(const ir_graph *g, const char *title, void *file) {
             fprintf(f, " %s", n->attr[a].name);
         fprintf(f, "\n");
     }
+}
+
+void ir_remove_nodes(ir_graph *g, const unsigned char *drop) {
+    int k = 0;
+    for (int i = 0; i < g->n_node; i++) {
+        ir_node *n = &g->node[i];
+        if (drop[i]) {
+            for (int o = 0; o < n->n_out; o++)
+                if (n->out[o] >= 0)
+                    g->t[n->out[o]].producer = -1;
+            free_node(n);
+            continue;
+        }
+        for (int o = 0; o < n->n_out; o++)
+            if (n->out[o] >= 0)
+                g->t[n->out[o]].producer = k;
+        if (k != i)
+            g->node[k] = *n;
+        k++;
+    }
+    g->n_node = k;
+}
+
+int ir_consumers(const ir_graph *g, int ti) {
+    int count = 0;
+    for (int i = 0; i < g->n_node; i++)
+        for (int k = 0; k < g->node[i].n_in; k++)
+            count += g->node[i].in[k] == ti;
+    return count;
 }

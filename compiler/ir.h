@@ -65,7 +65,8 @@ typedef enum ir_attr_type {
     IR_ATTR_FLOATS,
     IR_ATTR_INTS,
     IR_ATTR_STRINGS,
-    IR_ATTR_OTHER /* tensor, graph, sparse, type: kept only to be rejected by name */
+    IR_ATTR_TENSOR,
+    IR_ATTR_OTHER /* graph, sparse, type: kept only to be rejected by name */
 } ir_attr_type;
 
 typedef struct ir_attr {
@@ -79,7 +80,8 @@ typedef struct ir_attr {
     double *floats;
     int64_t *ints;
     char **strings;
-    int used; /* set when an op consumes it; an unconsumed one is an error */
+    struct ir_tensor *tensor; /* IR_ATTR_TENSOR: dtype, shape and data (owned) */
+    int used;                 /* set when an op consumes it; an unconsumed one is an error */
 } ir_attr;
 
 typedef struct ir_node {
@@ -132,6 +134,12 @@ ir_attr *ir_attr_get(const ir_node *n, const char *name);
 /* The tensor of node input k, or NULL if absent (missing or ""). */
 const ir_tensor *ir_in(const ir_graph *g, const ir_node *n, int k);
 const ir_tensor *ir_out(const ir_graph *g, const ir_node *n, int k);
+
+/* Removes the nodes with drop[i] set, keeping the order of the rest; outputs
+ * of removed nodes lose their producer (they must be constants or unused). */
+void ir_remove_nodes(ir_graph *g, const unsigned char *drop);
+/* Number of node inputs that read tensor ti (graph outputs not counted). */
+int ir_consumers(const ir_graph *g, int ti);
 
 /* Structural verifier: names unique, every node input defined before use,
  * producers consistent, graph outputs defined. With shapes=1 also requires

@@ -144,11 +144,23 @@ static int convert_attr(rc_ctx *c, ir_node *n, const Onnx__AttributeProto *ap, i
             a->strings[i] = rc_xstrndup((const char *)ap->strings[i].data, ap->strings[i].len);
         }
         break;
+    case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR: {
+        char what[300];
+        a->type = IR_ATTR_TENSOR, a->type_name = "tensor";
+        if (!ap->t)
+            return rc_err(c, n, a->name, "tensor attribute without a tensor");
+        a->tensor = rc_xcalloc(1, sizeof(ir_tensor));
+        a->tensor->producer = -1;
+        snprintf(what, sizeof what, "attribute %.200s", a->name);
+        if (tensor_from_proto(c, ap->t, a->tensor, what))
+            return -1;
+        if (a->tensor->dtype == IR_UNDEFINED)
+            return rc_err(c, n, what, "tensor has no data type");
+        break;
+    }
     default:
         a->type = IR_ATTR_OTHER;
-        a->type_name = type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH    ? "graph"
-                       : type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR ? "tensor"
-                                                                               : "other";
+        a->type_name = type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH ? "graph" : "other";
         break;
     }
     return 0;
@@ -452,10 +464,12 @@ static int resolve_ops(rc_ctx *c, ir_graph *g, const Onnx__ModelProto *m) {
                               "calls a model-local function; functions are not supported");
         if (!default_domain)
             return rc_err(c, n, "operator",
-                          "domain '%s' is not supported (rnnc implements the default ONNX domain)",
-                          n->domain);
-        return rc_err(c, n, "operator", "op_type '%s' is not supported (supported: RNN, LSTM, GRU)",
-                      n->op_type);
+                          "op_type '%s' in domain '%s' is not supported (rnnc implements the "
+                          "default ONNX domain only)",
+                          n->op_type, n->domain);
+        return rc_err(c, n, "operator",
+                      "op_type '%s' (domain ai.onnx) is not supported; rnnc implements: %s",
+                      n->op_type, rc_op_names());
     }
     return 0;
 }

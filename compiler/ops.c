@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <stdio.h>
+
 const rc_op_def *const rc_op_defs[RC_OP_COUNT] = {
 #define RC_OP_PTR(E, n) &rc_op_##n,
     RC_OPS(RC_OP_PTR)
@@ -18,4 +20,14 @@ rc_op rc_op_lookup(const char *op_type) {
         if (strcmp(rc_op_defs[i]->op_type, op_type) == 0)
             return (rc_op)i;
     return RC_OP_NONE;
+}
+
+const char *rc_op_names(void) {
+    static char names[1024];
+    size_t k = 0;
+    names[0] = 0;
+    for (int i = 0; i < RC_OP_COUNT && k < sizeof names; i++)
+        k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", i ? ", " : "",
+                              rc_op_defs[i]->op_type);
+    return names;
 }

@@ -12,7 +12,33 @@
 #define RC_OPS(X)                                                                                  \
     X(RNN, rnn)                                                                                    \
     X(LSTM, lstm)                                                                                  \
-    X(GRU, gru)
+    X(GRU, gru)                                                                                    \
+    X(SHAPE, shape)                                                                                \
+    X(CONSTANT, constant)                                                                          \
+    X(CONSTANT_OF_SHAPE, constant_of_shape)                                                        \
+    X(CAST, cast)                                                                                  \
+    X(GATHER, gather)                                                                              \
+    X(SQUEEZE, squeeze)                                                                            \
+    X(UNSQUEEZE, unsqueeze)                                                                        \
+    X(RESHAPE, reshape)                                                                            \
+    X(FLATTEN, flatten)                                                                            \
+    X(IDENTITY, identity)                                                                          \
+    X(DROPOUT, dropout)                                                                            \
+    X(CONCAT, concat)                                                                              \
+    X(EXPAND, expand)                                                                              \
+    X(TRANSPOSE, transpose)                                                                        \
+    X(SLICE, slice)                                                                                \
+    X(MATMUL, matmul)                                                                              \
+    X(GEMM, gemm)                                                                                  \
+    X(ADD, add)                                                                                    \
+    X(SUB, sub)                                                                                    \
+    X(MUL, mul)                                                                                    \
+    X(DIV, div)                                                                                    \
+    X(SOFTMAX, softmax)                                                                            \
+    X(LOG_SOFTMAX, log_softmax)                                                                    \
+    X(SIGMOID, sigmoid)                                                                            \
+    X(TANH, tanh)                                                                                  \
+    X(RELU, relu)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,
@@ -47,6 +73,12 @@ typedef struct rc_op_def {
     void (*params)(const struct ir_graph *g, const struct ir_node *n, int64_t *in_model,
                    int64_t *at_run_time);
     void (*free_params)(void *params);
+    /* Output 0 holds input 0's elements in the same order (Reshape and
+     * kin): the emitter lets it share input 0's storage instead of copying. */
+    int alias;
+    /* Output depends only on input shapes (Shape): folded at compile time
+     * even when the inputs are computed at run time. */
+    int shape_only;
 } rc_op_def;
 
 #define RC_OP_DECL(E, n) extern const rc_op_def rc_op_##n;
@@ -57,5 +89,7 @@ extern const rc_op_def *const rc_op_defs[RC_OP_COUNT];
 
 /* Looks up an op_type in the default ONNX domain; RC_OP_NONE if unknown. */
 rc_op rc_op_lookup(const char *op_type);
+/* "RNN, LSTM, ..." — every supported op_type, for messages. */
+const char *rc_op_names(void);
 
 #endif

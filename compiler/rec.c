@@ -311,6 +311,15 @@ static int check_shapes(rc_ctx *c, ir_graph *g, ir_node *n, rec_params *p, int64
     return 0;
 }
 
+static int all_zero(const ir_tensor *t) {
+    if (!t->data || t->dtype != IR_FLOAT)
+        return 0;
+    for (int64_t i = 0; i < ir_numel(t); i++)
+        if (((const float *)t->data)[i] != 0.0f)
+            return 0;
+    return 1;
+}
+
 int rec_check(rc_ctx *c, ir_graph *g, ir_node *n, const rec_desc *desc) {
     rec_params *p = rc_xcalloc(1, sizeof *p);
     int64_t hidden = 0;
@@ -331,6 +340,11 @@ int rec_check(rc_ctx *c, ir_graph *g, ir_node *n, const rec_desc *desc) {
     if (parse_attrs(c, g, n, p, &hidden, &has_hidden) ||
         check_shapes(c, g, n, p, hidden, has_hidden))
         return -1;
+    /* A constant all-zero initial state (the exporter's default h0/c0) means
+     * the same as none: drop it, so no zeros are stored or read. */
+    for (int k = REC_H0; k <= REC_C0; k++)
+        if (p->in[k] >= 0 && all_zero(&g->t[p->in[k]]))
+            p->in[k] = n->in[k] = -1;
     return 0;
 }
 

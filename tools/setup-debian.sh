@@ -6,7 +6,7 @@
 # and exits 1.
 set -eu
 
-PACKAGES="build-essential cmake protobuf-c-compiler libprotobuf-c-dev libopenblas-dev libcmocka-dev clang"
+PACKAGES="build-essential cmake pkgconf protobuf-c-compiler libprotobuf-c-dev libopenblas-dev libcmocka-dev clang"
 
 missing=""
 for p in $PACKAGES; do

@@ -36,7 +36,8 @@ extern "C" {
 typedef enum rnnrt_status {
     RNNRT_OK = 0,       /**< Success. */
     RNNRT_E_ARG = 1,    /**< Invalid argument: NULL pointer, negative size, stride too small. */
-    RNNRT_E_SEQ_LEN = 2 /**< A sequence_lens entry lies outside [0, max_len]. */
+    RNNRT_E_SEQ_LEN = 2, /**< A sequence_lens entry lies outside [0, max_len]. */
+    RNNRT_E_INDEX = 3    /**< An index input (Gather, e.g. embedding token ids) is out of range. */
 } rnnrt_status;
 
 /**

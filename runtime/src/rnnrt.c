@@ -14,6 +14,8 @@ const char *rnnrt_status_str(int status) {
         return "invalid argument";
     case RNNRT_E_SEQ_LEN:
         return "sequence_lens value out of range";
+    case RNNRT_E_INDEX:
+        return "index input out of range";
     default:
         return "unknown status";
     }

@@ -121,13 +121,15 @@ static void test_status_str(void **state) {
     assert_string_equal(rnnrt_status_str(RNNRT_OK), "ok");
     assert_string_equal(rnnrt_status_str(RNNRT_E_ARG), "invalid argument");
     assert_string_equal(rnnrt_status_str(RNNRT_E_SEQ_LEN), "sequence_lens value out of range");
-    assert_string_equal(rnnrt_status_str(3), "unknown status");
+    assert_string_equal(rnnrt_status_str(RNNRT_E_INDEX), "index input out of range");
+    assert_string_equal(rnnrt_status_str(4), "unknown status");
     assert_string_equal(rnnrt_status_str(-1), "unknown status");
     assert_string_equal(rnnrt_status_str(1000000), "unknown status");
     /* ABI: the numeric values are fixed. */
     assert_int_equal(RNNRT_OK, 0);
     assert_int_equal(RNNRT_E_ARG, 1);
     assert_int_equal(RNNRT_E_SEQ_LEN, 2);
+    assert_int_equal(RNNRT_E_INDEX, 3);
 }
 
 static void test_backend(void **state) {

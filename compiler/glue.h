@@ -1,0 +1,81 @@
+/* glue.h — what the graph ("glue") operators share: arity and dtype checks,
+ * axes, compile-time constant inputs, output shapes, broadcasting, and the
+ * emitter's strided loop nests. The op files (op_*.c other than the recurrent
+ * ones) hold each operator's meaning; this holds only the mechanics. */
+#ifndef RNNC_GLUE_H
+#define RNNC_GLUE_H
+
+#include "attr.h"
+#include "emit.h"
+#include "interp.h"
+#include "ir.h"
+
+/* Input count in [in_min, in_max], output count in [1, out_max], and the
+ * first `required` inputs present. */
+int gl_arity(rc_ctx *c, ir_node *n, int in_min, int in_max, int required, int out_max);
+/* Input k must have dtype `dtype` (IR_UNDEFINED: any numeric dtype rnnc holds). */
+int gl_dtype(rc_ctx *c, const ir_graph *g, ir_node *n, int k, const char *what, int dtype);
+/* Normalises axis (negative counts from the end) into [0, rank). */
+int gl_axis(rc_ctx *c, ir_node *n, const char *what, int64_t axis, int rank, int *out);
+/* Input k as a compile-time constant int64/int32 vector (a scalar counts as
+ * one value): at most max values into out, *count set. Errors name `what`. */
+int gl_const_ints(rc_ctx *c, const ir_graph *g, ir_node *n, int k, const char *what, int64_t *out,
+                  int max, int *count);
+/* Sets output k's dtype and shape, refusing element counts past INT32_MAX. */
+int gl_set_out(rc_ctx *c, ir_graph *g, ir_node *n, int k, int dtype, int rank, const int64_t *dims);
+/* Multidirectional (numpy) broadcast of a and b into out; -1 with an error if
+ * they do not broadcast. */
+int gl_broadcast(rc_ctx *c, ir_node *n, const ir_tensor *a, const ir_tensor *b, int *rank,
+                 int64_t *dims);
+/* Row-major strides of dims. */
+void gl_strides(int rank, const int64_t *dims, int64_t *strides);
+/* Strides of t read as a tensor of rank `rank` broadcast to dims: 0 along
+ * broadcast dimensions (t right-aligned). */
+void gl_bcast_strides(const ir_tensor *t, int rank, const int64_t *dims, int64_t *strides);
+/* Multi-index of flat index i in dims. */
+void gl_unravel(int64_t i, int rank, const int64_t *dims, int64_t *idx);
+/* 1 if the tensor is read by a node or is a graph output. */
+int gl_used(const ir_graph *g, int ti);
+
+/* Interpreter: element ti[i] as double (float, double, int32, int64, bool/uint8). */
+double gl_get(const ir_graph *g, const rc_values *v, int ti, int64_t i);
+/* Copies element si of src to element di of dst (same dtype), bit for bit. */
+void gl_copy_elem(const ir_graph *g, rc_values *v, int dst, int64_t di, int src, int64_t si);
+/* Stores x into element i of ti in its dtype (integers truncate toward zero). */
+void gl_put(const ir_graph *g, rc_values *v, int ti, int64_t i, double x);
+
+/* Op table helpers ------------------------------------------------------- */
+/* Zeroed params of `size` bytes, owned by the node (freed by gl_free). */
+void *gl_params_new(ir_node *n, size_t size);
+void gl_free(void *params);
+double gl_flops_none(const ir_graph *g, const ir_node *n);
+/* One operation per element of output 0. */
+double gl_flops_elems(const ir_graph *g, const ir_node *n);
+/* Float constant inputs count as parameters stored in the model. */
+void gl_params_consts(const ir_graph *g, const ir_node *n, int64_t *in_model, int64_t *at_run_time);
+/* For ops whose output is always known at compile time (Constant, Shape,
+ * ConstantOfShape): the fold pass removes them, so reaching here is a bug. */
+int gl_emit_folded(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n);
+/* Alias ops: output 0 = input 0's elements (interpreter copy; the emitter
+ * copies only when output 0 cannot share input 0's storage). */
+int gl_interp_alias(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values *v);
+int gl_emit_alias(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n);
+
+/* Emitter: one operand of a loop nest, ptr[off + sum_d i_d * st[d]]. */
+typedef struct gl_operand {
+    const char *ptr;
+    int64_t off;
+    int64_t st[IR_MAX_RANK];
+} gl_operand;
+
+/* Emits a loop nest over dims (constant bounds; dimensions that are
+ * contiguous for every operand are merged) whose body is `body` with $0, $1,
+ * ... replaced by the element expression of operand 0, 1, ... */
+void gl_emit_map(em_state *e, int rank, const int64_t *dims, const gl_operand *ops, int nops,
+                 const char *body);
+/* dst <- src over dims with the given strides, as memcpy of the contiguous
+ * inner runs where there are any. ctype: the element type. */
+void gl_emit_copy(em_state *e, int rank, const int64_t *dims, const gl_operand *dst,
+                  const gl_operand *src, const char *ctype);
+
+#endif

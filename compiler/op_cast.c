@@ -1,0 +1,74 @@
+/* op_cast.c — Cast (opsets 6, 9, 13, 19, 21): element type conversion
+ * between float, double, int32, int64 and bool. Float to integer truncates
+ * toward zero (C conversion); to bool is x != 0. `saturate` (opset >= 19)
+ * only concerns float8 types and so has no effect here. */
+#include "glue.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+typedef struct cast_params {
+    int to;
+} cast_params;
+
+static int cast_supported(int dt) {
+    return dt == IR_FLOAT || dt == IR_DOUBLE || dt == IR_INT32 || dt == IR_INT64 || dt == IR_BOOL;
+}
+
+static int cast_check(rc_ctx *c, ir_graph *g, ir_node *n) {
+    cast_params *p;
+    const ir_tensor *x;
+    int64_t to = 0, sat = 1;
+    int has_to = 0, has_sat = 0;
+    if (gl_arity(c, n, 1, 1, 1, 1) || gl_dtype(c, g, n, 0, "input", IR_UNDEFINED) ||
+        rc_attr_int(c, n, "to", &to, &has_to))
+        return -1;
+    if (g->opset >= 19 && rc_attr_int(c, n, "saturate", &sat, &has_sat))
+        return -1;
+    if (rc_attr_unused(c, g, n))
+        return -1;
+    x = ir_in(g, n, 0);
+    if (!has_to)
+        return rc_err(c, n, "attribute to", "is required");
+    if (!cast_supported((int)to))
+        return rc_err(c, n, "attribute to", "casting to %s (%" PRId64 ") is not supported",
+                      ir_dtype_name((int)to), to);
+    if (!cast_supported(x->dtype))
+        return rc_err(c, n, "input", "casting from %s is not supported", ir_dtype_name(x->dtype));
+    p = gl_params_new(n, sizeof *p);
+    p->to = (int)to;
+    return gl_set_out(c, g, n, 0, p->to, x->rank, x->dims);
+}
+
+static int cast_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values *v) {
+    int64_t count = ir_numel(&g->t[n->out[0]]);
+    (void)c;
+    rc_values_alloc(v, g, n->out[0]);
+    for (int64_t i = 0; i < count; i++)
+        gl_put(g, v, n->out[0], i, gl_get(g, v, n->in[0], i));
+    return 0;
+}
+
+static int cast_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
+    const ir_tensor *y = &g->t[n->out[0]];
+    int64_t dims[1] = {ir_numel(y)};
+    gl_operand ops[2] = {{em_tensor(e, n->out[0]), 0, {1}}, {em_tensor(e, n->in[0]), 0, {1}}};
+    char body[96];
+    (void)c;
+    if (y->dtype == IR_BOOL)
+        snprintf(body, sizeof body, "$0 = (uint8_t)($1 != 0);");
+    else
+        snprintf(body, sizeof body, "$0 = (%s)$1;", em_ctype(y->dtype));
+    gl_emit_map(e, 1, dims, ops, 2, body);
+    return 0;
+}
+
+const rc_op_def rc_op_cast = {
+    .op_type = "Cast",
+    .check = cast_check,
+    .interp = cast_interp,
+    .emit = cast_emit,
+    .flops = gl_flops_none,
+    .params = gl_params_consts,
+    .free_params = gl_free,
+};

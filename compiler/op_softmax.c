@@ -1,0 +1,122 @@
+/* op_softmax.c — Softmax and LogSoftmax (opsets 1, 11, 13).
+ *
+ *   softmax(x)_k = exp(x_k - m) / sum_j exp(x_j - m),   m = max_j x_j
+ *   logsoftmax(x)_k = x_k - m - log(sum_j exp(x_j - m))
+ *
+ * Opset < 13 (default axis 1): the input is read as a 2-D matrix
+ * [prod(dims[:axis]), prod(dims[axis:])] and normalised per row. Opset >= 13
+ * (default axis -1): normalised along the one axis. Both are a loop over
+ * [outer][n][inner] with the reduction over n. */
+#include "glue.h"
+
+#include <inttypes.h>
+#include <math.h>
+
+typedef struct softmax_params {
+    int64_t outer, n, inner;
+    int log;
+} softmax_params;
+
+static int softmax_check(rc_ctx *c, ir_graph *g, ir_node *n) {
+    softmax_params *p;
+    const ir_tensor *x;
+    int64_t axis = g->opset < 13 ? 1 : -1;
+    int has, a;
+    if (gl_arity(c, n, 1, 1, 1, 1) || gl_dtype(c, g, n, 0, "input", IR_FLOAT) ||
+        rc_attr_int(c, n, "axis", &axis, &has) || rc_attr_unused(c, g, n))
+        return -1;
+    x = ir_in(g, n, 0);
+    p = gl_params_new(n, sizeof *p);
+    p->log = n->op == RC_OP_LOG_SOFTMAX;
+    if (x->rank == 0)
+        return rc_err(c, n, "input", "must have rank >= 1, got a scalar");
+    if (gl_axis(c, n, "attribute axis", axis, x->rank, &a))
+        return -1;
+    p->outer = 1, p->n = 1, p->inner = 1;
+    for (int d = 0; d < x->rank; d++) {
+        if (d < a)
+            p->outer *= x->dims[d];
+        else if (d == a || g->opset < 13)
+            p->n *= x->dims[d];
+        else
+            p->inner *= x->dims[d];
+    }
+    return gl_set_out(c, g, n, 0, IR_FLOAT, x->rank, x->dims);
+}
+
+static int softmax_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values *v) {
+    const softmax_params *p = n->params;
+    const float *x = v->data[n->in[0]];
+    float *y = rc_values_alloc(v, g, n->out[0]);
+    (void)c;
+    for (int64_t o = 0; o < p->outer; o++)
+        for (int64_t i = 0; i < p->inner; i++) {
+            int64_t base = o * p->n * p->inner + i;
+            double m = -INFINITY, s = 0;
+            for (int64_t k = 0; k < p->n; k++)
+                m = fmax(m, (double)x[base + k * p->inner]);
+            for (int64_t k = 0; k < p->n; k++)
+                s += exp((double)x[base + k * p->inner] - m);
+            for (int64_t k = 0; k < p->n; k++) {
+                double xk = x[base + k * p->inner];
+                y[base + k * p->inner] = (float)(p->log ? xk - m - log(s) : exp(xk - m) / s);
+            }
+        }
+    return 0;
+}
+
+static int softmax_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
+    const softmax_params *p = n->params;
+    const char *x = em_tensor(e, n->in[0]), *y = em_tensor(e, n->out[0]);
+    (void)c, (void)g;
+    if (p->n == 0 || p->outer == 0 || p->inner == 0)
+        return 0;
+    e->has_loops = 1;
+    em_printf(e, "for (int o = 0; o < %" PRId64 "; ++o)\n", p->outer);
+    em_printf(e, "for (int i = 0; i < %" PRId64 "; ++i) {\n", p->inner);
+    em_printf(e, "const float *x_ = %s + o * %" PRId64 " + i;\n", x, p->n * p->inner);
+    em_printf(e, "float *y_ = %s + o * %" PRId64 " + i;\n", y, p->n * p->inner);
+    em_printf(e, "float m_ = x_[0], s_ = 0.0f;\n");
+    em_printf(e, "for (int k = 1; k < %" PRId64 "; ++k)\n", p->n);
+    em_printf(e, "m_ = x_[k * %" PRId64 "] > m_ ? x_[k * %" PRId64 "] : m_;\n", p->inner, p->inner);
+    if (p->log) {
+        em_printf(e, "for (int k = 0; k < %" PRId64 "; ++k)\n", p->n);
+        em_printf(e, "s_ += expf(x_[k * %" PRId64 "] - m_);\n", p->inner);
+        em_printf(e, "s_ = m_ + logf(s_);\n");
+        em_printf(e, "for (int k = 0; k < %" PRId64 "; ++k)\n", p->n);
+        em_printf(e, "y_[k * %" PRId64 "] = x_[k * %" PRId64 "] - s_;\n", p->inner, p->inner);
+    } else {
+        em_printf(e, "for (int k = 0; k < %" PRId64 "; ++k) {\n", p->n);
+        em_printf(e, "y_[k * %" PRId64 "] = expf(x_[k * %" PRId64 "] - m_);\n", p->inner, p->inner);
+        em_printf(e, "s_ += y_[k * %" PRId64 "];\n}\n", p->inner);
+        em_printf(e, "s_ = 1.0f / s_;\n");
+        em_printf(e, "for (int k = 0; k < %" PRId64 "; ++k)\n", p->n);
+        em_printf(e, "y_[k * %" PRId64 "] *= s_;\n", p->inner);
+    }
+    em_printf(e, "}\n");
+    return 0;
+}
+
+static double softmax_flops(const ir_graph *g, const ir_node *n) {
+    return 4.0 * (double)ir_numel(&g->t[n->out[0]]);
+}
+
+const rc_op_def rc_op_softmax = {
+    .op_type = "Softmax",
+    .check = softmax_check,
+    .interp = softmax_interp,
+    .emit = softmax_emit,
+    .flops = softmax_flops,
+    .params = gl_params_consts,
+    .free_params = gl_free,
+};
+
+const rc_op_def rc_op_log_softmax = {
+    .op_type = "LogSoftmax",
+    .check = softmax_check,
+    .interp = softmax_interp,
+    .emit = softmax_emit,
+    .flops = softmax_flops,
+    .params = gl_params_consts,
+    .free_params = gl_free,
+};
