@@ -69,6 +69,7 @@ static int unbound_error(rc_ctx *c, const ir_graph *g) {
         return 0;
     }
     snprintf(what, sizeof what, "graph input '%.200s'", first->name);
+    c->unbound = !c->failed;
     if (first_dim >= 0)
         rc = rc_err(c, NULL, what,
                     "dimension %d is symbolic ('%s'); bind it with --dim NAME=N or --shape "
@@ -401,6 +402,43 @@ int rc_run_interp(rc_ctx *c, const ir_graph *g, const rc_inputs *in, rc_inputs *
     return rc;
 }
 
+/* The model's inputs and outputs as declared, symbolic dims by name. */
+static void print_signature(const ir_graph *g) {
+    char shp[256];
+    for (int i = 0; i < g->n_input; i++) {
+        const ir_tensor *t = &g->t[g->input[i]];
+        int sym = 0;
+        ir_shape_str(t, shp, sizeof shp);
+        printf("input %d:  '%s' %s", i, t->name, shp);
+        for (int d = 0; d < t->rank; d++)
+            if (t->dims[d] < 0)
+                printf("%s%s", sym++ ? ", " : "  symbolic: ",
+                       t->dim_param[d] && t->dim_param[d][0] ? t->dim_param[d] : "(unnamed)");
+        printf("\n");
+    }
+    for (int i = 0; i < g->n_output; i++) {
+        const ir_tensor *t = &g->t[g->output[i]];
+        ir_tensor d = *t;
+        d.rank = t->decl_rank;
+        for (int k = 0; k < t->decl_rank; k++)
+            d.dims[k] = t->decl_dims[k];
+        d.dtype = t->decl_dtype;
+        memset(d.dim_param, 0, sizeof d.dim_param);
+        ir_shape_str(&d, shp, sizeof shp);
+        printf("output %d: '%s' %s (declared)\n", i, t->name, shp);
+    }
+}
+
+int rc_info_unbound(rc_ctx *c, const char *model) {
+    ir_graph *g = rc_load_model(c, model);
+    if (!g)
+        return -1;
+    printf("model:    %s\n", g->model_path);
+    print_signature(g);
+    ir_free(g);
+    return 0;
+}
+
 int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o) {
     em_result r;
     char shp[256];
@@ -410,8 +448,15 @@ int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o) {
     printf("graph:    '%s', opset %" PRId64 ", IR version %" PRId64 ", producer '%s'\n",
            g->graph_name, g->opset, g->ir_version, g->producer);
     for (int i = 0; i < g->n_input; i++) {
-        ir_shape_str(&g->t[g->input[i]], shp, sizeof shp);
-        printf("input %d:  '%s' %s\n", i, g->t[g->input[i]].name, shp);
+        const ir_tensor *t = &g->t[g->input[i]];
+        int sym = 0;
+        ir_shape_str(t, shp, sizeof shp);
+        printf("input %d:  '%s' %s", i, t->name, shp);
+        for (int d = 0; d < t->rank; d++)
+            if (t->dim_param[d])
+                printf("%s%s=%" PRId64, sym++ ? ", " : "  symbolic: ",
+                       t->dim_param[d][0] ? t->dim_param[d] : "(unnamed)", t->dims[d]);
+        printf("\n");
     }
     for (int i = 0; i < g->n_output; i++) {
         ir_shape_str(&g->t[g->output[i]], shp, sizeof shp);

@@ -57,6 +57,9 @@ int rc_check(rc_ctx *c, const ir_graph *g, const char *const *dirs, int n_dirs,
 
 /* rnnc info */
 int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o);
+/* rnnc info for a model whose symbolic dims are not all bound: the declared
+ * inputs and outputs, symbolic dims by name. */
+int rc_info_unbound(rc_ctx *c, const char *model);
 
 /* mkdir -p */
 int rc_mkdirs(rc_ctx *c, const char *dir);

@@ -280,7 +280,8 @@ static void emit_header(em_state *e, rc_buf *h, const char *NAME) {
                   " *\n * Usage: %s_ctx ctx; %s_init(&ctx); then\n"
                   " * %s_run(&ctx, inputs, outputs) with one pointer per input and output;\n"
                   " * returns 0 (RNNRT_OK) on success, RNNRT_E_SEQ_LEN (2) if a sequence_lens\n"
-                  " * value is outside 0..seq_length, RNNRT_E_ARG (1) for a NULL pointer.\n"
+                  " * value is outside 0..seq_length, RNNRT_E_INDEX (3) if an index input\n"
+                  " * (token id) is out of range, RNNRT_E_ARG (1) for a NULL pointer.\n"
                   " * All mutable memory is in the context: one context per thread.\n */\n",
                   name, name, name);
     rc_buf_printf(h, "#ifndef %s_H_INCLUDED\n#define %s_H_INCLUDED\n\n#include <stdint.h>\n\n",
@@ -331,6 +332,7 @@ static int emit_nodes(rc_ctx *c, em_state *e) {
     const ir_graph *g = e->g;
     const char *name = e->opts->name;
     unsigned char *skip = rc_xcalloc((size_t)g->n_node + 1, 1);
+    int64_t view_off;
     alias_outputs(e, skip);
     for (int i = 0; i < g->n_node; i++) {
         const ir_node *n = &g->node[i];
@@ -342,6 +344,17 @@ static int emit_nodes(rc_ctx *c, em_state *e) {
         if (rc_op_defs[n->op]->alias && !e->texpr[n->out[0]]) {
             /* the output is the input's storage under another shape: no code */
             e->texpr[n->out[0]] = rc_xstrdup(em_tensor(e, n->in[0]));
+            continue;
+        }
+        if (rc_op_defs[n->op]->view && !e->texpr[n->out[0]] &&
+            rc_op_defs[n->op]->view(g, n, &view_off)) {
+            /* a contiguous part of the input: point into it */
+            char buf[256];
+            if (view_off)
+                snprintf(buf, sizeof buf, "(%s + %" PRId64 ")", em_tensor(e, n->in[0]), view_off);
+            else
+                snprintf(buf, sizeof buf, "%s", em_tensor(e, n->in[0]));
+            e->texpr[n->out[0]] = rc_xstrdup(buf);
             continue;
         }
         /* node outputs that are not graph outputs live in the context */

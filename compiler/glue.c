@@ -271,6 +271,15 @@ void gl_emit_map(em_state *e, int rank, const int64_t *dims, const gl_operand *o
     rc_buf_free(&line);
 }
 
+int gl_contiguous(int rank, const int64_t *dims, const gl_operand *dst, const gl_operand *src,
+                  int64_t *off) {
+    gl_operand ops[2] = {*dst, *src}, co[2];
+    int64_t cd[IR_MAX_RANK];
+    int r = collapse(rank, dims, ops, 2, cd, co);
+    *off = src->off;
+    return dst->off == 0 && (r == 0 || (r == 1 && co[0].st[0] == 1 && co[1].st[0] == 1));
+}
+
 void gl_emit_copy(em_state *e, int rank, const int64_t *dims, const gl_operand *dst,
                   const gl_operand *src, const char *ctype) {
     gl_operand ops[2] = {*dst, *src}, co[2];

@@ -73,6 +73,10 @@ typedef struct gl_operand {
  * ... replaced by the element expression of operand 0, 1, ... */
 void gl_emit_map(em_state *e, int rank, const int64_t *dims, const gl_operand *ops, int nops,
                  const char *body);
+/* 1 if the copy dst <- src over dims reads one contiguous run into a dense
+ * dst; *off is where the run starts in src. */
+int gl_contiguous(int rank, const int64_t *dims, const gl_operand *dst, const gl_operand *src,
+                  int64_t *off);
 /* dst <- src over dims with the given strides, as memcpy of the contiguous
  * inner runs where there are any. ctype: the element type. */
 void gl_emit_copy(em_state *e, int rank, const int64_t *dims, const gl_operand *dst,

@@ -221,7 +221,12 @@ void ir_shape_str(const ir_tensor *t, char *buf, size_t n) {
     }
     for (int i = 0; i < t->rank; i++) {
         used = strlen(buf);
-        snprintf(buf + used, n - used, "[%" PRId64 "]", t->dims[i]);
+        if (t->dims[i] >= 0)
+            snprintf(buf + used, n - used, "[%" PRId64 "]", t->dims[i]);
+        else if (t->dim_param[i] && t->dim_param[i][0])
+            snprintf(buf + used, n - used, "[%.40s]", t->dim_param[i]);
+        else
+            snprintf(buf + used, n - used, "[?]");
     }
 }
 

@@ -310,6 +310,14 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
                                                       : NULL,
                           files, n_files, bind);
     g = rc_front_bound(&c, model, bind, dump);
+    if (!g && c.unbound && strcmp(cmd, "info") == 0) {
+        /* info on a model with open dims still tells what it can */
+        rc_ctx c2 = {0};
+        if (rc_info_unbound(&c2, model) == 0) {
+            printf("not compiled: %s\n", c.msg);
+            return 0;
+        }
+    }
     if (!g)
         return fail(&c);
     if (strcmp(cmd, "compile") == 0) {

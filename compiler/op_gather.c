@@ -120,11 +120,25 @@ static int gather_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node 
     return 0;
 }
 
+/* One constant index on the outermost axis (y[-1] of a [T][B][H] output)
+ * selects a contiguous block. */
+static int gather_view(const ir_graph *g, const ir_node *n, int64_t *off) {
+    const gather_params *p = n->params;
+    const ir_tensor *ix = &g->t[n->in[1]];
+    int64_t k;
+    if (!ix->data || p->count != 1 || p->outer != 1)
+        return 0;
+    k = ix->dtype == IR_INT64 ? ((const int64_t *)ix->data)[0] : ((const int32_t *)ix->data)[0];
+    *off = (k < 0 ? k + p->s : k) * p->inner;
+    return 1;
+}
+
 const rc_op_def rc_op_gather = {
     .op_type = "Gather",
     .check = gather_check,
     .interp = gather_interp,
     .emit = gather_emit,
+    .view = gather_view,
     .flops = gl_flops_none,
     .params = gl_params_consts,
     .free_params = gl_free,

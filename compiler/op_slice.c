@@ -142,11 +142,20 @@ static int slice_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *
     return 0;
 }
 
+static int slice_view(const ir_graph *g, const ir_node *n, int64_t *off) {
+    const ir_tensor *x = &g->t[n->in[0]], *y = &g->t[n->out[0]];
+    gl_operand dst = {"", 0, {0}}, src = {"", 0, {0}};
+    gl_strides(y->rank, y->dims, dst.st);
+    slice_src(n->params, x, &src);
+    return gl_contiguous(y->rank, y->dims, &dst, &src, off);
+}
+
 const rc_op_def rc_op_slice = {
     .op_type = "Slice",
     .check = slice_check,
     .interp = slice_interp,
     .emit = slice_emit,
+    .view = slice_view,
     .flops = gl_flops_none,
     .params = gl_params_consts,
     .free_params = gl_free,

@@ -79,6 +79,10 @@ typedef struct rc_op_def {
     /* Output depends only on input shapes (Shape): folded at compile time
      * even when the inputs are computed at run time. */
     int shape_only;
+    /* Optional: 1 if output 0 is input 0's elements [off, off + numel) in
+     * order (a contiguous Slice or Gather), so the emitter can point into
+     * the input instead of copying. */
+    int (*view)(const struct ir_graph *g, const struct ir_node *n, int64_t *off);
 } rc_op_def;
 
 #define RC_OP_DECL(E, n) extern const rc_op_def rc_op_##n;

@@ -45,6 +45,7 @@ struct ir_node;
 typedef struct rc_ctx {
     const char *file;
     int failed;
+    int unbound; /* the error is only that symbolic input dims are not bound */
     char msg[4096];
 } rc_ctx;
 
