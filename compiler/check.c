@@ -6,6 +6,7 @@
 #include "load.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -83,8 +84,77 @@ static int run_argv(char *const *argv) {
 
 /* A harness that reads raw inputs, calls NAME_run and writes raw outputs;
  * buffers are sized by the header's count macros, so those are checked too. */
-static void harness(rc_buf *b, const ir_graph *g, const char *name, const char *NAME) {
-    rc_buf_printf(b, "#include \"%s.h\"\n#include <stdio.h>\n#include <stdint.h>\n\n", name);
+/* Elements before, along and after the time axis of tensor t (axis a). */
+static void time_split(const ir_tensor *t, int a, long *outer, long *len, long *inner) {
+    *outer = 1, *len = 1, *inner = 1;
+    for (int d = 0; d < t->rank; d++)
+        *(d < a ? outer : d == a ? len : inner) *= (long)t->dims[d];
+}
+
+/* --stream: feeds the whole sequence again through NAME_step, chunk by chunk,
+ * twice (the second after NAME_reset must repeat the first exactly), and
+ * writes the assembled outputs after the run's. */
+static void harness_steps(rc_buf *b, const ir_graph *g, const ir_graph *step, const char *name,
+                          const char *NAME) {
+    long K = 0, T = 0;
+    for (int i = 0; i < g->n_input; i++)
+        if (g->in_time[i] >= 0) {
+            T = (long)g->t[g->input[i]].dims[g->in_time[i]];
+            K = (long)step->t[step->input[i]].dims[g->in_time[i]];
+        }
+    rc_buf_printf(b, "    for (int pass = 0; pass < 2; ++pass) {\n        %s_reset(&ctx);\n", name);
+    rc_buf_printf(b, "        for (long ch = 0; ch < %ld; ++ch) {\n", T / K);
+    for (int i = 0; i < g->n_input; i++) {
+        long o, l, n;
+        const ir_tensor *t = &g->t[g->input[i]];
+        if (g->in_time[i] < 0) {
+            rc_buf_printf(b, "            ins[%d] = in%d;\n", i, i);
+            continue;
+        }
+        time_split(t, g->in_time[i], &o, &l, &n);
+        rc_buf_printf(b,
+                      "            cut(sin%d, in%d, sizeof in%d[0], %ld, %ld, %ld, %ld, ch, 0);\n",
+                      i, i, i, o, l, n, K);
+        rc_buf_printf(b, "            ins[%d] = sin%d;\n", i, i);
+    }
+    for (int k = 0; k < g->n_output; k++)
+        rc_buf_printf(b, "            outs[%d] = sout%d;\n", k, k);
+    rc_buf_printf(b, "            rc = %s_step(&ctx, ins, outs);\n", name);
+    rc_buf_puts(b, "            if (rc != 0) {\n                fprintf(stderr, \"step returned "
+                   "%d\\n\", rc);\n                return 20 + rc;\n            }\n");
+    for (int k = 0; k < g->n_output; k++) {
+        long o, l, n;
+        const ir_tensor *t = &g->t[g->output[k]];
+        if (g->out_time[k] < 0) {
+            rc_buf_printf(b, "            memcpy(fout%d[pass], sout%d, sizeof sout%d);\n", k, k, k);
+            continue;
+        }
+        time_split(t, g->out_time[k], &o, &l, &n);
+        rc_buf_printf(b,
+                      "            cut(sout%d, fout%d[pass], sizeof sout%d[0], %ld, %ld, %ld, %ld, "
+                      "ch, 1);\n",
+                      k, k, k, o, l, n, K);
+    }
+    rc_buf_puts(b, "        }\n    }\n");
+    for (int k = 0; k < g->n_output; k++) {
+        rc_buf_printf(b,
+                      "    if (memcmp(fout%d[0], fout%d[1], sizeof fout%d[0]) != 0) {\n"
+                      "        fprintf(stderr, \"output %d differs after %s_reset\\n\");\n"
+                      "        return 93;\n    }\n",
+                      k, k, k, k, name);
+        rc_buf_printf(b,
+                      "    if (io(argv[%d], fout%d[1], sizeof fout%d[1], 1))\n        return 92;\n",
+                      1 + g->n_input + g->n_output + k, k, k);
+    }
+    (void)NAME;
+}
+
+static void harness(rc_buf *b, const ir_graph *g, const ir_graph *step, const char *name,
+                    const char *NAME) {
+    rc_buf_printf(b,
+                  "#include \"%s.h\"\n#include <stdio.h>\n#include <stdint.h>\n"
+                  "#include <string.h>\n\n",
+                  name);
     rc_buf_printf(b, "static %s_ctx ctx;\n", name);
     for (int i = 0; i < g->n_input; i++)
         rc_buf_printf(b, "static %s in%d[%s_INPUT_%d_COUNT];\n", em_ctype(g->t[g->input[i]].dtype),
@@ -92,6 +162,28 @@ static void harness(rc_buf *b, const ir_graph *g, const char *name, const char *
     for (int i = 0; i < g->n_output; i++)
         rc_buf_printf(b, "static %s out%d[%s_OUTPUT_%d_COUNT];\n",
                       em_ctype(g->t[g->output[i]].dtype), i, NAME, i);
+    if (step) {
+        for (int i = 0; i < g->n_input; i++)
+            if (g->in_time[i] >= 0)
+                rc_buf_printf(b, "static %s sin%d[%s_STEP_INPUT_%d_COUNT];\n",
+                              em_ctype(g->t[g->input[i]].dtype), i, NAME, i);
+        for (int i = 0; i < g->n_output; i++)
+            rc_buf_printf(b,
+                          "static %s sout%d[%s_STEP_OUTPUT_%d_COUNT];\n"
+                          "static %s fout%d[2][%s_OUTPUT_%d_COUNT];\n",
+                          em_ctype(g->t[g->output[i]].dtype), i, NAME, i,
+                          em_ctype(g->t[g->output[i]].dtype), i, NAME, i);
+        /* chunk ch of a [outer][len][inner] tensor <-> a [outer][k][inner] one */
+        rc_buf_puts(b,
+                    "\nstatic void cut(void *step, void *full, size_t esz, long outer, long len,\n"
+                    "                long inner, long k, long ch, int back)\n{\n"
+                    "    for (long o = 0; o < outer; ++o) {\n"
+                    "        char *s = (char *)step + (size_t)(o * k * inner) * esz;\n"
+                    "        char *f = (char *)full + (size_t)((o * len + ch * k) * inner) * esz;\n"
+                    "        if (back)\n            memcpy(f, s, (size_t)(k * inner) * esz);\n"
+                    "        else\n            memcpy(s, f, (size_t)(k * inner) * esz);\n"
+                    "    }\n}\n");
+    }
     rc_buf_puts(b, "\nstatic int io(const char *path, void *p, size_t n, int wr)\n{\n"
                    "    FILE *f = fopen(path, wr ? \"wb\" : \"rb\");\n    size_t k;\n"
                    "    if (!f)\n        return -1;\n"
@@ -100,7 +192,8 @@ static void harness(rc_buf *b, const ir_graph *g, const char *name, const char *
     rc_buf_puts(b, "int main(int argc, char **argv)\n{\n");
     rc_buf_printf(b, "    const void *ins[%d + 1];\n    void *outs[%d + 1];\n    int rc;\n",
                   g->n_input, g->n_output);
-    rc_buf_printf(b, "    if (argc != %d)\n        return 90;\n", 1 + g->n_input + g->n_output);
+    rc_buf_printf(b, "    if (argc != %d)\n        return 90;\n",
+                  1 + g->n_input + g->n_output * (step ? 2 : 1));
     for (int i = 0; i < g->n_input; i++)
         rc_buf_printf(b,
                       "    if (io(argv[%d], in%d, sizeof in%d, 0))\n        return 91;\n"
@@ -114,6 +207,8 @@ static void harness(rc_buf *b, const ir_graph *g, const char *name, const char *
     for (int i = 0; i < g->n_output; i++)
         rc_buf_printf(b, "    if (io(argv[%d], out%d, sizeof out%d, 1))\n        return 92;\n",
                       1 + g->n_input + i, i, i);
+    if (step)
+        harness_steps(b, g, step, name, NAME);
     rc_buf_puts(b, "    return 0;\n}\n");
 }
 
@@ -177,7 +272,7 @@ static int build(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const cha
     em_upper(name, NAME, sizeof NAME);
     if (rc_compile_to(c, g, o->em, tmp))
         return -1;
-    harness(&h, g, name, NAME);
+    harness(&h, g, o->em->step, name, NAME);
     snprintf(hpath, sizeof hpath, "%s/harness.c", tmp);
     if (write_buf(hpath, h.p, h.len)) {
         rc_buf_free(&h);
@@ -224,9 +319,9 @@ static int build(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const cha
     return 0;
 }
 
-static int run_generated(rc_ctx *c, const ir_graph *g, const char *tmp, const char *prog,
+static int run_generated(rc_ctx *c, const ir_graph *g, int n_out, const char *tmp, const char *prog,
                          const rc_inputs *in, rc_inputs *out) {
-    char **argv = rc_xcalloc((size_t)(g->n_input + g->n_output + 2), sizeof(char *));
+    char **argv = rc_xcalloc((size_t)(g->n_input + n_out + 2), sizeof(char *));
     int st, rc = 0;
     argv[0] = rc_xstrdup(prog);
     for (int i = 0; i < g->n_input; i++) {
@@ -237,17 +332,18 @@ static int run_generated(rc_ctx *c, const ir_graph *g, const char *tmp, const ch
         if (write_buf(p, t->data, (size_t)ir_numel(t) * ir_dtype_size(t->dtype)))
             rc = rc_err(c, NULL, "check", "cannot write '%s'", p);
     }
-    for (int i = 0; i < g->n_output; i++) {
+    for (int i = 0; i < n_out; i++) {
         char p[PATH_MAX];
         snprintf(p, sizeof p, "%s/out%d.bin", tmp, i);
         argv[1 + g->n_input + i] = rc_xstrdup(p);
     }
     if (rc == 0 && (st = run_argv(argv)) != 0)
         rc = rc_err(c, NULL, "check", "the generated program failed (exit status %d)", st);
-    out->n = g->n_output;
-    out->t = rc_xcalloc((size_t)g->n_output + 1, sizeof(ir_tensor));
-    for (int k = 0; rc == 0 && k < g->n_output; k++) {
-        const ir_tensor *gt = &g->t[g->output[k]];
+    out->n = n_out;
+    out->t = rc_xcalloc((size_t)n_out + 1, sizeof(ir_tensor));
+    for (int k = 0; rc == 0 && k < n_out; k++) {
+        /* the step API's outputs (--stream) follow the run's, in the same shapes */
+        const ir_tensor *gt = &g->t[g->output[k % g->n_output]];
         size_t len = 0, want = (size_t)ir_numel(gt) * ir_dtype_size(gt->dtype);
         int e = 0;
         unsigned char *data = rc_read_file(argv[1 + g->n_input + k], &len, &e);
@@ -261,7 +357,7 @@ static int run_generated(rc_ctx *c, const ir_graph *g, const char *tmp, const ch
         }
         out->t[k].data = data;
     }
-    for (int i = 0; i < g->n_input + g->n_output + 1; i++) {
+    for (int i = 0; i < g->n_input + n_out + 1; i++) {
         if (i > 0 && !getenv("RNNC_KEEP_TMP"))
             unlink(argv[i]);
         free(argv[i]);
@@ -306,6 +402,19 @@ static int check_output(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, co
     si = compare(&exp, ref->t[k].data, o->atol, o->rtol);
     sgi = compare(&ref->t[k], gen->t[k].data, o->atol, o->rtol);
     ok = !sg.bad && !si.bad && !sgi.bad;
+    if (gen->n > g->n_output) {
+        /* --stream: the steps against the expected values and against NAME_run */
+        err_stats ss = compare(&exp, gen->t[g->n_output + k].data, o->atol, o->rtol);
+        ir_tensor run = *gt;
+        err_stats sr;
+        run.data = gen->t[k].data;
+        sr = compare(&run, gen->t[g->n_output + k].data, 1e-6, 0);
+        printf("  %s output %d '%s': steps of %s vs expected max_abs %.3g max_rel %.3g | steps "
+               "vs run max_abs %.3g (limit 1e-6): %s\n",
+               dir, k, gt->name, "the chunk", ss.max_abs, ss.max_rel, sr.max_abs,
+               ss.bad || sr.bad ? "FAIL" : "ok");
+        ok &= !ss.bad && !sr.bad;
+    }
     *failed |= !ok;
     printf("  %s output %d '%s': generated vs expected max_abs %.3g max_rel %.3g | "
            "interpreter vs expected max_abs %.3g max_rel %.3g | generated vs interpreter "
@@ -322,7 +431,7 @@ static int check_dir(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const
     rc_inputs in = {0}, gen = {0}, ref = {0};
     int rc = rc_read_inputs(c, g, NULL, 0, dir, &in);
     if (rc == 0)
-        rc = run_generated(c, g, tmp, prog, &in, &gen);
+        rc = run_generated(c, g, g->n_output * (o->em->step ? 2 : 1), tmp, prog, &in, &gen);
     if (rc == 0)
         rc = rc_run_interp(c, g, &in, &ref);
     for (int k = 0; rc == 0 && k < g->n_output; k++)
@@ -337,6 +446,15 @@ int rc_check(rc_ctx *c, const ir_graph *g, const char *const *dirs, int n_dirs,
              const rc_check_opts *o) {
     char tmp[PATH_MAX], prog[PATH_MAX];
     int failed = 0, rc = -1;
+    for (int i = 0; o->em->step && i < g->n_input; i++) {
+        const ir_graph *st = o->em->step;
+        int a = g->in_time[i];
+        if (a >= 0 && g->t[g->input[i]].dims[a] % st->t[st->input[i]].dims[a])
+            return rc_err(c, NULL, "--chunk",
+                          "the sequence length %" PRId64 " of the data is not a multiple of the "
+                          "chunk %" PRId64,
+                          g->t[g->input[i]].dims[a], st->t[st->input[i]].dims[a]);
+    }
     snprintf(tmp, sizeof tmp, "%s/rnnc-check-XXXXXX", env_or("TMPDIR", "/tmp"));
     if (!mkdtemp(tmp))
         return rc_err(c, NULL, "check", "cannot create a temporary directory: %s", strerror(errno));

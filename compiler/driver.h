@@ -21,6 +21,9 @@ typedef struct rc_binding {
     int n_data;
     const ir_tensor **data;
     ir_tensor *data_store; /* owner of what data points at (the CLI's) */
+    /* the step graph of --stream: outputs' declared time lengths do not apply
+     * (rc_stream_graph checks the shapes against the whole-sequence graph) */
+    int step;
 } rc_binding;
 
 /* load -> bind symbolic input dims -> verify -> check ops (attributes,
@@ -28,6 +31,11 @@ typedef struct rc_binding {
  * after each pass to stderr. b may be NULL. */
 ir_graph *rc_front_bound(rc_ctx *c, const char *model, const rc_binding *b, int dump);
 ir_graph *rc_front(rc_ctx *c, const char *model, int dump);
+
+/* --stream: analyses which axis of each graph input and output is time
+ * (g->in_time, g->out_time), checks that every node works step by step, and
+ * returns the same model compiled with the time axes cut to `chunk` steps. */
+ir_graph *rc_stream_graph(rc_ctx *c, ir_graph *g, int chunk);
 
 /* Writes DIR/NAME.h and DIR/NAME.c via temporary files renamed into place. */
 int rc_compile_to(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *dir);

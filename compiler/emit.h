@@ -8,10 +8,13 @@
 
 typedef enum rc_unroll { RC_UNROLL_AUTO, RC_UNROLL_NONE, RC_UNROLL_FULL } rc_unroll;
 
+struct ir_graph;
+
 typedef struct em_opts {
     const char *name; /* C prefix, a valid identifier */
     rc_unroll unroll;
-    const char *command; /* the command line, for the header comment */
+    const char *command;  /* the command line, for the header comment */
+    const ir_graph *step; /* --stream: the step graph (rc_stream_graph), else NULL */
 } em_opts;
 
 /* What came out: the two files plus the figures `rnnc info` reports. */
@@ -35,12 +38,16 @@ typedef struct em_state {
     size_t ctx_bytes, const_bytes;
     int used_gemm, has_loops;
     int node;    /* index of the node being emitted */
+    int stream;  /* emitting the step graph: names get an s prefix, state persists */
     char **pool; /* expressions handed out by em_scratch/em_const_f32 */
     int n_pool, cap_pool;
 } em_state;
 
-/* Emits NAME.h and NAME.c for a checked graph. */
-int em_generate(rc_ctx *c, const ir_graph *g, const em_opts *o, em_result *out);
+/* Emits NAME.h and NAME.c for a checked graph; with step (the same model
+ * compiled for one chunk of time steps, see rc_stream_graph) also the
+ * streaming API NAME_reset / NAME_step. */
+int em_generate(rc_ctx *c, const ir_graph *g, const ir_graph *step, const em_opts *o,
+                em_result *out);
 void em_result_free(em_result *r);
 
 /* 0 if s is a valid C identifier not reserved by C99 (keywords, leading '_'). */

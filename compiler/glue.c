@@ -349,3 +349,59 @@ int gl_emit_alias(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
                   em_tensor(e, n->in[0]), ir_numel(t), em_ctype(t->dtype));
     return 0;
 }
+
+int gl_time_mixes(rc_ctx *c, const ir_node *n, const char *why) {
+    return rc_err(c, n, "--stream",
+                  "%s, so the graph is not causal step by step and cannot be streamed", why);
+}
+
+int gl_time_same(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out) {
+    (void)c, (void)g;
+    for (int k = 0; k < n->n_out; k++)
+        out[k] = in[0];
+    return 0;
+}
+
+int gl_time_reshape(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out) {
+    const ir_tensor *x = ir_in(g, n, 0), *y = ir_out(g, n, 0);
+    int64_t before = 1, acc = 1;
+    out[0] = -1;
+    if (in[0] < 0)
+        return 0;
+    for (int d = 0; d < in[0]; d++)
+        before *= x->dims[d];
+    for (int d = 0; d < y->rank; d++) {
+        if (acc == before && y->dims[d] == x->dims[in[0]] && y->dims[d] != 1) {
+            out[0] = d;
+            return 0;
+        }
+        acc *= y->dims[d];
+    }
+    return gl_time_mixes(c, n, "the reshape merges or splits the time axis");
+}
+
+int gl_time_bcast(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out) {
+    const ir_tensor *y = ir_out(g, n, 0);
+    int axis = -1;
+    for (int k = 0; k < n->n_in; k++) {
+        const ir_tensor *t = ir_in(g, n, k);
+        int a;
+        if (!t || in[k] < 0)
+            continue;
+        a = in[k] + (y->rank - t->rank);
+        if (axis >= 0 && a != axis)
+            return gl_time_mixes(c, n, "its inputs have their time axes in different places");
+        axis = a;
+    }
+    for (int k = 0; k < n->n_in && axis >= 0; k++) {
+        const ir_tensor *t = ir_in(g, n, k);
+        int d;
+        if (!t || in[k] >= 0)
+            continue;
+        d = axis - (y->rank - t->rank);
+        if (d >= 0 && t->dims[d] != 1)
+            return gl_time_mixes(c, n, "an input without a time axis extends along it");
+    }
+    out[0] = axis;
+    return 0;
+}

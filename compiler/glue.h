@@ -61,6 +61,18 @@ int gl_emit_folded(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n);
 int gl_interp_alias(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values *v);
 int gl_emit_alias(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n);
 
+/* Streaming rules (rc_op_def.time) ------------------------------------- */
+/* Every output has input 0's time axis (elementwise ops). */
+int gl_time_same(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out);
+/* Output 0 relabels input 0's shape (Reshape and kin): the time axis must
+ * survive as a dimension of its own, found by the element count before it. */
+int gl_time_reshape(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out);
+/* Broadcasting elementwise ops: inputs with a time axis must agree on it and
+ * the others must not extend along it. */
+int gl_time_bcast(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out);
+/* The error for an op that combines time steps. */
+int gl_time_mixes(rc_ctx *c, const ir_node *n, const char *why);
+
 /* Emitter: one operand of a loop nest, ptr[off + sum_d i_d * st[d]]. */
 typedef struct gl_operand {
     const char *ptr;

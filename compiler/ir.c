@@ -119,6 +119,8 @@ void ir_free(ir_graph *g) {
     free(g->node);
     free(g->input);
     free(g->output);
+    free(g->in_time);
+    free(g->out_time);
     free(g->map);
     free(g->model_path);
     free(g->graph_name);

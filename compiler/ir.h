@@ -45,6 +45,7 @@ typedef struct ir_tensor {
     int rank;  /* -1 until known */
     int64_t dims[IR_MAX_RANK];
     void *data;    /* constants only: dense row-major, owned */
+    int is_init;   /* an initializer of the model (not a folded value) */
     int is_input;  /* runtime graph input */
     int is_output; /* graph output */
     int producer;  /* node index, or -1 */
@@ -110,6 +111,9 @@ typedef struct ir_graph {
     int n_input, n_output;
     int *input;  /* runtime inputs in graph order (initializers excluded) */
     int *output; /* graph outputs in graph order */
+    /* Streaming (--stream): the time axis of each graph input and output,
+     * -1 for none; NULL until the stream analysis has run. */
+    int *in_time, *out_time;
     /* name -> tensor index hash table (open addressing) */
     int *map;
     int map_cap;

@@ -251,6 +251,7 @@ static int load_initializers(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp)
         k = ir_add_tensor(g, name);
         if (tensor_from_proto(c, tp, &g->t[k], what))
             return -1;
+        g->t[k].is_init = 1;
         if (tp->doc_string)
             g->t[k].doc = rc_xstrdup(tp->doc_string);
     }

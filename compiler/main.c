@@ -33,6 +33,7 @@ static const char usage_main[] =
 
 static const char usage_compile[] =
     "usage: rnnc compile MODEL -o DIR [--name NAME] [--unroll auto|none|full] [--dump-ir]\n"
+    "                    [--stream [--chunk K]]\n"
     "\n"
     "Writes DIR/NAME.h and DIR/NAME.c (NAME defaults to 'net'). DIR is created if missing;\n"
     "files are written under temporary names and renamed, so a failed compile leaves none.\n"
@@ -40,6 +41,8 @@ static const char usage_compile[] =
     "  --unroll none   constant-bound loops everywhere\n"
     "  --unroll full   straight-line code with no loops (small models only)\n"
     "  --dump-ir       print the IR after each pass to stderr\n"
+    "  --stream        also emit the step API NAME_reset/NAME_step (forward-only graphs)\n"
+    "  --chunk K       time steps per NAME_step call (default 1; implies --stream)\n"
     "  --dim NAME=N    bind the symbolic dimension NAME (dim_param) of every input\n"
     "  --shape INPUT=d0,d1,...  replace an input's whole shape\n";
 
@@ -53,6 +56,7 @@ static const char usage_run[] =
 
 static const char usage_check[] =
     "usage: rnnc check MODEL DATADIR... [--atol A] [--rtol R] [--unroll MODE] [--keep] [-v]\n"
+    "                  [--stream [--chunk K]]\n"
     "\n"
     "Compiles MODEL, builds the generated C with $CC (default cc) using\n"
     "-std=c99 -Wall -Wextra -Werror -pedantic against the runtime, runs it on each\n"
@@ -61,7 +65,9 @@ static const char usage_check[] =
     "atol + rtol*|expected| (defaults atol 1e-5, rtol 1e-3). Exit 0 only if all pass.\n"
     "The runtime is found at the build tree's paths, or RNNC_RUNTIME_INCLUDE,\n"
     "RNNC_RUNTIME_LIB and RNNC_RUNTIME_LIBS. Symbolic input dimensions not bound with\n"
-    "--dim/--shape are taken from the first DATADIR's input files.\n";
+    "--dim/--shape are taken from the first DATADIR's input files. With --stream [--chunk\n"
+    "K] the step API is also run over each sequence, chunk by chunk, and must match the\n"
+    "expected outputs and NAME_run (within 1e-6).\n";
 
 static const char usage_info[] =
     "usage: rnnc info MODEL [--unroll MODE] [--dim NAME=N ...] [--shape INPUT=d0,d1,... ...]\n"
@@ -213,11 +219,11 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
     rc_ctx c = {0};
     em_opts eo = {"net", RC_UNROLL_AUTO, NULL};
     const char *cmd, *model = NULL, *outdir = NULL, *indir = NULL;
-    int n_files = 0, n_dirs = 0, dump = 0, keep = 0, verbose = 0, rc;
+    int n_files = 0, n_dirs = 0, dump = 0, keep = 0, verbose = 0, rc, stream = 0, chunk = 1;
     double atol = 1e-5, rtol = 1e-3;
     static char command[4096];
     const char *text;
-    ir_graph *g;
+    ir_graph *g, *step = NULL;
     if (argc < 2)
         return usage(usage_main, "missing command");
     cmd = argv[1];
@@ -277,6 +283,14 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
             i++;
         } else if (strcmp(a, "--dump-ir") == 0) {
             dump = 1;
+        } else if (strcmp(a, "--stream") == 0) {
+            stream = 1;
+        } else if (strcmp(a, "--chunk") == 0 && v) {
+            char *end;
+            long k = strtol(v, &end, 10);
+            if (*end || end == v || k < 1 || k > 1000000)
+                return usage(text, "--chunk takes a step count from 1 to 1000000");
+            chunk = (int)k, stream = 1, i++;
         } else if (strcmp(a, "--keep") == 0) {
             keep = 1;
         } else if (strcmp(a, "-v") == 0) {
@@ -320,6 +334,18 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
     }
     if (!g)
         return fail(&c);
+    if (stream && strcmp(cmd, "run") == 0) {
+        ir_free(g);
+        return usage(text, "--stream applies to compile, check and info");
+    }
+    if (stream) {
+        step = rc_stream_graph(&c, g, chunk);
+        if (!step) {
+            ir_free(g);
+            return fail(&c);
+        }
+        eo.step = step;
+    }
     if (strcmp(cmd, "compile") == 0) {
         rc = rc_compile_to(&c, g, &eo, outdir);
     } else if (strcmp(cmd, "info") == 0) {
@@ -329,6 +355,7 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
         rc = rc_check(&c, g, dirs, n_dirs, &co);
         if (rc == 1) {
             ir_free(g);
+            ir_free(step);
             return 1;
         }
     } else {
@@ -349,6 +376,7 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
         rc_inputs_free(&out);
     }
     ir_free(g);
+    ir_free(step);
     return rc ? fail(&c) : 0;
 }
 

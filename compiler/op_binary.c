@@ -131,6 +131,7 @@ static int bin_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n)
         .flops = gl_flops_elems,                                                                   \
         .params = gl_params_consts,                                                                \
         .free_params = gl_free,                                                                    \
+        .time = gl_time_bcast,                                                                     \
     };
 
 BIN_OP(add, "Add")

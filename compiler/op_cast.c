@@ -68,6 +68,7 @@ const rc_op_def rc_op_cast = {
     .check = cast_check,
     .interp = cast_interp,
     .emit = cast_emit,
+    .time = gl_time_same,
     .flops = gl_flops_none,
     .params = gl_params_consts,
     .free_params = gl_free,

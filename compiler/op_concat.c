@@ -94,11 +94,24 @@ static int concat_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node 
     return 0;
 }
 
+static int concat_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out) {
+    const concat_params *p = n->params;
+    (void)g;
+    out[0] = in[0];
+    for (int k = 1; k < n->n_in; k++)
+        if (in[k] != in[0])
+            return gl_time_mixes(c, n, "it joins tensors with and without the same time axis");
+    if (in[0] == p->axis)
+        return gl_time_mixes(c, n, "it concatenates along the time axis");
+    return 0;
+}
+
 const rc_op_def rc_op_concat = {
     .op_type = "Concat",
     .check = concat_check,
     .interp = concat_interp,
     .emit = concat_emit,
+    .time = concat_time,
     .flops = gl_flops_none,
     .params = gl_params_consts,
     .free_params = gl_free,

@@ -54,11 +54,19 @@ static int expand_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node 
     return 0;
 }
 
+static int expand_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out) {
+    const ir_tensor *x = ir_in(g, n, 0), *y = ir_out(g, n, 0);
+    (void)c;
+    out[0] = in[0] < 0 ? -1 : in[0] + (y->rank - x->rank);
+    return 0;
+}
+
 const rc_op_def rc_op_expand = {
     .op_type = "Expand",
     .check = expand_check,
     .interp = expand_interp,
     .emit = expand_emit,
+    .time = expand_time,
     .flops = gl_flops_none,
     .params = gl_params_consts,
     .free_params = gl_free,

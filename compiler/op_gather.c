@@ -120,6 +120,22 @@ static int gather_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node 
     return 0;
 }
 
+static int gather_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out) {
+    const gather_params *p = n->params;
+    int q = ir_in(g, n, 1)->rank;
+    if (in[0] >= 0 && in[1] >= 0)
+        return gl_time_mixes(c, n, "both its data and its indices carry time");
+    if (in[0] == p->axis)
+        return gl_time_mixes(c, n, "it selects along the time axis (e.g. the last time step)");
+    if (in[1] >= 0) /* embedding lookup: the token ids carry time */
+        out[0] = p->axis + in[1];
+    else if (in[0] >= 0)
+        out[0] = in[0] < p->axis ? in[0] : in[0] + q - 1;
+    else
+        out[0] = -1;
+    return 0;
+}
+
 /* One constant index on the outermost axis (y[-1] of a [T][B][H] output)
  * selects a contiguous block. */
 static int gather_view(const ir_graph *g, const ir_node *n, int64_t *off) {
@@ -138,6 +154,7 @@ const rc_op_def rc_op_gather = {
     .check = gather_check,
     .interp = gather_interp,
     .emit = gather_emit,
+    .time = gather_time,
     .view = gather_view,
     .flops = gl_flops_none,
     .params = gl_params_consts,

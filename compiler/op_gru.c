@@ -137,4 +137,5 @@ const rc_op_def rc_op_gru = {
     .flops = rec_flops,
     .params = rec_params_count,
     .free_params = rec_free_params,
+    .time = rec_time,
 };

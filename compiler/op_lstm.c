@@ -115,4 +115,5 @@ const rc_op_def rc_op_lstm = {
     .flops = rec_flops,
     .params = rec_params_count,
     .free_params = rec_free_params,
+    .time = rec_time,
 };

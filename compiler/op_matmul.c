@@ -27,6 +27,7 @@ typedef struct mm_params {
     float alpha, beta;
     int has_c;
     int64_t c_sm, c_sn; /* C broadcast to [M][N] */
+    int trans_a;        /* Gemm: A stored [K][M] */
 } mm_params;
 
 static int matmul_check(rc_ctx *c, ir_graph *g, ir_node *n) {
@@ -120,6 +121,7 @@ static int gemm_check(rc_ctx *c, ir_graph *g, ir_node *n) {
                       "x%" PRId64,
                       p->M, p->K, b->dims[tb ? 1 : 0], p->N);
     p->sa_m = ta ? 1 : p->K, p->sa_k = ta ? p->M : 1;
+    p->trans_a = ta != 0;
     p->sb_k = tb ? 1 : p->N, p->sb_n = tb ? p->K : 1;
     dims[0] = p->M, dims[1] = p->N;
     if (cc) {
@@ -259,6 +261,21 @@ static int mm_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) 
     return 0;
 }
 
+static int matmul_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out) {
+    const ir_tensor *a = ir_in(g, n, 0), *y = ir_out(g, n, 0);
+    out[0] = -1;
+    if (in[1] >= 0 || (n->n_in > 2 && in[2] >= 0))
+        return gl_time_mixes(c, n, "its weight operand carries time");
+    if (in[0] < 0)
+        return 0;
+    if (in[0] == a->rank - 1)
+        return gl_time_mixes(c, n, "it sums over the time axis");
+    if (n->op == RC_OP_GEMM && (in[0] != 0 || ((const mm_params *)n->params)->trans_a))
+        return gl_time_mixes(c, n, "op(A) has time along its inner dimension");
+    out[0] = in[0] + (y->rank - a->rank);
+    return 0;
+}
+
 static double mm_flops(const ir_graph *g, const ir_node *n) {
     const mm_params *p = n->params;
     (void)g;
@@ -270,6 +287,7 @@ const rc_op_def rc_op_matmul = {
     .check = matmul_check,
     .interp = mm_interp,
     .emit = mm_emit,
+    .time = matmul_time,
     .flops = mm_flops,
     .params = gl_params_consts,
     .free_params = gl_free,
@@ -280,6 +298,7 @@ const rc_op_def rc_op_gemm = {
     .check = gemm_check,
     .interp = mm_interp,
     .emit = mm_emit,
+    .time = matmul_time,
     .flops = mm_flops,
     .params = gl_params_consts,
     .free_params = gl_free,

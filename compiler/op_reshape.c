@@ -224,7 +224,7 @@ static int dropout_check(rc_ctx *c, ir_graph *g, ir_node *n) {
     return finish(c, g, n, x->rank, x->dims);
 }
 
-#define ALIAS_OP(sym, name, chk)                                                                   \
+#define ALIAS_OP(sym, name, chk, tm)                                                               \
     const rc_op_def rc_op_##sym = {                                                                \
         .op_type = name,                                                                           \
         .check = chk,                                                                              \
@@ -234,11 +234,12 @@ static int dropout_check(rc_ctx *c, ir_graph *g, ir_node *n) {
         .params = gl_params_consts,                                                                \
         .free_params = gl_free,                                                                    \
         .alias = 1,                                                                                \
+        .time = tm,                                                                                \
     };
 
-ALIAS_OP(squeeze, "Squeeze", squeeze_check)
-ALIAS_OP(unsqueeze, "Unsqueeze", unsqueeze_check)
-ALIAS_OP(reshape, "Reshape", reshape_check)
-ALIAS_OP(flatten, "Flatten", flatten_check)
-ALIAS_OP(identity, "Identity", identity_check)
-ALIAS_OP(dropout, "Dropout", dropout_check)
+ALIAS_OP(squeeze, "Squeeze", squeeze_check, gl_time_reshape)
+ALIAS_OP(unsqueeze, "Unsqueeze", unsqueeze_check, gl_time_reshape)
+ALIAS_OP(reshape, "Reshape", reshape_check, gl_time_reshape)
+ALIAS_OP(flatten, "Flatten", flatten_check, gl_time_reshape)
+ALIAS_OP(identity, "Identity", identity_check, gl_time_same)
+ALIAS_OP(dropout, "Dropout", dropout_check, gl_time_same)

@@ -150,11 +150,21 @@ static int slice_view(const ir_graph *g, const ir_node *n, int64_t *off) {
     return gl_contiguous(y->rank, y->dims, &dst, &src, off);
 }
 
+static int slice_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out) {
+    const slice_params *p = n->params;
+    out[0] = in[0];
+    if (in[0] >= 0 && (p->start[in[0]] != 0 || p->step[in[0]] != 1 ||
+                       ir_out(g, n, 0)->dims[in[0]] != ir_in(g, n, 0)->dims[in[0]]))
+        return gl_time_mixes(c, n, "it slices the time axis");
+    return 0;
+}
+
 const rc_op_def rc_op_slice = {
     .op_type = "Slice",
     .check = slice_check,
     .interp = slice_interp,
     .emit = slice_emit,
+    .time = slice_time,
     .view = slice_view,
     .flops = gl_flops_none,
     .params = gl_params_consts,

@@ -15,6 +15,7 @@
 typedef struct softmax_params {
     int64_t outer, n, inner;
     int log;
+    int axis, flat; /* flat: opset < 13, normalises every dimension from axis on */
 } softmax_params;
 
 static int softmax_check(rc_ctx *c, ir_graph *g, ir_node *n) {
@@ -32,6 +33,8 @@ static int softmax_check(rc_ctx *c, ir_graph *g, ir_node *n) {
         return rc_err(c, n, "input", "must have rank >= 1, got a scalar");
     if (gl_axis(c, n, "attribute axis", axis, x->rank, &a))
         return -1;
+    p->axis = a;
+    p->flat = g->opset < 13;
     p->outer = 1, p->n = 1, p->inner = 1;
     for (int d = 0; d < x->rank; d++) {
         if (d < a)
@@ -101,11 +104,21 @@ static double softmax_flops(const ir_graph *g, const ir_node *n) {
     return 4.0 * (double)ir_numel(&g->t[n->out[0]]);
 }
 
+static int softmax_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out) {
+    const softmax_params *p = n->params;
+    (void)g;
+    out[0] = in[0];
+    if (in[0] >= 0 && (in[0] == p->axis || (p->flat && in[0] > p->axis)))
+        return gl_time_mixes(c, n, "it normalises across the time axis");
+    return 0;
+}
+
 const rc_op_def rc_op_softmax = {
     .op_type = "Softmax",
     .check = softmax_check,
     .interp = softmax_interp,
     .emit = softmax_emit,
+    .time = softmax_time,
     .flops = softmax_flops,
     .params = gl_params_consts,
     .free_params = gl_free,
@@ -116,6 +129,7 @@ const rc_op_def rc_op_log_softmax = {
     .check = softmax_check,
     .interp = softmax_interp,
     .emit = softmax_emit,
+    .time = softmax_time,
     .flops = softmax_flops,
     .params = gl_params_consts,
     .free_params = gl_free,

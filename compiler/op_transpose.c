@@ -70,11 +70,22 @@ static int transpose_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_no
     return 0;
 }
 
+static int transpose_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out) {
+    const transpose_params *p = n->params;
+    (void)c;
+    out[0] = -1;
+    for (int d = 0; in[0] >= 0 && d < ir_out(g, n, 0)->rank; d++)
+        if (p->perm[d] == in[0])
+            out[0] = d;
+    return 0;
+}
+
 const rc_op_def rc_op_transpose = {
     .op_type = "Transpose",
     .check = transpose_check,
     .interp = transpose_interp,
     .emit = transpose_emit,
+    .time = transpose_time,
     .flops = gl_flops_none,
     .params = gl_params_consts,
     .free_params = gl_free,

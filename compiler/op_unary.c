@@ -62,6 +62,7 @@ static int unary_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *
         .flops = gl_flops_elems,                                                                   \
         .params = gl_params_consts,                                                                \
         .free_params = gl_free,                                                                    \
+        .time = gl_time_same,                                                                      \
     };
 
 UNARY_OP(sigmoid, "Sigmoid")

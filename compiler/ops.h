@@ -83,6 +83,12 @@ typedef struct rc_op_def {
      * order (a contiguous Slice or Gather), so the emitter can point into
      * the input instead of copying. */
     int (*view)(const struct ir_graph *g, const struct ir_node *n, int64_t *off);
+    /* Streaming analysis: given the time axis of each input (-1: none),
+     * sets that of each output, or fails with an error when the op mixes
+     * time steps (it needs the whole sequence). NULL: the op accepts no input
+     * with a time axis. */
+    int (*time)(struct rc_ctx *c, const struct ir_graph *g, const struct ir_node *n, const int *in,
+                int *out);
 } rc_op_def;
 
 #define RC_OP_DECL(E, n) extern const rc_op_def rc_op_##n;

@@ -350,6 +350,32 @@ int rec_check(rc_ctx *c, ir_graph *g, ir_node *n, const rec_desc *desc) {
 
 void rec_free_params(void *p) { free(p); }
 
+int rec_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out) {
+    const rec_params *p = n->params;
+    int tax = p->layout ? 1 : 0;
+    (void)g;
+    if (p->D != 1 || p->reverse[0])
+        return rc_err(c, n, "--stream",
+                      "direction '%s' reads the sequence backwards, so the node needs the whole "
+                      "sequence and cannot be streamed (only forward layers can)",
+                      p->D == 2 ? "bidirectional" : "reverse");
+    if (in[REC_X] < 0)
+        return rc_err(c, n, "--stream", "input X does not carry the streamed time axis");
+    if (in[REC_X] != tax)
+        return rc_err(c, n, "--stream",
+                      "input X has the streamed time axis as dimension %d, the node reads time "
+                      "along dimension %d",
+                      in[REC_X], tax);
+    if (p->in[REC_LENS] >= 0)
+        return rc_err(c, n, "--stream", "sequence_lens is not supported when streaming");
+    for (int k = REC_W; k < n->n_in && k < REC_NIN; k++)
+        if (in[k] >= 0)
+            return rc_err(c, n, "--stream", "input %d carries time; only X may", k);
+    for (int k = 0; k < n->n_out; k++)
+        out[k] = k == REC_Y ? tax : -1; /* Y_h/Y_c: the state after the last step fed */
+    return 0;
+}
+
 void rec_params_count(const ir_graph *g, const ir_node *n, int64_t *in_model,
                       int64_t *at_run_time) {
     static const int slots[] = {REC_W, REC_R, REC_B, REC_P};
@@ -665,7 +691,10 @@ static void emit_direction(em_state *e, const rec_params *p, rec_emit *re, const
     em_printf(e, "/* ---- direction %d: %s ---- */\n{\n", d, p->reverse[d] ? "reverse" : "forward");
     em_printf(e, "const float *w = W + %d;\nconst float *r = R + %d;\n", d * GH * p->I, d * GH * H);
     emit_projection(e, p, re, nm, d, blas_proj);
-    /* initial state */
+    /* initial state; a streaming step keeps the state of the previous call
+     * (in the context) unless the sequence starts afresh */
+    if (e->stream)
+        em_printf(e, "if (ctx->fresh) {\n");
     for (int b = 0; b < B; b++) {
         size_t off = p->layout ? ((size_t)b * D + d) * H : ((size_t)d * B + b) * H;
         if (nm->H0)
@@ -679,6 +708,8 @@ static void emit_direction(em_state *e, const rec_params *p, rec_emit *re, const
         else if (is_lstm)
             em_printf(e, "memset(%s + %d, 0, %d * sizeof(float));\n", nm->c, b * H, H);
     }
+    if (e->stream)
+        em_printf(e, "}\n");
     if (nm->L && (nm->H0 || nm->C0)) {
         /* an entry of length 0 reports zero states, not initial_h/c, as ONNX Runtime does */
         for (int b = 0; b < B; b++) {

@@ -99,6 +99,8 @@ int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n);
 double rec_flops(const ir_graph *g, const ir_node *n);
 void rec_params_count(const ir_graph *g, const ir_node *n, int64_t *in_model, int64_t *at_run_time);
 void rec_free_params(void *p);
+/* Streaming rule: forward only, time along X's sequence axis. */
+int rec_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out);
 
 /* Interpreter helpers for the op cells. */
 double rec_apply(const rec_fn *f, double x);

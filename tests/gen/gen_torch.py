@@ -10,6 +10,8 @@ expected values:
     <out>/<case>/test_data_set_0/input_<i>.pb    graph inputs, graph-input order
     <out>/<case>/test_data_set_0/output_<i>.pb   graph outputs (PyTorch, float32)
     <out>/<case>/rnnc_args                        extra rnnc CLI args (--dim ...), may be empty
+    <out>/<case>/stream_expect                    'ok K...' (chunks for rnnc check --stream) or
+                                                  'error REGEX' (the model cannot be streamed)
     <out>/README.md                               origin, layout and the case table
 
 Modes:
@@ -224,6 +226,21 @@ def _tjson(a):
     return {"type": t, "dims": list(a.shape), "data": a.ravel().tolist()}
 
 
+def stream_expect(c):
+    """What `rnnc check --stream` must do with this model, from its configuration:
+    'ok K...' (the chunk sizes to test, each dividing the sequence length) when every
+    layer runs forward and each output is per time step, else 'error REGEX'."""
+    T = c.sizes["T"]
+    if T < 2:
+        return "error sequence length is 1"
+    if c.bidir:
+        return "error direction 'bidirectional'"
+    if c.head.startswith("last"):
+        return "error (selects along|slices) the time axis"
+    chunks = [1] + [k for k in (2, 3) if T % k == 0][:1] + [T]
+    return "ok " + " ".join(str(k) for k in sorted(set(chunks)))
+
+
 def write_case(c, out, sidecar=None):
     name = c.name()
     seed = zlib.crc32(name.encode())
@@ -277,6 +294,8 @@ def write_case(c, out, sidecar=None):
         bind.append("--dim seq=%d" % s["T"])
     with open(os.path.join(cdir, "rnnc_args"), "w") as f:
         f.write(" ".join(bind) + "\n")
+    with open(os.path.join(cdir, "stream_expect"), "w") as f:
+        f.write(stream_expect(c) + "\n")
     if sidecar:
         obj = {"model": os.path.abspath(mpath), "skip": None, "note": None,
                "inputs": {n: _tjson(a) for n, a in zip(ins, feeds)},
@@ -396,6 +415,10 @@ Layout: ONNX backend-test layout, one directory per case:
     <case>/test_data_set_0/output_<i>.pb   graph outputs (graph-output order; PyTorch's outputs)
     <case>/rnnc_args                       extra rnnc arguments, one line (--dim for the dynamic
                                            axes, bound to the sizes of the test data), may be empty
+    <case>/stream_expect                   `ok K...`: `rnnc check --stream --chunk K` must pass for
+                                           each K; `error REGEX`: --stream must be refused (a
+                                           bidirectional layer, a last-timestep head, or a
+                                           sequence of length 1), with a message matching REGEX
 
 Run one with
 
