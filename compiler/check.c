@@ -474,3 +474,126 @@ done:
         fprintf(stderr, "rnnc: kept %s\n", tmp);
     return rc;
 }
+
+/* ---- rnnc info: measured footprint ------------------------------------- */
+
+/* The binutils `size` that goes with compiler cc ("arm-none-eabi-gcc" ->
+ * "arm-none-eabi-size", "cc"/"gcc"/"clang" -> "size"). */
+static void size_tool(const char *cc, char *out, size_t n) {
+    const char *base = strrchr(cc, '/') ? strrchr(cc, '/') + 1 : cc;
+    const char *dash = strrchr(base, '-');
+    if (dash && strstr(dash, "gcc"))
+        snprintf(out, n, "%.*ssize", (int)(dash + 1 - cc), cc);
+    else
+        snprintf(out, n, "size");
+}
+
+/* Sums `size -A` of obj: flash = .text* + .rodata* + .data*, ram = .data* + .bss*. */
+static int read_sizes(rc_ctx *c, const char *tool, const char *obj, long *flash, long *ram) {
+    char cmd[PATH_MAX * 2], line[512];
+    FILE *p;
+    *flash = *ram = 0;
+    snprintf(cmd, sizeof cmd, "'%s' -A '%s'", tool, obj);
+    p = popen(cmd, "r");
+    if (!p)
+        return rc_err(c, NULL, "info", "cannot run '%s'", tool);
+    while (fgets(line, sizeof line, p)) {
+        char sec[256];
+        long sz;
+        if (sscanf(line, "%255s %ld", sec, &sz) != 2)
+            continue;
+        if (!strncmp(sec, ".text", 5) || !strncmp(sec, ".rodata", 7))
+            *flash += sz;
+        else if (!strncmp(sec, ".data", 5))
+            *flash += sz, *ram += sz;
+        else if (!strncmp(sec, ".bss", 4))
+            *ram += sz;
+    }
+    if (pclose(p) != 0)
+        return rc_err(c, NULL, "info", "'%s -A %s' failed", tool, obj);
+    return 0;
+}
+
+/* Stack of the deepest path: an entry point's frame plus its largest node
+ * function's (those the compiler did not inline), from gcc's -fstack-usage. */
+static long read_stack(const char *su, const char *name) {
+    char line[1024], run[128], step[128];
+    long f_run = 0, f_step = 0, n_run = 0, n_step = 0;
+    FILE *f = fopen(su, "r");
+    snprintf(run, sizeof run, "%s_node", name);
+    snprintf(step, sizeof step, "%s_step_node", name);
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f)) {
+        char *tab = strchr(line, '\t'), *fn;
+        long bytes;
+        if (!tab)
+            continue;
+        *tab = 0;
+        fn = strrchr(line, ':') ? strrchr(line, ':') + 1 : line;
+        bytes = strtol(tab + 1, NULL, 10);
+        if (!strncmp(fn, step, strlen(step)))
+            n_step = bytes > n_step ? bytes : n_step;
+        else if (!strncmp(fn, run, strlen(run)))
+            n_run = bytes > n_run ? bytes : n_run;
+        else if (!strncmp(fn, name, strlen(name)) && !strcmp(fn + strlen(name), "_run"))
+            f_run = bytes;
+        else if (!strncmp(fn, name, strlen(name)) && !strcmp(fn + strlen(name), "_step"))
+            f_step = bytes;
+    }
+    fclose(f);
+    return f_run + n_run > f_step + n_step ? f_run + n_run : f_step + n_step;
+}
+
+int rc_footprint(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc,
+                 rc_footprint_t *fp) {
+    char tmp[PATH_MAX], src[PATH_MAX], obj[PATH_MAX], su[PATH_MAX], inc[PATH_MAX + 2],
+        rtinc[PATH_MAX + 2], rt_inc[PATH_MAX], rt_lib[PATH_MAX], tool[PATH_MAX];
+    char *argv[64], *words;
+    int argc = 0, st, rc = -1;
+    long ram;
+    snprintf(tmp, sizeof tmp, "%s/rnnc-info-XXXXXX", env_or("TMPDIR", "/tmp"));
+    if (!mkdtemp(tmp))
+        return rc_err(c, NULL, "info", "cannot create a temporary directory: %s", strerror(errno));
+    words = rc_xstrdup(cc);
+    if (rc_compile_to(c, g, o, tmp))
+        goto done;
+    snprintf(src, sizeof src, "%s/%s.c", tmp, o->name);
+    snprintf(obj, sizeof obj, "%s/%s.o", tmp, o->name);
+    snprintf(su, sizeof su, "%s/%s.su", tmp, o->name);
+    snprintf(inc, sizeof inc, "-I%s", tmp);
+    runtime_paths(rt_inc, sizeof rt_inc, rt_lib, sizeof rt_lib);
+    snprintf(rtinc, sizeof rtinc, "-I%s", rt_inc);
+    for (char *tok = strtok(words, " "); tok && argc < 50; tok = strtok(NULL, " "))
+        argv[argc++] = tok;
+    if (!argc) {
+        rc_err(c, NULL, "--cc", "is empty");
+        goto done;
+    }
+    size_tool(argv[0], tool, sizeof tool);
+    argv[argc++] = "-std=c99";
+    argv[argc++] = "-ffunction-sections";
+    argv[argc++] = "-fdata-sections";
+    argv[argc++] = "-fstack-usage";
+    argv[argc++] = inc;
+    argv[argc++] = rtinc;
+    argv[argc++] = "-c";
+    argv[argc++] = src;
+    argv[argc++] = "-o";
+    argv[argc++] = obj;
+    argv[argc] = NULL;
+    if ((st = run_argv(argv)) != 0) {
+        rc_err(c, NULL, "info", "'%s' could not compile the generated code (exit %d)", cc, st);
+        goto done;
+    }
+    if (read_sizes(c, tool, obj, &fp->flash, &ram))
+        goto done;
+    fp->stack = read_stack(su, o->name);
+    rc = 0;
+done:
+    free(words);
+    unlink(obj);
+    unlink(su);
+    rm_tmp(tmp, o->name);
+    return rc;
+}

@@ -613,7 +613,7 @@ int rc_info_unbound(rc_ctx *c, const char *model) {
     return 0;
 }
 
-int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o) {
+int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc) {
     em_result r;
     char shp[256];
     double flops = 0;
@@ -663,6 +663,19 @@ int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o) {
            r.ctx_bytes, r.const_bytes, r.source.len + r.header.len,
            r.has_loops ? "with loops" : "straight-line (no loops)",
            r.used_gemm ? "uses the runtime GEMM/GEMV seam" : "no GEMM/GEMV calls");
+    if (cc) {
+        rc_footprint_t fp = {0, -1};
+        if (rc_footprint(c, g, o, cc, &fp)) {
+            em_result_free(&r);
+            return -1;
+        }
+        printf("footprint (%s): flash %ld bytes (code %ld, weights %zu), RAM %ld "
+               "bytes (context %zu, stack %ld)\n",
+               cc, fp.flash, fp.flash - (long)r.const_bytes, r.const_bytes,
+               (long)r.ctx_bytes + (fp.stack > 0 ? fp.stack : 0), r.ctx_bytes, fp.stack);
+        printf("  not counted: the C library's memcpy/memset and float math (expf, tanhf, ...)%s\n",
+               r.used_gemm ? " and the runtime's GEMM/GEMV (librnnrt)" : "");
+    }
     em_result_free(&r);
     return 0;
 }

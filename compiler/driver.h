@@ -63,8 +63,19 @@ typedef struct rc_check_opts {
 int rc_check(rc_ctx *c, const ir_graph *g, const char *const *dirs, int n_dirs,
              const rc_check_opts *o);
 
-/* rnnc info */
-int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o);
+/* Footprint of the generated code compiled by a given compiler command. */
+typedef struct rc_footprint_t {
+    long flash; /* .text + .rodata + .data of the generated object */
+    long stack; /* deepest entry point + node function frame (-fstack-usage); -1 unknown */
+} rc_footprint_t;
+/* Compiles the generated code with `cc` (a command with flags, e.g.
+ * "arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -Os") and measures it with the
+ * matching binutils `size` and gcc's -fstack-usage. */
+int rc_footprint(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc,
+                 rc_footprint_t *fp);
+
+/* rnnc info; cc: the compiler command for the measured footprint */
+int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc);
 /* rnnc info for a model whose symbolic dims are not all bound: the declared
  * inputs and outputs, symbolic dims by name. */
 int rc_info_unbound(rc_ctx *c, const char *model);

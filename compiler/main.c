@@ -71,9 +71,14 @@ static const char usage_check[] =
 
 static const char usage_info[] =
     "usage: rnnc info MODEL [--unroll MODE] [--dim NAME=N ...] [--shape INPUT=d0,d1,... ...]\n"
+    "                 [--stream [--chunk K]] [--cc \"COMPILER FLAGS\" | --target cortex-m4]\n"
     "\n"
-    "Prints the graph's inputs, outputs and nodes, the parameter count, FLOPs per\n"
-    "inference, and the generated code's context size (RAM) and weight size (flash).\n";
+    "Prints the graph's inputs (symbolic dims by name), outputs and nodes, the parameter\n"
+    "count, FLOPs per inference, and the generated code's context size and weight size.\n"
+    "The footprint line compiles the generated code with the compiler (default 'cc -Os';\n"
+    "--target cortex-m4 = arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard\n"
+    "-mfpu=fpv4-sp-d16 -Os) and reports flash (code + weights, from binutils size) and RAM\n"
+    "(context + the deepest stack path, from -fstack-usage).\n";
 
 static int usage(const char *text, const char *msg) {
     if (msg)
@@ -224,6 +229,7 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
     static char command[4096];
     const char *text;
     ir_graph *g, *step = NULL;
+    const char *info_cc = "cc -Os";
     if (argc < 2)
         return usage(usage_main, "missing command");
     cmd = argv[1];
@@ -283,6 +289,14 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
             i++;
         } else if (strcmp(a, "--dump-ir") == 0) {
             dump = 1;
+        } else if (strcmp(a, "--cc") == 0 && v) {
+            info_cc = v, i++;
+        } else if (strcmp(a, "--target") == 0 && v) {
+            if (strcmp(v, "cortex-m4") != 0)
+                return usage(text, "--target knows cortex-m4 (or give the compiler with --cc)");
+            info_cc = "arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard "
+                      "-mfpu=fpv4-sp-d16 -Os";
+            i++;
         } else if (strcmp(a, "--stream") == 0) {
             stream = 1;
         } else if (strcmp(a, "--chunk") == 0 && v) {
@@ -349,7 +363,7 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
     if (strcmp(cmd, "compile") == 0) {
         rc = rc_compile_to(&c, g, &eo, outdir);
     } else if (strcmp(cmd, "info") == 0) {
-        rc = rc_info(&c, g, &eo);
+        rc = rc_info(&c, g, &eo, info_cc);
     } else if (strcmp(cmd, "check") == 0) {
         rc_check_opts co = {atol, rtol, &eo, keep, verbose};
         rc = rc_check(&c, g, dirs, n_dirs, &co);
