@@ -68,7 +68,22 @@ const char *em_scratch(em_state *e, const char *tag, size_t n) {
     return em_scratch_typed(e, tag, IR_FLOAT, n);
 }
 
-const char *em_scratch_typed(em_state *e, const char *tag, int dtype, size_t n) {
+/* A float buffer in the arena: its lifetime is read off the emitted text
+ * (the nodes whose code names its token), then it gets an offset. */
+typedef struct em_arena_buf {
+    size_t n, off;
+    int graph, first, last;
+} em_arena_buf;
+
+typedef struct em_region {
+    size_t start, end;
+    int graph, node;
+} em_region;
+
+/* Tokens are \x01S<id>\x01: escaped model text never holds a raw \x01. */
+#define ARENA_MARK '\x01'
+
+static const char *field(em_state *e, const char *tag, int dtype, size_t n) {
     char buf[128];
     /* a zero-size array is not C99: keep one element */
     rc_buf_printf(&e->fields, "    %s %s%d_%s[%zu];\n", em_ctype(dtype), e->stream ? "s" : "n",
@@ -76,6 +91,130 @@ const char *em_scratch_typed(em_state *e, const char *tag, int dtype, size_t n) 
     e->ctx_bytes += (n ? n : 1) * ir_dtype_size(dtype);
     snprintf(buf, sizeof buf, "ctx->%s%d_%s", e->stream ? "s" : "n", e->node, tag);
     return pooled(e, buf);
+}
+
+const char *em_scratch_typed(em_state *e, const char *tag, int dtype, size_t n) {
+    char buf[32];
+    if (dtype != IR_FLOAT)
+        return field(e, tag, dtype, n);
+    if (e->n_bufs == e->cap_bufs) {
+        e->cap_bufs = e->cap_bufs ? e->cap_bufs * 2 : 32;
+        e->bufs = rc_xrealloc(e->bufs, sizeof(em_arena_buf) * (size_t)e->cap_bufs);
+    }
+    e->bufs[e->n_bufs] = (em_arena_buf){n ? n : 1, 0, e->stream, -1, -1};
+    snprintf(buf, sizeof buf, "%cS%d%c", ARENA_MARK, e->n_bufs++, ARENA_MARK);
+    return pooled(e, buf);
+}
+
+const char *em_scratch_state(em_state *e, const char *tag, size_t n) {
+    return field(e, tag, IR_FLOAT, n);
+}
+
+/* Calls fn for every arena token in text, with its buffer id. */
+static void each_token(const char *text, size_t len, void (*fn)(void *arg, int id, int node),
+                       void *arg, int node) {
+    for (size_t i = 0; i + 2 < len; i++)
+        if (text[i] == ARENA_MARK && text[i + 1] == 'S') {
+            int id = (int)strtol(text + i + 2, NULL, 10);
+            fn(arg, id, node);
+            i = (size_t)(strchr(text + i + 1, ARENA_MARK) - text);
+        }
+}
+
+static void note_use(void *arg, int id, int node) {
+    em_arena_buf *b = &((em_state *)arg)->bufs[id];
+    if (b->first < 0 || node < b->first)
+        b->first = node;
+    if (node > b->last)
+        b->last = node;
+}
+
+/* Offsets: largest first, each at the lowest offset free of every buffer of
+ * the same graph whose lifetime overlaps (run and step never run together). */
+static size_t place_buffers(em_state *e) {
+    int *order = rc_xcalloc((size_t)e->n_bufs + 1, sizeof(int));
+    size_t total = 0;
+    for (int i = 0; i < e->n_bufs; i++)
+        order[i] = i;
+    for (int i = 1; i < e->n_bufs; i++) /* insertion sort: stable, deterministic */
+        for (int j = i; j > 0 && e->bufs[order[j]].n > e->bufs[order[j - 1]].n; j--) {
+            int t = order[j];
+            order[j] = order[j - 1], order[j - 1] = t;
+        }
+    for (int i = 0; i < e->n_bufs; i++) {
+        em_arena_buf *b = &e->bufs[order[i]];
+        size_t off = 0;
+        for (int moved = 1; moved;) {
+            moved = 0;
+            for (int j = 0; j < i; j++) {
+                const em_arena_buf *o = &e->bufs[order[j]];
+                if (o->graph != b->graph || o->last < b->first || b->last < o->first)
+                    continue;
+                if (off < o->off + o->n && o->off < off + b->n)
+                    off = o->off + o->n, moved = 1;
+            }
+        }
+        b->off = off;
+        if (off + b->n > total)
+            total = off + b->n;
+    }
+    free(order);
+    return total;
+}
+
+/* Replaces every arena token in b by its place in ctx->mem. */
+static void resolve_tokens(em_state *e, rc_buf *b) {
+    rc_buf out = {0};
+    for (size_t i = 0; i < b->len; i++) {
+        if (b->p[i] == ARENA_MARK && b->p[i + 1] == 'S') {
+            int id = (int)strtol(b->p + i + 2, NULL, 10);
+            if (e->bufs[id].off)
+                rc_buf_printf(&out, "(ctx->mem + %zu)", e->bufs[id].off);
+            else
+                rc_buf_puts(&out, "ctx->mem");
+            i = (size_t)(strchr(b->p + i + 1, ARENA_MARK) - b->p);
+        } else {
+            rc_buf_putn(&out, b->p + i, 1);
+        }
+    }
+    rc_buf_free(b);
+    *b = out;
+}
+
+static void add_region(em_state *e, size_t start, int node) {
+    if (e->n_regions == e->cap_regions) {
+        e->cap_regions = e->cap_regions ? e->cap_regions * 2 : 32;
+        e->regions = rc_xrealloc(e->regions, sizeof(em_region) * (size_t)e->cap_regions);
+    }
+    e->regions[e->n_regions++] = (em_region){start, e->funcs.len, e->stream, node};
+}
+
+/* Lifetimes from the node functions and entry bodies, then offsets and the
+ * mem field; every token in the emitted text becomes ctx->mem + offset. */
+static void layout_arena(em_state *e, rc_buf *run_body, rc_buf *step_body) {
+    size_t total;
+    rc_buf fields = {0};
+    for (int r = 0; r < e->n_regions; r++) {
+        const em_region *g = &e->regions[r];
+        each_token(e->funcs.p + g->start, g->end - g->start, note_use, e, g->node);
+    }
+    /* an entry point's final copies run after its last node */
+    each_token(run_body->p ? run_body->p : "", run_body->len, note_use, e, 1 << 30);
+    each_token(step_body->p ? step_body->p : "", step_body->len, note_use, e, 1 << 30);
+    total = place_buffers(e);
+    if (total) {
+        rc_buf_printf(&fields,
+                      "    float mem[%zu]; /* scratch, shared by nodes that do not overlap */\n",
+                      total);
+        if (e->fields.len)
+            rc_buf_puts(&fields, e->fields.p);
+        rc_buf_free(&e->fields);
+        e->fields = fields;
+        e->ctx_bytes += total * sizeof(float);
+    }
+    resolve_tokens(e, &e->funcs);
+    resolve_tokens(e, run_body);
+    resolve_tokens(e, step_body);
 }
 
 static void const_words(em_state *e, const uint32_t *w, size_t n) {
@@ -377,6 +516,7 @@ static int emit_nodes(rc_ctx *c, em_state *e) {
     const char *name = e->opts->name;
     unsigned char *skip = rc_xcalloc((size_t)g->n_node + 1, 1);
     int64_t view_off;
+    size_t region;
     alias_outputs(e, skip);
     for (int i = 0; i < g->n_node; i++) {
         const ir_node *n = &g->node[i];
@@ -401,6 +541,7 @@ static int emit_nodes(rc_ctx *c, em_state *e) {
             e->texpr[n->out[0]] = rc_xstrdup(buf);
             continue;
         }
+        region = e->funcs.len;
         /* node outputs that are not graph outputs live in the context */
         for (int k = 0; k < n->n_out; k++) {
             int ti = n->out[k];
@@ -431,6 +572,7 @@ static int emit_nodes(rc_ctx *c, em_state *e) {
         rc_buf_puts(&e->funcs, body.p);
         rc_buf_puts(&e->funcs, "\n");
         rc_buf_free(&body);
+        add_region(e, region, i);
         rc_buf_printf(&e->run,
                       "    rc = %s_%s%d(ctx, inputs, outputs);\n"
                       "    if (rc != RNNRT_OK)\n        return rc;\n",
@@ -541,6 +683,7 @@ int em_generate(rc_ctx *c, const ir_graph *g, const ir_graph *step, const em_opt
         run_body = e.run;
         memset(&e.run, 0, sizeof e.run);
     }
+    layout_arena(&e, &run_body, &e.run);
     emit_header(&e, &out->header, NAME, g, step);
     /* source */
     {
@@ -586,6 +729,8 @@ done:
     rc_buf_free(&e.funcs);
     rc_buf_free(&e.run);
     rc_buf_free(&run_body);
+    free(e.bufs);
+    free(e.regions);
     return rc;
 }
 

@@ -41,6 +41,12 @@ typedef struct em_state {
     int stream;  /* emitting the step graph: names get an s prefix, state persists */
     char **pool; /* expressions handed out by em_scratch/em_const_f32 */
     int n_pool, cap_pool;
+    /* float scratch in the shared arena ctx->mem: placed after emission so
+     * that buffers whose lifetimes do not overlap share memory */
+    struct em_arena_buf *bufs;
+    int n_bufs, cap_bufs;
+    struct em_region *regions; /* which node each part of funcs belongs to */
+    int n_regions, cap_regions;
 } em_state;
 
 /* Emits NAME.h and NAME.c for a checked graph; with step (the same model
@@ -60,8 +66,12 @@ void em_sanitize(const char *s, char *out, size_t n);
 /* Adds `float NAME_nK_tag[n]` to the context; returns the expression
  * "ctx->nK_tag" (owned by e). */
 const char *em_scratch(em_state *e, const char *tag, size_t n);
-/* The same for elements of another dtype. */
+/* The same for elements of another dtype. Float scratch is placed in a
+ * shared arena: valid only while the node (and its consumers) run. */
 const char *em_scratch_typed(em_state *e, const char *tag, int dtype, size_t n);
+/* Float memory of its own that keeps its value between calls (the
+ * recurrent state of a streaming step). */
+const char *em_scratch_state(em_state *e, const char *tag, size_t n);
 /* Emits `static const` float data bit-exactly; returns its expression. */
 const char *em_const_f32(em_state *e, const char *tag, const float *v, size_t n);
 /* Appends formatted text to the node-function buffer. */

@@ -874,10 +874,15 @@ int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
     }
     em_printf(e, "float *xw = %s; /* [T*batch][G*H] */\n", em_scratch(e, "xw", (size_t)T * B * GH));
     em_printf(e, "float *g = %s; /* [batch][G*H] */\n", em_scratch(e, "g", (size_t)B * GH));
-    em_printf(e, "float *h = %s; /* [batch][H] */\n", em_scratch(e, "h", (size_t)B * H));
+    /* streaming: h and c are the state kept between calls, in memory of their own */
+    em_printf(e, "float *h = %s; /* [batch][H] */\n",
+              e->stream ? em_scratch_state(e, "h", (size_t)B * H)
+                        : em_scratch(e, "h", (size_t)B * H));
     nm.xw = "xw", nm.g = "g", nm.h = "h";
     if (p->desc->has_input_forget) {
-        em_printf(e, "float *c = %s;\n", em_scratch(e, "c", (size_t)B * H));
+        em_printf(e, "float *c = %s;\n",
+                  e->stream ? em_scratch_state(e, "c", (size_t)B * H)
+                            : em_scratch(e, "c", (size_t)B * H));
         nm.c = "c";
     }
     if (p->desc->has_linear_before_reset && !p->linear_before_reset) {
