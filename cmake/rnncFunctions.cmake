@@ -6,12 +6,14 @@
 #
 #   rnnc_add_model(<target> MODEL <file.onnx> NAME <name>
 #                  [DIMS <dim>=<n> ...] [SHAPES <input>=<d0>,<d1>,... ...]
-#                  [UNROLL auto|none|full] [OUTPUT_DIR <dir>])
+#                  [UNROLL auto|none|full] [STREAM] [CHUNK <k>] [OUTPUT_DIR <dir>])
 #
 # At build time runs
 #   rnnc compile <file.onnx> --name <name> -o <dir> [--dim <dim>=<n>]... [--shape ...]...
-#                [--unroll ...]
+#                [--unroll ...] [--stream] [--chunk <k>]
 # producing <dir>/<name>.c and <dir>/<name>.h (re-run when the model or rnnc changes).
+# STREAM also emits the step API (<name>_reset, <name>_step); CHUNK <k> sets the time steps
+# per <name>_step call (default 1) and implies STREAM.
 # <dir> defaults to ${CMAKE_CURRENT_BINARY_DIR}/rnnc_<name>; a relative OUTPUT_DIR is relative
 # to ${CMAKE_CURRENT_BINARY_DIR}, a relative MODEL to ${CMAKE_CURRENT_SOURCE_DIR}.
 #
@@ -29,11 +31,12 @@ include_guard(GLOBAL)
 
 function(rnnc_add_model target)
     set(fn "rnnc_add_model(${target})")
-    cmake_parse_arguments(PARSE_ARGV 1 ARG "" "MODEL;NAME;UNROLL;OUTPUT_DIR" "DIMS;SHAPES")
+    cmake_parse_arguments(PARSE_ARGV 1 ARG "STREAM" "MODEL;NAME;UNROLL;CHUNK;OUTPUT_DIR"
+        "DIMS;SHAPES")
     if(ARG_UNPARSED_ARGUMENTS)
         string(REPLACE ";" " " unparsed "${ARG_UNPARSED_ARGUMENTS}")
         message(FATAL_ERROR "${fn}: unexpected arguments: ${unparsed} "
-            "(takes MODEL, NAME, DIMS, SHAPES, UNROLL, OUTPUT_DIR)")
+            "(takes MODEL, NAME, DIMS, SHAPES, UNROLL, STREAM, CHUNK, OUTPUT_DIR)")
     endif()
     if(ARG_KEYWORDS_MISSING_VALUES)
         message(FATAL_ERROR "${fn}: no value given for ${ARG_KEYWORDS_MISSING_VALUES}")
@@ -50,6 +53,10 @@ function(rnnc_add_model target)
     endif()
     if(DEFINED ARG_UNROLL AND NOT ARG_UNROLL MATCHES "^(auto|none|full)$")
         message(FATAL_ERROR "${fn}: UNROLL must be auto, none or full, got '${ARG_UNROLL}'")
+    endif()
+    if(DEFINED ARG_CHUNK AND NOT ARG_CHUNK MATCHES "^[1-9][0-9]*$")
+        message(FATAL_ERROR "${fn}: CHUNK must be a positive integer (time steps per "
+            "${ARG_NAME}_step call), got '${ARG_CHUNK}'")
     endif()
     if(NOT TARGET rnnc::rnnc OR NOT TARGET rnnc::rnnrt)
         message(FATAL_ERROR "${fn}: the targets rnnc::rnnc and rnnc::rnnrt are not defined; "
@@ -77,6 +84,12 @@ function(rnnc_add_model target)
     endforeach()
     if(DEFINED ARG_UNROLL)
         list(APPEND options --unroll ${ARG_UNROLL})
+    endif()
+    if(ARG_STREAM)
+        list(APPEND options --stream)
+    endif()
+    if(DEFINED ARG_CHUNK)
+        list(APPEND options --chunk ${ARG_CHUNK})
     endif()
 
     get_filename_component(model "${ARG_MODEL}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")

@@ -406,24 +406,44 @@ static void io_macros(rc_buf *b, const ir_graph *g, const char *NAME, const char
     free(used);
 }
 
+/* Elements after the time axis a (all of them when there is none). */
+static int64_t time_inner(const ir_tensor *t, int a) {
+    int64_t n = 1;
+    for (int d = a + 1; d < t->rank; d++)
+        n *= t->dims[d];
+    return a < 0 ? ir_numel(t) : n;
+}
+
 /* The streaming part of the header: chunk, per-step counts, time axes. */
 static void stream_header(rc_buf *h, const char *name, const char *NAME, const ir_graph *g,
                           const ir_graph *step) {
     int K = 0;
+    int64_t T = 0;
     for (int i = 0; i < g->n_input; i++)
-        if (g->in_time[i] >= 0)
+        if (g->in_time[i] >= 0) {
             K = (int)step->t[step->input[i]].dims[g->in_time[i]];
-    rc_buf_printf(h, "\n/* Streaming (--stream): %s_step consumes %s_STEP_CHUNK time steps. */\n",
-                  name, NAME);
-    rc_buf_printf(h, "#define %s_STEP_CHUNK %d\n", NAME, K);
+            T = g->t[g->input[i]].dims[g->in_time[i]];
+        }
+    rc_buf_printf(h,
+                  "\n/* Streaming (--stream): %s_step consumes %s_STEP_CHUNK time steps; %s_run\n"
+                  " * takes %s_SEQ_LEN. Per input/output: elements per call, the time axis\n"
+                  " * (-1: none) and the elements after it (a [outer][time][inner] view). */\n",
+                  name, NAME, name, NAME);
+    rc_buf_printf(h, "#define %s_STEP_CHUNK %d\n#define %s_SEQ_LEN %" PRId64 "\n", NAME, K, NAME,
+                  T);
     for (int i = 0; i < step->n_input; i++)
-        rc_buf_printf(
-            h, "#define %s_STEP_INPUT_%d_COUNT %" PRId64 "\n#define %s_INPUT_%d_TIME_AXIS %d\n",
-            NAME, i, ir_numel(&step->t[step->input[i]]), NAME, i, g->in_time[i]);
+        rc_buf_printf(h,
+                      "#define %s_STEP_INPUT_%d_COUNT %" PRId64 "\n#define %s_INPUT_%d_TIME_AXIS %d\n"
+                      "#define %s_INPUT_%d_TIME_INNER %" PRId64 "\n",
+                      NAME, i, ir_numel(&step->t[step->input[i]]), NAME, i, g->in_time[i], NAME, i,
+                      time_inner(&g->t[g->input[i]], g->in_time[i]));
     for (int i = 0; i < step->n_output; i++)
-        rc_buf_printf(
-            h, "#define %s_STEP_OUTPUT_%d_COUNT %" PRId64 "\n#define %s_OUTPUT_%d_TIME_AXIS %d\n",
-            NAME, i, ir_numel(&step->t[step->output[i]]), NAME, i, g->out_time[i]);
+        rc_buf_printf(h,
+                      "#define %s_STEP_OUTPUT_%d_COUNT %" PRId64
+                      "\n#define %s_OUTPUT_%d_TIME_AXIS %d\n#define %s_OUTPUT_%d_TIME_INNER %" PRId64
+                      "\n",
+                      NAME, i, ir_numel(&step->t[step->output[i]]), NAME, i, g->out_time[i], NAME,
+                      i, time_inner(&g->t[g->output[i]], g->out_time[i]));
 }
 
 static void emit_header(em_state *e, rc_buf *h, const char *NAME, const ir_graph *g,
