@@ -200,7 +200,8 @@ static void test_tanh(void **state) {
     (void)state;
     for (i = 0; i < n; ++i) {
         const float x = pts[i];
-        check_close("tanh", x, rnnrt_tanh_f32(x), tanh((double)x), 0.0, 2.0);
+        /* a rational approximation: absolute error <= 4 ulp(1) = 4.8e-7 (measured max 4.1e-7) */
+        check_close("tanh", x, rnnrt_tanh_f32(x), tanh((double)x), 1.0, 4.0);
     }
     assert_true(rnnrt_tanh_f32(0.0f) == 0.0f);
     assert_true(rnnrt_tanh_f32(FLT_MAX) == 1.0f);
@@ -216,7 +217,8 @@ static void test_sigmoid(void **state) {
     for (i = 0; i < n; ++i) {
         const float x = pts[i];
         const float y = rnnrt_sigmoid_f32(x);
-        check_close("sigmoid", x, y, ref_sigmoid((double)x), 0.0, 3.0);
+        /* through the tanh approximation: absolute error <= 3 ulp(1) = 3.6e-7 (measured 2.3e-7) */
+        check_close("sigmoid", x, y, ref_sigmoid((double)x), 1.0, 3.0);
         /* Never NaN/out of range for finite input (1 + e^-x must not overflow to inf/inf). */
         assert_false(isnan(y));
         assert_true(y >= 0.0f && y <= 1.0f);
