@@ -534,9 +534,45 @@ static void dot_expr(rc_buf *b, const char *w, const char *wrow, int K, const ch
                       rec_ix(k, wrow), src, k);
 }
 
+/* dst[j] = sum_k wt[k * ld + row0 + j] * src[k]: the weights packed k-major at compile
+ * time, so the inner loop runs over j with unit stride and independent accumulators. A C
+ * compiler vectorises it without reordering any sum (a dot product over k would need
+ * -ffast-math), and each dst[j] still adds its terms in k order. */
+static void emit_matvec_packed(em_state *e, const char *dst, const char *wt, int ld, int row0,
+                               int rows, int K, const char *src, const char *init) {
+    e->has_loops = 1;
+    if (init)
+        em_printf(e, "for (int j = 0; j < %d; ++j)\n    %s[j] = %s[j];\n", rows, dst, init);
+    else
+        em_printf(e, "for (int j = 0; j < %d; ++j)\n    %s[j] = 0.0f;\n", rows, dst);
+    em_printf(e,
+              "for (int k = 0; k < %d; ++k) {\n    const float sk = %s[k];\n"
+              "    const float *wk = %s + k * %d + %d;\n    for (int j = 0; j < %d; ++j)\n"
+              "        %s[j] += wk[j] * sk;\n}\n",
+              K, src, wt, ld, row0, rows, dst);
+}
+
+/* name = the constant weights m [D][rows][K] transposed per direction to [D][K][rows]. */
+static void emit_packed(em_state *e, const char *name, const char *tag, const ir_tensor *m, int D,
+                        int rows, int K) {
+    const float *v = m->data;
+    float *t = rc_xmalloc(sizeof(float) * (size_t)D * rows * K);
+    for (int d = 0; d < D; d++)
+        for (int j = 0; j < rows; j++)
+            for (int k = 0; k < K; k++)
+                t[((size_t)d * K + k) * rows + j] = v[((size_t)d * rows + j) * K + k];
+    em_printf(e, "const float *%s = %s; /* transposed: [D][%d][%d] */\n", name,
+              em_const_f32(e, tag, t, (size_t)D * rows * K), K, rows);
+    free(t);
+}
+
 void rec_emit_matvec(em_state *e, const rec_emit *re, const char *dst, const char *w, int row0,
                      int rows, int K, const char *src) {
     rc_buf b = {0};
+    if (re->packed_r) {
+        emit_matvec_packed(e, dst, w, re->r_ld, row0, rows, K, src, NULL);
+        return;
+    }
     if (re->use_blas) {
         e->used_gemm = 1;
         em_printf(e,
@@ -644,6 +680,16 @@ static void emit_projection(em_state *e, const rec_params *p, const rec_emit *re
         rc_buf_free(&b);
         return;
     }
+    if (re->packed_w) {
+        em_printf(e, "for (int row = 0; row < %d; ++row) {\n", TB);
+        em_printf(e, "const float *xr = %s + row * %d;\nfloat *xo = %s + row * %d;\n", nm->X, I,
+                  nm->xw, GH);
+        if (nm->bias)
+            snprintf(bias, sizeof bias, "(%s + %d)", nm->bias, d * GH);
+        emit_matvec_packed(e, "xo", "wt", GH, 0, GH, I, "xr", nm->bias ? bias : NULL);
+        em_printf(e, "}\n");
+        return;
+    }
     e->has_loops = 1;
     em_printf(e, "for (int row = 0; row < %d; ++row) {\n    const float *xr = %s + row * %d;\n", TB,
               nm->X, I);
@@ -689,7 +735,16 @@ static void emit_direction(em_state *e, const rec_params *p, rec_emit *re, const
     re->r_expr = rexpr;
     re->dir = d;
     em_printf(e, "/* ---- direction %d: %s ---- */\n{\n", d, p->reverse[d] ? "reverse" : "forward");
-    em_printf(e, "const float *w = W + %d;\nconst float *r = R + %d;\n", d * GH * p->I, d * GH * H);
+    if (re->packed_w)
+        em_printf(e, "const float *wt = WT + %d;\n", d * GH * p->I);
+    else
+        em_printf(e, "const float *w = W + %d;\n", d * GH * p->I);
+    if (re->packed_r) {
+        em_printf(e, "const float *rt = RT + %d;\n", d * GH * H);
+        snprintf(rexpr, sizeof rexpr, "rt");
+    } else {
+        em_printf(e, "const float *r = R + %d;\n", d * GH * H);
+    }
     emit_projection(e, p, re, nm, d, blas_proj);
     /* initial state; a streaming step keeps the state of the previous call
      * (in the context) unless the sequence starts afresh */
@@ -849,6 +904,10 @@ int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
         re.use_blas = (double)B * GH * H >= 16384.0;
     }
     blas_proj = !re.unroll_steps && (double)T * B * GH * I >= 16384.0;
+    /* loops over constant weights read them transposed, packed at compile time */
+    re.packed_r = !re.use_blas && !re.unroll_elem && g->t[p->in[REC_R]].data != NULL;
+    re.r_ld = GH;
+    re.packed_w = !blas_proj && !re.unroll_steps && g->t[p->in[REC_W]].data != NULL;
     re.has_p = p->in[REC_P] >= 0;
     /* short local names for every pointer the node uses */
     {
@@ -866,12 +925,17 @@ int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
                                &nm.C0, &nm.P, &nm.Y, &nm.Yh, &nm.Yc};
         for (size_t k = 0; k < sizeof decl / sizeof decl[0]; k++) {
             int ti = decl[k].out ? p->out[decl[k].slot] : p->in[decl[k].slot];
-            if (ti < 0)
+            if (ti < 0 || (!decl[k].out && decl[k].slot == REC_W && re.packed_w) ||
+                (!decl[k].out && decl[k].slot == REC_R && re.packed_r))
                 continue;
             em_printf(e, "%s *%s = %s;\n", decl[k].type, decl[k].name, em_tensor(e, ti));
             *slot[k] = decl[k].name;
         }
     }
+    if (re.packed_w)
+        emit_packed(e, "WT", "wt", &g->t[p->in[REC_W]], D, GH, I);
+    if (re.packed_r)
+        emit_packed(e, "RT", "rt", &g->t[p->in[REC_R]], D, GH, H);
     em_printf(e, "float *xw = %s; /* [T*batch][G*H] */\n", em_scratch(e, "xw", (size_t)T * B * GH));
     em_printf(e, "float *g = %s; /* [batch][G*H] */\n", em_scratch(e, "g", (size_t)B * GH));
     /* streaming: h and c are the state kept between calls, in memory of their own */

@@ -89,6 +89,9 @@ typedef struct rec_emit {
     int unroll_dot;     /* dot products fully unrolled */
     int use_blas;       /* recurrent products through the GEMV/GEMM seam */
     const char *r_expr; /* this direction's R */
+    int packed_r;       /* r_expr is R transposed at compile time: [H][G*H] per direction */
+    int r_ld;           /* its row length (G*H) */
+    int packed_w;       /* W likewise, [I][G*H] per direction, named "wt" */
     int dir;            /* direction index being emitted */
     int has_p, has_rbh;
 } rec_emit;
