@@ -47,6 +47,10 @@ void em_float_lit(float v, char *buf, size_t n) {
     snprintf(buf, n, "%af", (double)v);
 }
 
+double em_gemm_min(const em_state *e) {
+    return e->opts->gemm_min > 0 ? e->opts->gemm_min : 16384.0;
+}
+
 void em_printf(em_state *e, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -433,17 +437,18 @@ static void stream_header(rc_buf *h, const char *name, const char *NAME, const i
                   T);
     for (int i = 0; i < step->n_input; i++)
         rc_buf_printf(h,
-                      "#define %s_STEP_INPUT_%d_COUNT %" PRId64 "\n#define %s_INPUT_%d_TIME_AXIS %d\n"
+                      "#define %s_STEP_INPUT_%d_COUNT %" PRId64
+                      "\n#define %s_INPUT_%d_TIME_AXIS %d\n"
                       "#define %s_INPUT_%d_TIME_INNER %" PRId64 "\n",
                       NAME, i, ir_numel(&step->t[step->input[i]]), NAME, i, g->in_time[i], NAME, i,
                       time_inner(&g->t[g->input[i]], g->in_time[i]));
     for (int i = 0; i < step->n_output; i++)
-        rc_buf_printf(h,
-                      "#define %s_STEP_OUTPUT_%d_COUNT %" PRId64
-                      "\n#define %s_OUTPUT_%d_TIME_AXIS %d\n#define %s_OUTPUT_%d_TIME_INNER %" PRId64
-                      "\n",
-                      NAME, i, ir_numel(&step->t[step->output[i]]), NAME, i, g->out_time[i], NAME,
-                      i, time_inner(&g->t[g->output[i]], g->out_time[i]));
+        rc_buf_printf(
+            h,
+            "#define %s_STEP_OUTPUT_%d_COUNT %" PRId64
+            "\n#define %s_OUTPUT_%d_TIME_AXIS %d\n#define %s_OUTPUT_%d_TIME_INNER %" PRId64 "\n",
+            NAME, i, ir_numel(&step->t[step->output[i]]), NAME, i, g->out_time[i], NAME, i,
+            time_inner(&g->t[g->output[i]], g->out_time[i]));
 }
 
 static void emit_header(em_state *e, rc_buf *h, const char *NAME, const ir_graph *g,

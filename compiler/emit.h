@@ -15,6 +15,8 @@ typedef struct em_opts {
     rc_unroll unroll;
     const char *command;  /* the command line, for the header comment */
     const ir_graph *step; /* --stream: the step graph (rc_stream_graph), else NULL */
+    double gemm_min;      /* --gemm-min: products of at least this many multiply-adds go
+                             through the runtime's GEMM/GEMV; 0 = the default, 16384 */
 } em_opts;
 
 /* What came out: the two files plus the figures `rnnc info` reports. */
@@ -74,6 +76,8 @@ const char *em_scratch_typed(em_state *e, const char *tag, int dtype, size_t n);
 const char *em_scratch_state(em_state *e, const char *tag, size_t n);
 /* Emits `static const` float data bit-exactly; returns its expression. */
 const char *em_const_f32(em_state *e, const char *tag, const float *v, size_t n);
+/* The --gemm-min threshold in multiply-adds. */
+double em_gemm_min(const em_state *e);
 /* Appends formatted text to the node-function buffer. */
 void em_printf(em_state *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A float literal that reproduces v bit-exactly (hex float, e.g. 0x1.8p+1f). */

@@ -41,6 +41,8 @@ static const char usage_compile[] =
     "  --unroll none   constant-bound loops everywhere\n"
     "  --unroll full   straight-line code with no loops (small models only)\n"
     "  --dump-ir       print the IR after each pass to stderr\n"
+    "  --gemm-min N    products of >= N multiply-adds call the runtime's GEMM/GEMV\n"
+    "                  (default 16384; with -O3 -march=native larger is often faster)\n"
     "  --stream        also emit the step API NAME_reset/NAME_step (forward-only graphs)\n"
     "  --chunk K       time steps per NAME_step call (default 1; implies --stream)\n"
     "  --dim NAME=N    bind the symbolic dimension NAME (dim_param) of every input\n"
@@ -297,6 +299,12 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
             info_cc = "arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard "
                       "-mfpu=fpv4-sp-d16 -Os";
             i++;
+        } else if (strcmp(a, "--gemm-min") == 0 && v) {
+            char *end;
+            double m = strtod(v, &end);
+            if (*end || end == v || !(m >= 1))
+                return usage(text, "--gemm-min takes a multiply-add count >= 1");
+            eo.gemm_min = m, i++;
         } else if (strcmp(a, "--stream") == 0) {
             stream = 1;
         } else if (strcmp(a, "--chunk") == 0 && v) {

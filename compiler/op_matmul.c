@@ -14,9 +14,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-/* Products of at least this many multiply-adds use rnnrt_gemm_f32. */
-#define MM_GEMM_MIN_MACS 16384
-
 typedef struct mm_params {
     int64_t batch, M, N, K;
     int brank;                      /* batch dimensions of the output */
@@ -227,7 +224,7 @@ static int mm_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) 
     if (p->M == 0 || p->N == 0 || p->batch == 0)
         return 0;
     if (p->sa_k == 1 && (p->sb_n == 1 || p->sb_k == 1) && p->K > 0 &&
-        p->M * p->N * p->K >= MM_GEMM_MIN_MACS) {
+        (double)p->M * p->N * p->K >= em_gemm_min(e)) {
         mm_emit_gemm(e, p, a, b, cexpr, y);
         return 0;
     }

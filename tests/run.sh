@@ -5,7 +5,9 @@
 #   3. the same with the portable C backend (-DRNNRT_OPENBLAS=OFF),
 #   4. re-checks every model with the generated code built by clang instead of gcc,
 #   5. builds rnnc itself, the runtime and the examples with clang (-Werror) and runs
-#      their unit and example tests.
+#      their unit and example tests,
+#   6. runs the benchmark's smoke mode (every workload once, rnnc checked against its
+#      interpreter and, when onnxruntime-node is installed, ONNX Runtime).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -29,3 +31,6 @@ echo "==== rnnc tests: everything built with clang (build-test-clang) ===="
 CC=clang cmake -S . -B build-test-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-test-clang -j2
 (cd build-test-clang && ctest -j2 --output-on-failure -R '^(unit|generated|example|cli|dims)_')
+
+echo "==== bench/: smoke run (one iteration per workload, outputs checked, no timing claims) ===="
+bash bench/run.sh --smoke --out build-test-bench

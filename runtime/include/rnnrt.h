@@ -97,8 +97,12 @@ static inline float rnnrt_tanh_f32(float x) {
         q = q * x2 + 1.18534705686654e-04f;
         q = q * x2 + 2.26843463243900e-03f;
         q = q * x2 + 4.89352518554385e-03f;
-        /* selects, not branches: NaN fails every comparison and keeps p / q = NaN */
-        return x >= lim ? 1.0f : (x <= -lim ? -1.0f : (fabsf(x) < 4e-4f ? x : p / q));
+        /* p / q is computed unconditionally (q > 0 on the clamped range) so that the rest
+         * are selects a compiler vectorises even under -ftrapping-math; NaN fails every
+         * comparison and keeps p / q = NaN */
+        const float r = p / q;
+        const float y = fabsf(x) < 4e-4f ? x : r;
+        return x >= lim ? 1.0f : (x <= -lim ? -1.0f : y);
     }
 }
 
