@@ -990,7 +990,8 @@ int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
                 for (int j = 0; j < GH; j++)
                     f[d * GH + j] =
                         bv[d * 2 * GH + j] + (fold_rb(p, j) ? bv[d * 2 * GH + GH + j] : 0.0f);
-                for (int j = 0; j < H; j++)
+                /* GRU's Rbh (rows 2H..3H of Rb) only exists when G = 3 */
+                for (int j = 0; re.has_rbh && j < H; j++)
                     rb[d * H + j] = bv[d * 2 * GH + GH + 2 * H + j];
             }
             em_printf(e, "const float *bias = %s;\n", em_const_f32(e, "bias", f, (size_t)D * GH));
