@@ -84,13 +84,6 @@ static int run_argv(char *const *argv) {
 
 /* A harness that reads raw inputs, calls NAME_run and writes raw outputs;
  * buffers are sized by the header's count macros, so those are checked too. */
-/* Elements before, along and after the time axis of tensor t (axis a). */
-static void time_split(const ir_tensor *t, int a, long *outer, long *len, long *inner) {
-    *outer = 1, *len = 1, *inner = 1;
-    for (int d = 0; d < t->rank; d++)
-        *(d < a ? outer : d == a ? len : inner) *= (long)t->dims[d];
-}
-
 /* --stream: feeds the whole sequence again through NAME_step, chunk by chunk,
  * twice (the second after NAME_reset must repeat the first exactly), and
  * writes the assembled outputs after the run's. */
@@ -105,15 +98,16 @@ static void harness_steps(rc_buf *b, const ir_graph *g, const ir_graph *step, co
     rc_buf_printf(b, "    for (int pass = 0; pass < 2; ++pass) {\n        %s_reset(&ctx);\n", name);
     rc_buf_printf(b, "        for (long ch = 0; ch < %ld; ++ch) {\n", T / K);
     for (int i = 0; i < g->n_input; i++) {
-        long o, l, n;
+        int64_t o, l, n;
         const ir_tensor *t = &g->t[g->input[i]];
         if (g->in_time[i] < 0) {
             rc_buf_printf(b, "            ins[%d] = in%d;\n", i, i);
             continue;
         }
-        time_split(t, g->in_time[i], &o, &l, &n);
+        ir_split_axis(t, g->in_time[i], &o, &l, &n);
         rc_buf_printf(b,
-                      "            cut(sin%d, in%d, sizeof in%d[0], %ld, %ld, %ld, %ld, ch, 0);\n",
+                      "            cut(sin%d, in%d, sizeof in%d[0], %" PRId64 ", %" PRId64
+                      ", %" PRId64 ", %ld, ch, 0);\n",
                       i, i, i, o, l, n, K);
         rc_buf_printf(b, "            ins[%d] = sin%d;\n", i, i);
     }
@@ -123,16 +117,16 @@ static void harness_steps(rc_buf *b, const ir_graph *g, const ir_graph *step, co
     rc_buf_puts(b, "            if (rc != 0) {\n                fprintf(stderr, \"step returned "
                    "%d\\n\", rc);\n                return 20 + rc;\n            }\n");
     for (int k = 0; k < g->n_output; k++) {
-        long o, l, n;
+        int64_t o, l, n;
         const ir_tensor *t = &g->t[g->output[k]];
         if (g->out_time[k] < 0) {
             rc_buf_printf(b, "            memcpy(fout%d[pass], sout%d, sizeof sout%d);\n", k, k, k);
             continue;
         }
-        time_split(t, g->out_time[k], &o, &l, &n);
+        ir_split_axis(t, g->out_time[k], &o, &l, &n);
         rc_buf_printf(b,
-                      "            cut(sout%d, fout%d[pass], sizeof sout%d[0], %ld, %ld, %ld, %ld, "
-                      "ch, 1);\n",
+                      "            cut(sout%d, fout%d[pass], sizeof sout%d[0], %" PRId64
+                      ", %" PRId64 ", %" PRId64 ", %ld, ch, 1);\n",
                       k, k, k, o, l, n, K);
     }
     rc_buf_puts(b, "        }\n    }\n");

@@ -576,20 +576,30 @@ int rc_run_interp(rc_ctx *c, const ir_graph *g, const rc_inputs *in, rc_inputs *
     return rc;
 }
 
-/* The model's inputs and outputs as declared, symbolic dims by name. */
-static void print_signature(const ir_graph *g) {
+/* "input I:  'x' float[seq][4]  symbolic: seq" -- a bound symbolic dim as seq=N. */
+static void print_inputs(const ir_graph *g) {
     char shp[256];
     for (int i = 0; i < g->n_input; i++) {
         const ir_tensor *t = &g->t[g->input[i]];
         int sym = 0;
         ir_shape_str(t, shp, sizeof shp);
         printf("input %d:  '%s' %s", i, t->name, shp);
-        for (int d = 0; d < t->rank; d++)
-            if (t->dims[d] < 0)
-                printf("%s%s", sym++ ? ", " : "  symbolic: ",
-                       t->dim_param[d] && t->dim_param[d][0] ? t->dim_param[d] : "(unnamed)");
+        for (int d = 0; d < t->rank; d++) {
+            if (!t->dim_param[d])
+                continue;
+            printf("%s%s", sym++ ? ", " : "  symbolic: ",
+                   t->dim_param[d][0] ? t->dim_param[d] : "(unnamed)");
+            if (t->dims[d] >= 0)
+                printf("=%" PRId64, t->dims[d]);
+        }
         printf("\n");
     }
+}
+
+/* The model's inputs and outputs as declared, symbolic dims by name. */
+static void print_signature(const ir_graph *g) {
+    char shp[256];
+    print_inputs(g);
     for (int i = 0; i < g->n_output; i++) {
         const ir_tensor *t = &g->t[g->output[i]];
         ir_tensor d = *t;
@@ -621,17 +631,7 @@ int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc) {
     printf("model:    %s\n", g->model_path);
     printf("graph:    '%s', opset %" PRId64 ", IR version %" PRId64 ", producer '%s'\n",
            g->graph_name, g->opset, g->ir_version, g->producer);
-    for (int i = 0; i < g->n_input; i++) {
-        const ir_tensor *t = &g->t[g->input[i]];
-        int sym = 0;
-        ir_shape_str(t, shp, sizeof shp);
-        printf("input %d:  '%s' %s", i, t->name, shp);
-        for (int d = 0; d < t->rank; d++)
-            if (t->dim_param[d])
-                printf("%s%s=%" PRId64, sym++ ? ", " : "  symbolic: ",
-                       t->dim_param[d][0] ? t->dim_param[d] : "(unnamed)", t->dims[d]);
-        printf("\n");
-    }
+    print_inputs(g);
     for (int i = 0; i < g->n_output; i++) {
         ir_shape_str(&g->t[g->output[i]], shp, sizeof shp);
         printf("output %d: '%s' %s\n", i, g->t[g->output[i]].name, shp);

@@ -412,10 +412,9 @@ static void io_macros(rc_buf *b, const ir_graph *g, const char *NAME, const char
 
 /* Elements after the time axis a (all of them when there is none). */
 static int64_t time_inner(const ir_tensor *t, int a) {
-    int64_t n = 1;
-    for (int d = a + 1; d < t->rank; d++)
-        n *= t->dims[d];
-    return a < 0 ? ir_numel(t) : n;
+    int64_t outer, len, inner;
+    ir_split_axis(t, a, &outer, &len, &inner);
+    return inner;
 }
 
 /* The streaming part of the header: chunk, per-step counts, time axes. */

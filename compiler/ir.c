@@ -204,6 +204,12 @@ int64_t ir_numel(const ir_tensor *t) {
     return n;
 }
 
+void ir_split_axis(const ir_tensor *t, int axis, int64_t *outer, int64_t *len, int64_t *inner) {
+    *outer = *len = *inner = 1;
+    for (int d = 0; d < t->rank; d++)
+        *(d < axis ? outer : d == axis ? len : inner) *= t->dims[d];
+}
+
 int ir_same_type(const ir_tensor *a, const ir_tensor *b) {
     if (a->dtype != b->dtype || a->rank != b->rank)
         return 0;

@@ -128,6 +128,9 @@ int ir_add_tensor(ir_graph *g, const char *name);
 ir_node *ir_add_node(ir_graph *g);
 
 int64_t ir_numel(const ir_tensor *t);
+/* t viewed as [outer][len][inner] around axis (dims before, at and after it);
+ * axis < 0 gives outer = len = 1, inner = every element. */
+void ir_split_axis(const ir_tensor *t, int axis, int64_t *outer, int64_t *len, int64_t *inner);
 /* 1 when a and b have the same dtype, rank and dims. */
 int ir_same_type(const ir_tensor *a, const ir_tensor *b);
 /* "float[3][2][4]" */

@@ -43,13 +43,15 @@ static int gather_check(rc_ctx *c, ir_graph *g, ir_node *n) {
     if (x->rank + ix->rank - 1 > IR_MAX_RANK)
         return rc_err(c, n, "output", "rank %d exceeds the maximum %d", x->rank + ix->rank - 1,
                       IR_MAX_RANK);
-    p->outer = 1, p->inner = 1, p->s = x->dims[p->axis], p->count = ir_numel(ix);
+    ir_split_axis(x, p->axis, &p->outer, &p->s, &p->inner);
+    p->count = ir_numel(ix);
+    /* output dims: data's before axis, then indices', then data's after axis */
     for (int d = 0; d < p->axis; d++)
-        p->outer *= x->dims[d], dims[rank++] = x->dims[d];
+        dims[rank++] = x->dims[d];
     for (int d = 0; d < ix->rank; d++)
         dims[rank++] = ix->dims[d];
     for (int d = p->axis + 1; d < x->rank; d++)
-        p->inner *= x->dims[d], dims[rank++] = x->dims[d];
+        dims[rank++] = x->dims[d];
     if (ix->data)
         for (int64_t j = 0; j < p->count; j++) {
             int64_t k = ix->dtype == IR_INT64 ? ((const int64_t *)ix->data)[j]

@@ -129,13 +129,4 @@ static const rec_desc gru_desc = {
 
 static int gru_check(rc_ctx *c, ir_graph *g, ir_node *n) { return rec_check(c, g, n, &gru_desc); }
 
-const rc_op_def rc_op_gru = {
-    .op_type = "GRU",
-    .check = gru_check,
-    .interp = rec_interp,
-    .emit = rec_emit_node,
-    .flops = rec_flops,
-    .params = rec_params_count,
-    .free_params = rec_free_params,
-    .time = rec_time,
-};
+REC_OP_DEF(gru, "GRU", gru_check)

@@ -107,13 +107,4 @@ static const rec_desc lstm_desc = {
 
 static int lstm_check(rc_ctx *c, ir_graph *g, ir_node *n) { return rec_check(c, g, n, &lstm_desc); }
 
-const rc_op_def rc_op_lstm = {
-    .op_type = "LSTM",
-    .check = lstm_check,
-    .interp = rec_interp,
-    .emit = rec_emit_node,
-    .flops = rec_flops,
-    .params = rec_params_count,
-    .free_params = rec_free_params,
-    .time = rec_time,
-};
+REC_OP_DEF(lstm, "LSTM", lstm_check)

@@ -279,24 +279,18 @@ static double mm_flops(const ir_graph *g, const ir_node *n) {
     return 2.0 * (double)p->batch * (double)p->M * (double)p->N * (double)p->K;
 }
 
-const rc_op_def rc_op_matmul = {
-    .op_type = "MatMul",
-    .check = matmul_check,
-    .interp = mm_interp,
-    .emit = mm_emit,
-    .time = matmul_time,
-    .flops = mm_flops,
-    .params = gl_params_consts,
-    .free_params = gl_free,
-};
+/* MatMul and Gemm differ only in how check fills mm_params. */
+#define MM_OP(sym, name, chk)                                                                      \
+    const rc_op_def rc_op_##sym = {                                                                \
+        .op_type = name,                                                                           \
+        .check = chk,                                                                              \
+        .interp = mm_interp,                                                                       \
+        .emit = mm_emit,                                                                           \
+        .time = matmul_time,                                                                       \
+        .flops = mm_flops,                                                                         \
+        .params = gl_params_consts,                                                                \
+        .free_params = gl_free,                                                                    \
+    };
 
-const rc_op_def rc_op_gemm = {
-    .op_type = "Gemm",
-    .check = gemm_check,
-    .interp = mm_interp,
-    .emit = mm_emit,
-    .time = matmul_time,
-    .flops = mm_flops,
-    .params = gl_params_consts,
-    .free_params = gl_free,
-};
+MM_OP(matmul, "MatMul", matmul_check)
+MM_OP(gemm, "Gemm", gemm_check)

@@ -47,13 +47,4 @@ static const rec_desc rnn_desc = {
 
 static int rnn_check(rc_ctx *c, ir_graph *g, ir_node *n) { return rec_check(c, g, n, &rnn_desc); }
 
-const rc_op_def rc_op_rnn = {
-    .op_type = "RNN",
-    .check = rnn_check,
-    .interp = rec_interp,
-    .emit = rec_emit_node,
-    .flops = rec_flops,
-    .params = rec_params_count,
-    .free_params = rec_free_params,
-    .time = rec_time,
-};
+REC_OP_DEF(rnn, "RNN", rnn_check)

@@ -35,15 +35,9 @@ static int softmax_check(rc_ctx *c, ir_graph *g, ir_node *n) {
         return -1;
     p->axis = a;
     p->flat = g->opset < 13;
-    p->outer = 1, p->n = 1, p->inner = 1;
-    for (int d = 0; d < x->rank; d++) {
-        if (d < a)
-            p->outer *= x->dims[d];
-        else if (d == a || g->opset < 13)
-            p->n *= x->dims[d];
-        else
-            p->inner *= x->dims[d];
-    }
+    ir_split_axis(x, a, &p->outer, &p->n, &p->inner);
+    if (p->flat) /* the 2-D view: everything from axis on is one row */
+        p->n *= p->inner, p->inner = 1;
     return gl_set_out(c, g, n, 0, IR_FLOAT, x->rank, x->dims);
 }
 
@@ -113,24 +107,18 @@ static int softmax_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const in
     return 0;
 }
 
-const rc_op_def rc_op_softmax = {
-    .op_type = "Softmax",
-    .check = softmax_check,
-    .interp = softmax_interp,
-    .emit = softmax_emit,
-    .time = softmax_time,
-    .flops = softmax_flops,
-    .params = gl_params_consts,
-    .free_params = gl_free,
-};
+/* Softmax and LogSoftmax share everything; params->log tells them apart. */
+#define SOFTMAX_OP(sym, name)                                                                      \
+    const rc_op_def rc_op_##sym = {                                                                \
+        .op_type = name,                                                                           \
+        .check = softmax_check,                                                                    \
+        .interp = softmax_interp,                                                                  \
+        .emit = softmax_emit,                                                                      \
+        .time = softmax_time,                                                                      \
+        .flops = softmax_flops,                                                                    \
+        .params = gl_params_consts,                                                                \
+        .free_params = gl_free,                                                                    \
+    };
 
-const rc_op_def rc_op_log_softmax = {
-    .op_type = "LogSoftmax",
-    .check = softmax_check,
-    .interp = softmax_interp,
-    .emit = softmax_emit,
-    .time = softmax_time,
-    .flops = softmax_flops,
-    .params = gl_params_consts,
-    .free_params = gl_free,
-};
+SOFTMAX_OP(softmax, "Softmax")
+SOFTMAX_OP(log_softmax, "LogSoftmax")

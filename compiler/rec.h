@@ -105,6 +105,19 @@ void rec_free_params(void *p);
 /* Streaming rule: forward only, time along X's sequence axis. */
 int rec_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out);
 
+/* The op table of a recurrent op: everything but its check is shared. */
+#define REC_OP_DEF(sym, name, chk)                                                                 \
+    const rc_op_def rc_op_##sym = {                                                                \
+        .op_type = name,                                                                           \
+        .check = chk,                                                                              \
+        .interp = rec_interp,                                                                      \
+        .emit = rec_emit_node,                                                                     \
+        .flops = rec_flops,                                                                        \
+        .params = rec_params_count,                                                                \
+        .free_params = rec_free_params,                                                            \
+        .time = rec_time,                                                                          \
+    };
+
 /* Interpreter helpers for the op cells. */
 double rec_apply(const rec_fn *f, double x);
 double rec_clip(const rec_params *p, double x);

@@ -22,6 +22,7 @@
 
 #include "net.h"
 #include "rnnrt.h"
+#include "sentinel.h"
 
 #include "index_rt_data.h"
 
@@ -31,26 +32,14 @@
 
 #define V ((int64_t)INDEX_RT_VOCAB)
 
-static const uint32_t SENTINEL = 0x7fa5a5a5u; /* a NaN no computation produces */
-
 static int64_t tokens[NET_INPUT_0_COUNT];
 static float out0[NET_OUTPUT_0_COUNT]; /* 'y' */
 static float out1[NET_OUTPUT_1_COUNT]; /* 'h_n' */
 
 static void fill_sentinel(void)
 {
-    for (size_t i = 0; i < NET_OUTPUT_0_COUNT; i++)
-        memcpy(&out0[i], &SENTINEL, sizeof SENTINEL);
-    for (size_t i = 0; i < NET_OUTPUT_1_COUNT; i++)
-        memcpy(&out1[i], &SENTINEL, sizeof SENTINEL);
-}
-
-static int untouched(const float *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (memcmp(&v[i], &SENTINEL, sizeof SENTINEL) != 0)
-            return 0;
-    return 1;
+    sentinel_fill(out0, NET_OUTPUT_0_COUNT);
+    sentinel_fill(out1, NET_OUTPUT_1_COUNT);
 }
 
 static void reset_tokens(void)
