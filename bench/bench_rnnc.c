@@ -289,13 +289,14 @@ int main(int argc, char **argv) {
     {
 #ifdef BENCH_OPENBLAS
         printf("{\"kind\": \"rnnc_info\", \"workload\": \"%s\", \"tag\": \"%s\", \"backend\": \"%s\", "
-               "\"openblas_corename\": \"%s\", \"openblas_config\": \"%s\", "
+               "\"kernel_isa\": \"%s\", \"openblas_corename\": \"%s\", \"openblas_config\": \"%s\", "
                "\"openblas_threads\": %d}\n",
-               o.workload, o.tag, rnnrt_backend(), openblas_get_corename(), openblas_get_config(),
-               openblas_get_num_threads());
+               o.workload, o.tag, rnnrt_backend(), rnnrt_kernel_isa(), openblas_get_corename(),
+               openblas_get_config(), openblas_get_num_threads());
 #else
-        printf("{\"kind\": \"rnnc_info\", \"workload\": \"%s\", \"tag\": \"%s\", \"backend\": \"%s\"}\n",
-               o.workload, o.tag, rnnrt_backend());
+        printf("{\"kind\": \"rnnc_info\", \"workload\": \"%s\", \"tag\": \"%s\", \"backend\": \"%s\", "
+               "\"kernel_isa\": \"%s\"}\n",
+               o.workload, o.tag, rnnrt_backend(), rnnrt_kernel_isa());
 #endif
     }
 

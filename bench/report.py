@@ -199,7 +199,7 @@ def table(path, smoke, md_out):
         out("|---|---|---|---|")
     else:
         out("| name | rnnc µs | ORT µs | ORT/rnnc | rnnc GFLOP/s | % of peak | % of measured peak | ORT identity µs "
-            "| step µs | step×T / run | .text+.rodata bytes | --unroll policy | GEMM seam | max abs diff vs ORT |")
+            "| step µs | step×T / run | .text+.rodata bytes | --unroll policy | products | max abs diff vs ORT |")
         out("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|")
     for b in builds:
         tags = [""] + [t for t in b.get("extra_tags", [])]
@@ -275,6 +275,8 @@ def table(path, smoke, md_out):
         "backend %s; OPENBLAS_NUM_THREADS=1." % (
             env.get("rnnc_revision", "?"), env.get("rnnc_source", "?"), env.get("cc", "cc"), env.get("cflags", "?"),
             env.get("cc_version", "?"), env.get("runtime_build_type", "?"), infos.get("", {}).get("backend", "?")))
+    out("- rnnc's own kernels (packed products and cells, chosen per call from the CPU): %s." %
+        infos.get("", {}).get("kernel_isa", "?"))
     for tag, r in sorted(infos.items()):
         if "openblas_config" in r:
             out("- OpenBLAS (%s): %s; kernel %s; threads %s." % (

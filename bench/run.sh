@@ -192,17 +192,24 @@ for w in $workloads; do
     loops=$(echo "$info" | grep -q 'with loops' && echo loops || echo straight-line)
     n_gemm=$(grep -c 'rnnrt_gemm_f32(' "$g/net.c" || true)
     n_gemv=$(grep -c 'rnnrt_gemv_f32(' "$g/net.c" || true)
+    n_pg=$(grep -c 'rnnrt_pgemm_f32(' "$g/net.c" || true)
+    n_cell=$(grep -cE 'rnnrt_(lstm|gru|rnn)_cell_f32\(' "$g/net.c" || true)
     extra_tags="[]"
     [ "$w" = lstm_batch ] && [ -n "$openblas_def" ] && extra_tags='["openblas-auto"]'
     "$PYTHON" - "$out/models/$w.json" "$flops" "$text_rodata" "$unroll" "$loops" "$n_gemm" "$n_gemv" \
-        "$extra_tags" >>"$results" <<'EOF'
+        "$extra_tags" "$n_pg" "$n_cell" >>"$results" <<'EOF'
 import json, sys
 meta = json.load(open(sys.argv[1]))
 n_gemm, n_gemv, d = int(sys.argv[6]), int(sys.argv[7]), meta["directions"]
-# Per direction: one GEMM is the input projection X.W^T of all steps; the recurrent product
-# R.h goes through a further GEMM (batch > 1), a GEMV, or the generated loops.
-rec = "R·h GEMM" if n_gemm > d else ("R·h GEMV" if n_gemv else "R·h loops")
-gemm = ("X·Wᵀ GEMM, " if n_gemm else "X·Wᵀ loops, ") + rec if (n_gemm or n_gemv) else "no"
+n_pg, n_cell = int(sys.argv[9]), int(sys.argv[10])
+if n_pg:
+    # rnnc's packed kernels: per direction one for X.W^T (all steps), one for R.h per step
+    gemm = "packed kernels (X·Wᵀ, R·h)%s" % (", runtime cell" if n_cell else "")
+else:
+    # Per direction: one GEMM is the input projection X.W^T of all steps; the recurrent product
+    # R.h goes through a further GEMM (batch > 1), a GEMV, or the generated loops.
+    rec = "R·h GEMM" if n_gemm > d else ("R·h GEMV" if n_gemv else "R·h loops")
+    gemm = ("BLAS X·Wᵀ GEMM, " if n_gemm else "X·Wᵀ loops, ") + rec if (n_gemm or n_gemv) else "inline loops"
 print(json.dumps({"kind": "build", "workload": meta["name"], "flops": int(sys.argv[2]),
                   "matmul_flops": meta["matmul_flops"], "text_rodata": int(sys.argv[3]),
                   "policy": "%s (%s)" % (sys.argv[4], sys.argv[5]), "gemm": gemm,

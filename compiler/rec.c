@@ -580,9 +580,56 @@ static void emit_packed(em_state *e, const char *name, const char *tag, const ir
     free(t);
 }
 
+/* W [D][rows][K] in the runtime's packed layout (rnnrt.h, RNNRT_PACKED_SIZE), each
+ * direction cut into row segments packed one after the other (GRU with
+ * linear_before_reset = 0 multiplies rows 2H..3H by a different vector). */
+static void emit_panels(em_state *e, const char *name, const char *tag, const ir_tensor *m, int D,
+                        int rows, int K, const int *seg, int nseg) {
+    const float *v = m->data;
+    size_t per_dir = 0, o = 0;
+    for (int s = 0; s < nseg; s++)
+        per_dir += (size_t)(seg[s] + 15) / 16 * 16 * K;
+    float *t = rc_xcalloc((size_t)D * per_dir, sizeof(float));
+    for (int d = 0; d < D; d++)
+        for (int s = 0, r0 = 0; s < nseg; r0 += seg[s++]) {
+            const int n16 = (seg[s] + 15) / 16 * 16;
+            for (int p0 = 0; p0 < n16; p0 += 64) {
+                const int w = n16 - p0 < 64 ? n16 - p0 : 64;
+                for (int k = 0; k < K; k++)
+                    for (int j = 0; j < w && p0 + j < seg[s]; j++)
+                        t[o + (size_t)p0 * K + (size_t)k * w + j] =
+                            v[((size_t)d * rows + r0 + p0 + j) * K + k];
+            }
+            o += (size_t)n16 * K;
+        }
+    em_printf(e, "const float *%s = %s; /* packed panels (rnnrt_pgemm_f32): [D][%zu] */\n", name,
+              em_const_f32(e, tag, t, (size_t)D * per_dir), per_dir);
+    free(t);
+}
+
+/* dst[i][0..rows) = src[i] . W[row0..row0+rows)^T (+ bias) for m rows, through the
+ * runtime's packed kernel; w names the packed matrix whose segment starts at row0. */
+static void emit_pgemm(em_state *e, const char *dst, int ldd, const char *w, int rows, int K,
+                       int m, const char *src, int lds, const char *bias) {
+    em_printf(e,
+              "{\n    static const rnnrt_pgemm_params pp = {%d, %d, %d, %d, %d, 0};\n"
+              "    (void)rnnrt_pgemm_f32(&pp, %s, %s, %s, %s);\n}\n",
+              m, rows, K, lds, ldd, w, bias ? bias : "NULL", src, dst);
+}
+
 void rec_emit_matvec(em_state *e, const rec_emit *re, const char *dst, const char *w, int row0,
                      int rows, int K, const char *src) {
     rc_buf b = {0};
+    if (re->rt) {
+        /* segments: rows [0, batched rows) first, then the rest (GRU, lbr = 0) */
+        char seg[96];
+        if (row0)
+            snprintf(seg, sizeof seg, "%s + %d", w, (row0 + 15) / 16 * 16 * K);
+        else
+            snprintf(seg, sizeof seg, "%s", w);
+        emit_pgemm(e, dst, rows, seg, rows, K, 1, src, K, NULL);
+        return;
+    }
     if (re->packed_r) {
         emit_matvec_packed(e, dst, w, re->r_ld, row0, rows, K, src, NULL);
         return;
@@ -660,6 +707,12 @@ static void emit_projection(em_state *e, const rec_params *p, const rec_emit *re
         snprintf(bias, sizeof bias, "%s + %d", nm->bias, d * GH);
     em_printf(e, "/* xw = X . W%sT%s: the input projection for all %d steps at once */\n",
               p->D > 1 ? (d ? "b" : "f") : "", nm->bias ? " + (Wb + Rb)" : "", p->T);
+    if (re->rt_w) {
+        char bb[64];
+        snprintf(bb, sizeof bb, "(%s + %d)", nm->bias ? nm->bias : "", d * GH);
+        emit_pgemm(e, nm->xw, GH, "wp", GH, I, TB, nm->X, I, nm->bias ? bb : NULL);
+        return;
+    }
     if (blas && TB == 1) {
         /* one row (a streaming step): a GEMV, several times faster than an M = 1 GEMM */
         e->used_gemm = 1;
@@ -737,6 +790,37 @@ static void emit_projection(em_state *e, const rec_params *p, const rec_emit *re
     }
 }
 
+/* The runtime cell for direction re->dir when it computes exactly this node's cell: the
+ * default activations, no clip, no peepholes, no input_forget, GRU with
+ * linear_before_reset; else NULL (the cell is generated). */
+static const char *rt_cell(const rec_params *p, const rec_emit *re, int has_p) {
+    const rec_fn *a = p->act[re->dir];
+    if (!re->rt || p->has_clip)
+        return NULL;
+    if (p->G == 4 && !p->input_forget && !has_p && a[0].kind == REC_SIGMOID &&
+        a[1].kind == REC_TANH && a[2].kind == REC_TANH)
+        return "lstm";
+    if (p->G == 3 && p->linear_before_reset && a[0].kind == REC_SIGMOID && a[1].kind == REC_TANH)
+        return "gru";
+    if (p->G == 1 && a[0].kind == REC_TANH)
+        return "rnn";
+    return NULL;
+}
+
+static void emit_cell(em_state *e, const rec_params *p, const rec_emit *re) {
+    const char *cell = rt_cell(p, re, re->has_p);
+    if (!cell) {
+        p->desc->emit_cell(e, p, re);
+    } else if (p->G == 4) {
+        em_printf(e, "(void)rnnrt_lstm_cell_f32(%d, x_, g_, c_, h_);\n", p->H);
+    } else if (p->G == 3) {
+        em_printf(e, "(void)rnnrt_gru_cell_f32(%d, x_, g_, %s, h_);\n", p->H,
+                  re->has_rbh ? "rbh_" : "NULL");
+    } else {
+        em_printf(e, "(void)rnnrt_rnn_cell_f32(%d, x_, g_, h_);\n", p->H);
+    }
+}
+
 /* The offset of entry (t, b) of direction d in Y, as text. */
 static void y_offset(char *buf, size_t n, const rec_params *p, const char *t, const char *b,
                      int d) {
@@ -758,11 +842,16 @@ static void emit_direction(em_state *e, const rec_params *p, rec_emit *re, const
     re->r_expr = rexpr;
     re->dir = d;
     em_printf(e, "/* ---- direction %d: %s ---- */\n{\n", d, p->reverse[d] ? "reverse" : "forward");
-    if (re->packed_w)
+    if (re->rt_w)
+        em_printf(e, "const float *wp = WP + %d;\n", d * re->wp_size);
+    else if (re->packed_w)
         em_printf(e, "const float *wt = WT + %d;\n", d * GH * p->I);
     else
         em_printf(e, "const float *w = W + %d;\n", d * GH * p->I);
-    if (re->packed_r) {
+    if (re->rt) {
+        em_printf(e, "const float *rp = RP + %d;\n", d * re->rp_size);
+        snprintf(rexpr, sizeof rexpr, "rp");
+    } else if (re->packed_r) {
         em_printf(e, "const float *rt = RT + %d;\n", d * GH * H);
         snprintf(rexpr, sizeof rexpr, "rt");
     } else {
@@ -802,7 +891,9 @@ static void emit_direction(em_state *e, const rec_params *p, rec_emit *re, const
         int open_s, open_b;
         const char *S = open_loop(e, re->unroll_steps, "s", T, si, &open_s);
         /* recurrent products g = h . R^T for every batch entry */
-        if (re->use_blas && B > 1) {
+        if (re->rt) {
+            emit_pgemm(e, nm->g, GH, rexpr, rows, H, B, nm->h, H, NULL);
+        } else if (re->use_blas && B > 1) {
             e->used_gemm = 1;
             em_printf(e,
                       "{\n    static const rnnrt_gemm_params gp = {%d, %d, %d, 1, %d, %d, %d, "
@@ -861,7 +952,7 @@ static void emit_direction(em_state *e, const rec_params *p, rec_emit *re, const
                 em_printf(e, "const float *p_ = %s + %d;\n", nm->P, d * 3 * H);
             if (re->has_rbh)
                 em_printf(e, "const float *rbh_ = %s + %d;\n", nm->rbh, d * nm->rbh_stride);
-            p->desc->emit_cell(e, p, re);
+            emit_cell(e, p, re);
             if (nm->Y) {
                 y_offset(yo, sizeof yo, p, "t", b, d);
                 em_printf(e, "memcpy(%s + %s, h_, %d * sizeof(float));\n", nm->Y, yo, H);
@@ -927,10 +1018,17 @@ int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
         re.use_blas = (double)B * GH * H >= em_gemm_min(e);
     }
     blas_proj = !re.unroll_steps && (double)T * B * GH * I >= em_gemm_min(e);
+    /* a step too big to write out with constant weights: the runtime's packed kernels */
+    re.rt = !re.unroll_elem && g->t[p->in[REC_R]].data != NULL;
+    re.rt_w = re.rt && g->t[p->in[REC_W]].data != NULL;
+    if (re.rt) {
+        re.use_blas = 0;
+        blas_proj = blas_proj && !re.rt_w;
+    }
     /* loops over constant weights read them transposed, packed at compile time */
-    re.packed_r = !re.use_blas && !re.unroll_elem && g->t[p->in[REC_R]].data != NULL;
+    re.packed_r = !re.rt && !re.use_blas && !re.unroll_elem && g->t[p->in[REC_R]].data != NULL;
     re.r_ld = GH;
-    re.packed_w = !blas_proj && !re.unroll_steps && g->t[p->in[REC_W]].data != NULL;
+    re.packed_w = !re.rt_w && !blas_proj && !re.unroll_steps && g->t[p->in[REC_W]].data != NULL;
     re.has_p = p->in[REC_P] >= 0;
     /* short local names for every pointer the node uses */
     {
@@ -948,12 +1046,25 @@ int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
                                &nm.C0, &nm.P, &nm.Y, &nm.Yh, &nm.Yc};
         for (size_t k = 0; k < sizeof decl / sizeof decl[0]; k++) {
             int ti = decl[k].out ? p->out[decl[k].slot] : p->in[decl[k].slot];
-            if (ti < 0 || (!decl[k].out && decl[k].slot == REC_W && re.packed_w) ||
-                (!decl[k].out && decl[k].slot == REC_R && re.packed_r))
+            if (ti < 0 || (!decl[k].out && decl[k].slot == REC_W && (re.packed_w || re.rt_w)) ||
+                (!decl[k].out && decl[k].slot == REC_R && (re.packed_r || re.rt)))
                 continue;
             em_printf(e, "%s *%s = %s;\n", decl[k].type, decl[k].name, em_tensor(e, ti));
             *slot[k] = decl[k].name;
         }
+    }
+    if (re.rt) {
+        const int rows = p->desc->batched_rows(p);
+        const int seg[2] = {rows, GH - rows};
+        const int nseg = rows < GH ? 2 : 1;
+        emit_panels(e, "RP", "rp", &g->t[p->in[REC_R]], D, GH, H, seg, nseg);
+        re.rp_size = 0;
+        for (int s = 0; s < nseg; s++)
+            re.rp_size += (seg[s] + 15) / 16 * 16 * H;
+    }
+    if (re.rt_w) {
+        emit_panels(e, "WP", "wp", &g->t[p->in[REC_W]], D, GH, I, &GH, 1);
+        re.wp_size = (GH + 15) / 16 * 16 * I;
     }
     if (re.packed_w)
         emit_packed(e, "WT", "wt", &g->t[p->in[REC_W]], D, GH, I);

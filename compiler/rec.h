@@ -93,6 +93,10 @@ typedef struct rec_emit {
     int r_ld;           /* its row length (G*H) */
     int packed_w;       /* W likewise, [I][G*H] per direction, named "wt" */
     int dir;            /* direction index being emitted */
+    int rt;             /* R packed in panels (rp), products by rnnrt_pgemm_f32, cells by
+                           the runtime's when standard */
+    int rt_w;           /* W likewise (wp): the input projection by rnnrt_pgemm_f32 */
+    int rp_size, wp_size; /* floats per direction of the packed R and W */
     int has_p, has_rbh;
 } rec_emit;
 

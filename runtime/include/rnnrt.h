@@ -257,6 +257,84 @@ typedef struct rnnrt_gemv_params {
  */
 rnnrt_status rnnrt_gemv_f32(const rnnrt_gemv_params *p, const float *w, const float *x, float *y);
 
+/* ------------------------------------------------------------------------------------------
+ * Recurrent hot path: products with weights packed at compile time, and the standard cells.
+ *
+ * These do not go through the GEMM seam: they are the runtime's own kernels, the same in both
+ * backends. On x86-64 (GCC, clang) each call uses AVX-512F, else AVX2 + FMA, when the CPU
+ * has them, whatever flags the caller was built with; elsewhere portable C.
+ * ------------------------------------------------------------------------------------------ */
+
+/** Placed on generated constant arrays: 64-byte alignment where the compiler supports it
+ *  (the kernels below read the packed weights one cache line at a time). */
+#if defined(__GNUC__) || defined(__clang__)
+#define RNNRT_ALIGN64 __attribute__((aligned(64)))
+#else
+#define RNNRT_ALIGN64
+#endif
+
+/** Rows per panel of a packed matrix. */
+#define RNNRT_PANEL 64
+
+/**
+ * Packed layout of an n x k matrix W (rnnc writes it at compile time): the rows are padded
+ * with zeros to n16 = n rounded up to a multiple of 16 and cut into panels of
+ * w = min(64, n16 - p0) rows starting at p0 = 0, 64, 128, ...; panel p0 is stored k-major:
+ * W[r][kk] is at wp[p0 * k + kk * w + (r - p0)]. Size: n16 * k floats.
+ */
+#define RNNRT_PACKED_SIZE(n, k) ((((n) + 15) / 16) * 16 * (k))
+
+/** @brief Parameters of rnnrt_pgemm_f32: Y = X . W^T + bias (+ Y), W packed. */
+typedef struct rnnrt_pgemm_params {
+    int m;          /**< Rows of X and Y, >= 0. */
+    int n;          /**< Rows of W = columns of Y, >= 0. */
+    int k;          /**< Columns of X and W, >= 0. */
+    int ldx;        /**< Row stride of X in elements, >= k. */
+    int ldy;        /**< Row stride of Y in elements, >= n. */
+    int accumulate; /**< 0: Y is write-only; non-zero: the product is added to Y. */
+} rnnrt_pgemm_params;
+
+/**
+ * @brief Y[i][j] = bias[j] + sum_kk X[i][kk] W[j][kk] (+ Y[i][j] if p->accumulate).
+ * @param[in]     p     Sizes and strides.
+ * @param[in]     wp    W packed as described at RNNRT_PACKED_SIZE.
+ * @param[in]     bias  n values, or NULL for none.
+ * @param[in]     x     X, m x k, row stride p->ldx.
+ * @param[in,out] y     Y, m x n, row stride p->ldy; elements between n and ldy untouched.
+ *                      Must not overlap X, W or bias.
+ * @return RNNRT_OK, or RNNRT_E_ARG (nothing written) for a NULL pointer, a negative size or
+ *         a too small stride.
+ */
+rnnrt_status rnnrt_pgemm_f32(const rnnrt_pgemm_params *p, const float *wp, const float *bias,
+                             const float *x, float *y);
+
+/**
+ * @brief One LSTM step for n hidden units, default activations (f = sigmoid, g = h = tanh),
+ *        no clip, no peepholes, input_forget = 0.
+ *
+ * Gate order i, o, f, c (ONNX); pre-activation of gate q, unit j: xg[q*n + j] + rg[q*n + j].
+ *   i = s(.), o = s(.), f = s(.), c~ = tanh(.), c = f * c + i * c~, h = o * tanh(c).
+ * s and tanh are rnnrt_sigmoid_f32 / rnnrt_tanh_f32 (the SIMD versions compute the same
+ * rational function lane-wise). c and h are updated in place (h may not alias xg or rg).
+ */
+rnnrt_status rnnrt_lstm_cell_f32(int n, const float *xg, const float *rg, float *c, float *h);
+
+/**
+ * @brief One GRU step, linear_before_reset = 1, activations sigmoid / tanh, no clip.
+ *
+ * Gate order z, r, h: z = s(xz + rz), r = s(xr + rr), h~ = tanh(xh + r * (rh + rbh)),
+ * h = (1 - z) * h~ + z * h. rbh (GRU's Rbh, n values) may be NULL for none.
+ */
+rnnrt_status rnnrt_gru_cell_f32(int n, const float *xg, const float *rg, const float *rbh,
+                                float *h);
+
+/** @brief One RNN step with tanh, no clip: h = tanh(xg + rg). */
+rnnrt_status rnnrt_rnn_cell_f32(int n, const float *xg, const float *rg, float *h);
+
+/** @brief Which implementation the kernels above use on this CPU: "AVX-512F", "AVX2+FMA" or
+ *         "generic C". */
+const char *rnnrt_kernel_isa(void);
+
 /**
  * @brief Validates an ONNX sequence_lens input.
  * @param[in] lens     batch entries.

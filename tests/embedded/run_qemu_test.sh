@@ -100,13 +100,14 @@ cc_one net.o "$WORKDIR/gen/net.c" -I "$WORKDIR/gen" -I "$RT/include"
 cc_one rnnrt.o "$RT/src/rnnrt.c" -DRNNRT_PORTABLE -I "$RT/include" -I "$RT/src"
 cc_one rnnrt_gemm_portable.o "$RT/src/rnnrt_gemm_portable.c" -DRNNRT_PORTABLE \
     -I "$RT/include" -I "$RT/src"
+cc_one rnnrt_kernels.o "$RT/src/rnnrt_kernels.c" -I "$RT/include" -I "$RT/src"
 cc_one startup.o "$HERE/startup.c"
 cc_one semihost.o "$HERE/semihost.c"
 cc_one fw_main.o "$HERE/fw_main.c" -I "$WORKDIR/gen" -I "$WORKDIR" -I "$RT/include" -I "$HERE"
 # shellcheck disable=SC2086
 run "$ARM_CC" $CFLAGS $LDFLAGS -o "$WORKDIR/fw.elf" \
     "$WORKDIR/startup.o" "$WORKDIR/semihost.o" "$WORKDIR/fw_main.o" "$WORKDIR/net.o" \
-    "$WORKDIR/rnnrt.o" "$WORKDIR/rnnrt_gemm_portable.o" -lm
+    "$WORKDIR/rnnrt.o" "$WORKDIR/rnnrt_gemm_portable.o" "$WORKDIR/rnnrt_kernels.o" -lm
 
 # ---- sizes ----
 echo "== sizes (fw.elf; map: $WORKDIR/fw.map)"
@@ -126,7 +127,7 @@ awk '
     }
     function part(f) {
         if (f ~ /(^|\/)net\.o$/) return "model (net.o)"
-        if (f ~ /(^|\/)rnnrt(_gemm_portable)?\.o$/) return "runtime (rnnrt.o, rnnrt_gemm_portable.o)"
+        if (f ~ /(^|\/)rnnrt(_gemm_portable|_kernels)?\.o$/) return "runtime (rnnrt*.o)"
         if (f ~ /(^|\/)fw_main\.o$/) return "harness, data, net_ctx (fw_main.o)"
         if (f ~ /(^|\/)(startup|semihost)\.o$/) return "firmware (startup.o, semihost.o)"
         if (f ~ /libm(_nano)?\.a/) return "newlib libm"
@@ -149,10 +150,10 @@ awk '
     { pending = "" }
     END {
         printf "%-44s %10s %10s\n", "part (after --gc-sections)", "flash", "ram"
-        n = split("model (net.o)|runtime (rnnrt.o, rnnrt_gemm_portable.o)|harness, data, net_ctx (fw_main.o)|firmware (startup.o, semihost.o)|newlib libm|newlib libc|libgcc|other", order, "|")
+        n = split("model (net.o)|runtime (rnnrt*.o)|harness, data, net_ctx (fw_main.o)|firmware (startup.o, semihost.o)|newlib libm|newlib libc|libgcc|other", order, "|")
         for (i = 1; i <= n; i++) if (order[i] in seen) printf "%-44s %10d %10d\n", order[i], flash[order[i]], ram[order[i]]
         printf "model_flash_bytes=%d\n", flash["model (net.o)"]
-        printf "runtime_flash_bytes=%d\n", flash["runtime (rnnrt.o, rnnrt_gemm_portable.o)"]
+        printf "runtime_flash_bytes=%d\n", flash["runtime (rnnrt*.o)"]
     }' "$WORKDIR/fw.map" | tee "$WORKDIR/sizes.txt"
 
 # ---- run ----

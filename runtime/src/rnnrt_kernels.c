@@ -1,0 +1,630 @@
+/*
+ * rnnrt_kernels.c - the recurrent hot path: products with weights packed at compile time
+ * (rnnrt_pgemm_f32) and the standard LSTM / GRU / RNN cells.
+ *
+ * Each entry point picks its implementation per call from what the CPU supports, so the
+ * generated code is fast whatever flags it is built with:
+ *   - x86-64 with GCC or clang: AVX-512F, else AVX2 + FMA (functions compiled with
+ *     __attribute__((target(...))), chosen with __builtin_cpu_supports), else the generic C;
+ *   - everything else (Cortex-M, AArch64, MSVC, ...): the generic C, which a compiler may
+ *     vectorise itself.
+ * No state is kept: the choice is re-made at each call (one load and a test).
+ *
+ * Summation order: the SIMD kernels add the k terms of a dot product in two interleaved
+ * chains for single-row products (X with one row), so results differ from a left-to-right
+ * sum by rounding only (see the accuracy tests in tests/unit/test_kernels.c).
+ */
+#include "rnnrt.h"
+
+#include <string.h>
+
+#if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__)) &&     \
+    !defined(RNNRT_NO_SIMD)
+#define RNNRT_X86 1
+#include <immintrin.h>
+#define RNNRT_T512 __attribute__((target("avx512f")))
+#define RNNRT_T256 __attribute__((target("avx2,fma")))
+#define RNNRT_INLINE static inline __attribute__((always_inline))
+#else
+#define RNNRT_X86 0
+#endif
+
+/* ----------------------------------------------------------------------------------------
+ * Packed layout (see rnnrt.h): panel p covers rows [64p, 64p + w), w = min(64, n16 - 64p);
+ * row r, column kk of W is at wp[64p * k + kk * w + (r - 64p)]; rows >= n are zero.
+ * ---------------------------------------------------------------------------------------- */
+
+/* Y[i][j] of a product without terms (k = 0): bias[j] (or 0), plus Y[i][j] when accumulating. */
+static float pg_init(const rnnrt_pgemm_params *p, const float *bias, const float *y, int i,
+                     int j) {
+    float v = bias ? bias[j] : 0.0f;
+    if (p->accumulate) {
+        v += y[(size_t)i * (size_t)p->ldy + (size_t)j];
+    }
+    return v;
+}
+
+/* Generic C: one panel, one row of X at a time; the inner loop over the panel's columns has
+ * unit stride and independent sums, so a compiler can vectorise it without reordering any
+ * sum: Y[i][j] = init + sum_kk X[i][kk] * W[j][kk], terms added in kk order. */
+static void pgemm_generic(const rnnrt_pgemm_params *p, const float *wp, const float *bias,
+                          const float *x, float *y) {
+    const int n16 = (p->n + 15) & ~15;
+    for (int p0 = 0; p0 < n16; p0 += RNNRT_PANEL) {
+        const int w = n16 - p0 < RNNRT_PANEL ? n16 - p0 : RNNRT_PANEL;
+        const int wn = p->n - p0 < w ? p->n - p0 : w; /* columns that exist in Y */
+        const float *pw = wp + (size_t)p0 * (size_t)p->k;
+        for (int i = 0; i < p->m; ++i) {
+            const float *xi = x + (size_t)i * (size_t)p->ldx;
+            float acc[RNNRT_PANEL];
+            for (int j = 0; j < w; ++j) {
+                acc[j] = 0.0f;
+            }
+            for (int kk = 0; kk < p->k; ++kk) {
+                const float xv = xi[kk];
+                const float *wk = pw + (size_t)kk * (size_t)w;
+                for (int j = 0; j < w; ++j) {
+                    acc[j] += wk[j] * xv; /* acc_j += W[j][kk] * x[kk] */
+                }
+            }
+            for (int j = 0; j < wn; ++j) {
+                /* Y = (Y +) (sum + bias) */
+                float *yj = y + (size_t)i * (size_t)p->ldy + (size_t)(p0 + j);
+                const float v = bias ? acc[j] + bias[p0 + j] : acc[j];
+                *yj = p->accumulate ? *yj + v : v;
+            }
+        }
+    }
+}
+
+#if RNNRT_X86
+/*
+ * SIMD micro-kernels: MR rows of X times one panel slice of NV vectors. MR and NV are
+ * compile-time constants after inlining, so every a<r><v> is a register (no arrays, which
+ * GCC would keep in memory). For MR == 1 the row-1 accumulators hold a second chain over
+ * the odd kk, so a single-row product still has 2 * NV independent FMAs in flight.
+ * yb: MR rows of Y (row stride ldy) for this slice; bb: the bias of this slice or NULL;
+ * acc: add to what yb holds rather than overwrite it.
+ */
+#define PG_ALL(OP)                                                                                 \
+    OP(0, 0) OP(0, 1) OP(0, 2) OP(0, 3) OP(1, 0) OP(1, 1) OP(1, 2) OP(1, 3) OP(2, 0) OP(2, 1)     \
+        OP(2, 2) OP(2, 3) OP(3, 0) OP(3, 1) OP(3, 2) OP(3, 3)
+
+/* The kernel body, shared by both ISAs: PG_V is the vector type, PG_L its lanes,
+ * PG_LD/PG_ST/PG_FMA/PG_SET1/PG_ADD/PG_ZERO its operations, defined before each use. */
+#define PG_KERNEL_BODY                                                                           \
+    PG_V a00 = PG_ZERO, a01 = PG_ZERO, a02 = PG_ZERO, a03 = PG_ZERO, a10 = PG_ZERO, a11 = PG_ZERO, a12 = PG_ZERO,          \
+      a13 = PG_ZERO, a20 = PG_ZERO, a21 = PG_ZERO, a22 = PG_ZERO, a23 = PG_ZERO, a30 = PG_ZERO, a31 = PG_ZERO,          \
+      a32 = PG_ZERO, a33 = PG_ZERO;                                                                      \
+    /* rows past MR are never formed (they may lie past the end of X) */                          \
+    const float *x0 = x, *x1 = MR > 1 ? x + ldx : x, *x2 = MR > 2 ? x + 2 * ldx : x,              \
+                *x3 = MR > 3 ? x + 3 * ldx : x;                                                    \
+    int kk = 0;                                                                                    \
+    (void)x1;                                                                                      \
+    (void)x2;                                                                                      \
+    (void)x3;                                                                                      \
+    if (MR == 1) {                                                                                 \
+        /* four chains: term kk goes to row (kk % 4)'s accumulators */                             \
+        for (; kk + 3 < k; kk += 4) {                                                              \
+            const float *wk = pw + (size_t)kk * (size_t)w;                                         \
+            PG_CHAIN(0)                                                                            \
+            PG_CHAIN(1)                                                                            \
+            PG_CHAIN(2)                                                                            \
+            PG_CHAIN(3)                                                                            \
+        }                                                                                          \
+    }                                                                                              \
+    for (; kk < k; ++kk) {                                                                         \
+        const float *wk = pw + (size_t)kk * (size_t)w;                                             \
+        const PG_V w0 = PG_LD(wk);                                                                       \
+        const PG_V w1 = NV > 1 ? PG_LD(wk + PG_L) : PG_ZERO;                                                   \
+        const PG_V w2 = NV > 2 ? PG_LD(wk + 2 * PG_L) : PG_ZERO;                                               \
+        const PG_V w3 = NV > 3 ? PG_LD(wk + 3 * PG_L) : PG_ZERO;                                               \
+        PG_ROW(0, x0)                                                                              \
+        if (MR > 1) PG_ROW(1, x1)                                                                  \
+        if (MR > 2) PG_ROW(2, x2)                                                                  \
+        if (MR > 3) PG_ROW(3, x3)                                                                  \
+    }                                                                                              \
+    if (MR == 1) {                                                                                 \
+        a00 = PG_ADD(PG_ADD(a00, a10), PG_ADD(a20, a30));                                          \
+        a01 = PG_ADD(PG_ADD(a01, a11), PG_ADD(a21, a31));                                          \
+        a02 = PG_ADD(PG_ADD(a02, a12), PG_ADD(a22, a32));                                          \
+        a03 = PG_ADD(PG_ADD(a03, a13), PG_ADD(a23, a33));                                          \
+    }                                                                                              \
+    /* Y = (Y +) (sum + bias): the sum starts from 0, so a large bias costs no precision */                                                                           \
+    PG_ALL(PG_STORE)
+
+#define PG_CHAIN(c)                                                                                \
+    {                                                                                              \
+        const PG_V xc_ = PG_SET1(x0[kk + (c)]);                                                    \
+        const float *wc_ = wk + (size_t)(c) * (size_t)w;                                           \
+        a##c##0 = PG_FMA(PG_LD(wc_), xc_, a##c##0);                                                \
+        if (NV > 1) a##c##1 = PG_FMA(PG_LD(wc_ + PG_L), xc_, a##c##1);                             \
+        if (NV > 2) a##c##2 = PG_FMA(PG_LD(wc_ + 2 * PG_L), xc_, a##c##2);                         \
+        if (NV > 3) a##c##3 = PG_FMA(PG_LD(wc_ + 3 * PG_L), xc_, a##c##3);                         \
+    }
+#define PG_ROW(r, xr)                                                                              \
+    {                                                                                              \
+        const PG_V xb_ = PG_SET1(xr[kk]);                                                                \
+        a##r##0 = PG_FMA(w0, xb_, a##r##0);                                                           \
+        if (NV > 1) a##r##1 = PG_FMA(w1, xb_, a##r##1);                                               \
+        if (NV > 2) a##r##2 = PG_FMA(w2, xb_, a##r##2);                                               \
+        if (NV > 3) a##r##3 = PG_FMA(w3, xb_, a##r##3);                                               \
+    }
+#define PG_STORE(r, v)                                                                             \
+    if (MR > r && NV > v) {                                                                        \
+        float *yp = yb + (size_t)(r) * (size_t)ldy + (v) * PG_L;                                   \
+        PG_V s_ = bb ? PG_ADD(a##r##v, PG_LD(bb + (v) * PG_L)) : a##r##v;                          \
+        PG_ST(yp, acc ? PG_ADD(PG_LD(yp), s_) : s_);                                               \
+    }
+
+/* ---- AVX-512F: 16 lanes, panel slice = the whole panel (NV = w / 16) ---- */
+#define PG_V __m512
+#define PG_L 16
+#define PG_LD _mm512_loadu_ps
+#define PG_ST _mm512_storeu_ps
+#define PG_ADD _mm512_add_ps
+#define PG_FMA _mm512_fmadd_ps
+#define PG_SET1 _mm512_set1_ps
+#define PG_ZERO _mm512_setzero_ps()
+RNNRT_INLINE RNNRT_T512 void mk512(const int MR, const int NV, int k, int w, const float *pw,
+                                   const float *x, int ldx, float *yb, int ldy, const float *bb,
+                                   int acc) {
+    PG_KERNEL_BODY
+}
+#undef PG_V
+#undef PG_L
+#undef PG_LD
+#undef PG_ST
+#undef PG_ADD
+#undef PG_FMA
+#undef PG_SET1
+#undef PG_ZERO
+
+/* ---- AVX2 + FMA: 8 lanes, 16 registers: slices of 32 columns (NV <= 4), MR <= 2 ---- */
+#define PG_V __m256
+#define PG_L 8
+#define PG_LD _mm256_loadu_ps
+#define PG_ST _mm256_storeu_ps
+#define PG_ADD _mm256_add_ps
+#define PG_FMA _mm256_fmadd_ps
+#define PG_SET1 _mm256_set1_ps
+#define PG_ZERO _mm256_setzero_ps()
+RNNRT_INLINE RNNRT_T256 void mk256(const int MR, const int NV, int k, int w, const float *pw,
+                                   const float *x, int ldx, float *yb, int ldy, const float *bb,
+                                   int acc) {
+    PG_KERNEL_BODY
+}
+#undef PG_V
+#undef PG_L
+#undef PG_LD
+#undef PG_ST
+#undef PG_ADD
+#undef PG_FMA
+#undef PG_SET1
+#undef PG_ZERO
+
+/* Drives a micro-kernel over panels and row blocks. KERN(MR, NV, ...) must be called with
+ * literal MR and NV so that each call inlines a specialised copy. The last panel, when it
+ * runs past column n, is computed in a scratch block (its padded rows are zero in W, and the
+ * bias and Y are zero-padded there) and the real columns copied out. */
+#define PG_DRIVER(NAME, TARGET, KERN, MRMAX, SLICE)                                                \
+    static TARGET void NAME(const rnnrt_pgemm_params *p, const float *wp, const float *bias,       \
+                            const float *x, float *y) {                                            \
+        const int n16 = (p->n + 15) & ~15;                                                         \
+        float tmp[4 * RNNRT_PANEL], btmp[RNNRT_PANEL];                                             \
+        for (int p0 = 0; p0 < n16; p0 += RNNRT_PANEL) {                                            \
+            const int w = n16 - p0 < RNNRT_PANEL ? n16 - p0 : RNNRT_PANEL;                         \
+            const int wn = p->n - p0 < w ? p->n - p0 : w;                                          \
+            const float *pw = wp + (size_t)p0 * (size_t)p->k;                                      \
+            const float *bb = bias ? bias + p0 : NULL;                                             \
+            if (bias && wn < w) {                                                                  \
+                memset(btmp, 0, sizeof btmp);                                                      \
+                memcpy(btmp, bias + p0, (size_t)wn * sizeof(float));                               \
+                bb = btmp;                                                                         \
+            }                                                                                      \
+            for (int i = 0; i < p->m; i += MRMAX) {                                                \
+                const int mr = p->m - i < MRMAX ? p->m - i : MRMAX;                                \
+                const float *xi = x + (size_t)i * (size_t)p->ldx;                                  \
+                float *yi = y + (size_t)i * (size_t)p->ldy + p0;                                   \
+                float *yb = wn < w ? tmp : yi;                                                     \
+                const int ldb = wn < w ? RNNRT_PANEL : p->ldy;                                     \
+                if (wn < w && p->accumulate) {                                                     \
+                    memset(tmp, 0, sizeof tmp);                                                    \
+                    for (int r = 0; r < mr; ++r)                                                   \
+                        memcpy(tmp + (size_t)r * RNNRT_PANEL, yi + (size_t)r * (size_t)p->ldy,     \
+                               (size_t)wn * sizeof(float));                                        \
+                }                                                                                  \
+                for (int s = 0; s < w; s += SLICE) {                                               \
+                    const int nv = (w - s < SLICE ? w - s : SLICE) / PG_LANES;                     \
+                    PG_DISPATCH(KERN, mr, nv, p->k, w, pw + s, xi, p->ldx, yb + s, ldb,            \
+                                bb ? bb + s : NULL, p->accumulate);                                \
+                }                                                                                  \
+                if (wn < w) {                                                                      \
+                    for (int r = 0; r < mr; ++r)                                                   \
+                        memcpy(yi + (size_t)r * (size_t)p->ldy, tmp + (size_t)r * RNNRT_PANEL,     \
+                               (size_t)wn * sizeof(float));                                        \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+    }
+
+#define PG_CASE(KERN, MR, NV, ...)                                                                 \
+    case (MR)*8 + (NV):                                                                            \
+        KERN(MR, NV, __VA_ARGS__);                                                                 \
+        break;
+#define PG_DISPATCH(KERN, mr, nv, ...)                                                             \
+    switch ((mr)*8 + (nv)) {                                                                       \
+        PG_CASE(KERN, 1, 1, __VA_ARGS__)                                                           \
+        PG_CASE(KERN, 1, 2, __VA_ARGS__)                                                           \
+        PG_CASE(KERN, 1, 3, __VA_ARGS__)                                                           \
+        PG_CASE(KERN, 1, 4, __VA_ARGS__)                                                           \
+        PG_CASE(KERN, 2, 1, __VA_ARGS__)                                                           \
+        PG_CASE(KERN, 2, 2, __VA_ARGS__)                                                           \
+        PG_CASE(KERN, 2, 3, __VA_ARGS__)                                                           \
+        PG_CASE(KERN, 2, 4, __VA_ARGS__)                                                           \
+        PG_CASE(KERN, 3, 1, __VA_ARGS__)                                                           \
+        PG_CASE(KERN, 3, 2, __VA_ARGS__)                                                           \
+        PG_CASE(KERN, 3, 3, __VA_ARGS__)                                                           \
+        PG_CASE(KERN, 3, 4, __VA_ARGS__)                                                           \
+        PG_CASE(KERN, 4, 1, __VA_ARGS__)                                                           \
+        PG_CASE(KERN, 4, 2, __VA_ARGS__)                                                           \
+        PG_CASE(KERN, 4, 3, __VA_ARGS__)                                                           \
+        PG_CASE(KERN, 4, 4, __VA_ARGS__)                                                           \
+    default:                                                                                       \
+        break;                                                                                     \
+    }
+
+#define PG_LANES 16
+PG_DRIVER(pgemm_avx512, RNNRT_T512, mk512, 4, RNNRT_PANEL)
+#undef PG_LANES
+#define PG_LANES 8
+PG_DRIVER(pgemm_avx2, RNNRT_T256, mk256, 2, 32)
+#undef PG_LANES
+#endif /* RNNRT_X86 */
+
+/* ----------------------------------------------------------------------------------------
+ * Which implementation runs.
+ * ---------------------------------------------------------------------------------------- */
+typedef enum { ISA_GENERIC, ISA_AVX2, ISA_AVX512 } rnnrt_isa;
+
+static rnnrt_isa isa_of_cpu(void) {
+#if RNNRT_X86
+    if (__builtin_cpu_supports("avx512f")) {
+        return ISA_AVX512;
+    }
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        return ISA_AVX2;
+    }
+#endif
+    return ISA_GENERIC;
+}
+
+const char *rnnrt_kernel_isa(void) {
+    static const char *const names[] = {"generic C", "AVX2+FMA", "AVX-512F"};
+    return names[isa_of_cpu()];
+}
+
+static int pgemm_args_ok(const rnnrt_pgemm_params *p, const float *wp, const float *x,
+                         const float *y) {
+    if (!p || !y || p->m < 0 || p->n < 0 || p->k < 0) {
+        return 0;
+    }
+    if (!wp || !x) {
+        return 0;
+    }
+    return p->ldx >= p->k && p->ldy >= p->n;
+}
+
+/* Runs the product with the given implementation; RNNRT_TEST_ISA builds expose it so the unit
+ * tests can check every implementation the CPU has against the same reference. */
+#ifdef RNNRT_TEST_ISA
+rnnrt_status rnnrt_priv_pgemm_isa(int isa, const rnnrt_pgemm_params *p, const float *wp,
+                                  const float *bias, const float *x, float *y);
+rnnrt_status rnnrt_priv_pgemm_isa(int isa, const rnnrt_pgemm_params *p, const float *wp,
+                                  const float *bias, const float *x, float *y)
+#else
+static rnnrt_status pgemm_isa(int isa, const rnnrt_pgemm_params *p, const float *wp,
+                              const float *bias, const float *x, float *y)
+#endif
+{
+    if (!pgemm_args_ok(p, wp, x, y)) {
+        return RNNRT_E_ARG;
+    }
+    if (p->m == 0 || p->n == 0) {
+        return RNNRT_OK;
+    }
+    if (p->k == 0) {
+        /* no terms: Y = init */
+        for (int i = 0; i < p->m; ++i) {
+            for (int j = 0; j < p->n; ++j) {
+                y[(size_t)i * (size_t)p->ldy + (size_t)j] = pg_init(p, bias, y, i, j);
+            }
+        }
+        return RNNRT_OK;
+    }
+#if RNNRT_X86
+    if (isa == ISA_AVX512) {
+        pgemm_avx512(p, wp, bias, x, y);
+        return RNNRT_OK;
+    }
+    if (isa == ISA_AVX2) {
+        pgemm_avx2(p, wp, bias, x, y);
+        return RNNRT_OK;
+    }
+#endif
+    (void)isa;
+    pgemm_generic(p, wp, bias, x, y);
+    return RNNRT_OK;
+}
+#ifdef RNNRT_TEST_ISA
+#define pgemm_isa rnnrt_priv_pgemm_isa
+#endif
+
+rnnrt_status rnnrt_pgemm_f32(const rnnrt_pgemm_params *p, const float *wp, const float *bias,
+                             const float *x, float *y) {
+    return pgemm_isa(isa_of_cpu(), p, wp, bias, x, y);
+}
+
+/* ----------------------------------------------------------------------------------------
+ * Cells. Gate pre-activations are xg + rg: xg holds X.W^T + Wb + Rb (+ nothing for GRU's
+ * Rbh), rg holds R.h. Generic versions use the inline activations of rnnrt.h; the AVX-512 /
+ * AVX2 versions evaluate the same rational tanh (and sigmoid through it) lane-wise.
+ * ---------------------------------------------------------------------------------------- */
+
+/* LSTM, gates i o f c: i = s(.), o = s(.), f = s(.), c~ = tanh(.), c = f*c + i*c~,
+ * h = o * tanh(c) */
+static void lstm_cell_generic(int n, const float *xg, const float *rg, float *c, float *h) {
+    for (int j = 0; j < n; ++j) {
+        const float it = rnnrt_sigmoid_f32(xg[j] + rg[j]);
+        const float ot = rnnrt_sigmoid_f32(xg[n + j] + rg[n + j]);
+        const float ft = rnnrt_sigmoid_f32(xg[2 * n + j] + rg[2 * n + j]);
+        const float ct = rnnrt_tanh_f32(xg[3 * n + j] + rg[3 * n + j]);
+        const float cn = ft * c[j] + it * ct;
+        c[j] = cn;
+        h[j] = ot * rnnrt_tanh_f32(cn);
+    }
+}
+
+/* GRU with linear_before_reset = 1, gates z r h: z = s(.), r = s(.),
+ * h~ = tanh(xh + r * (Rh.h + Rbh)), h = (1 - z) * h~ + z * h */
+static void gru_cell_generic(int n, const float *xg, const float *rg, const float *rbh, float *h) {
+    for (int j = 0; j < n; ++j) {
+        const float zt = rnnrt_sigmoid_f32(xg[j] + rg[j]);
+        const float rt = rnnrt_sigmoid_f32(xg[n + j] + rg[n + j]);
+        const float nt =
+            rnnrt_tanh_f32(xg[2 * n + j] + rt * (rg[2 * n + j] + (rbh ? rbh[j] : 0.0f)));
+        h[j] = (1.0f - zt) * nt + zt * h[j];
+    }
+}
+
+/* RNN: h = tanh(x + R.h) */
+static void rnn_cell_generic(int n, const float *xg, const float *rg, float *h) {
+    for (int j = 0; j < n; ++j) {
+        h[j] = rnnrt_tanh_f32(xg[j] + rg[j]);
+    }
+}
+
+#if RNNRT_X86
+/* The rational tanh of rnnrt_tanh_f32, lane-wise. NaN propagates: max/min return their
+ * second operand when either is NaN, and x is always the second operand. */
+#define TANH_BODY(V, SET1, MAX, MIN, FMA, MUL, DIV, ABS_LT, SEL_GE, SEL_LE)               \
+    const V lim = SET1(7.90531110763549805f);                                                      \
+    const V xc = MIN(lim, MAX(SET1(-7.90531110763549805f), x));                                    \
+    const V x2 = MUL(xc, xc);                                                                      \
+    V p = SET1(-2.76076847742355e-16f);                                                            \
+    p = FMA(p, x2, SET1(2.00018790482477e-13f));                                                   \
+    p = FMA(p, x2, SET1(-8.60467152213735e-11f));                                                  \
+    p = FMA(p, x2, SET1(5.12229709037114e-08f));                                                   \
+    p = FMA(p, x2, SET1(1.48572235717979e-05f));                                                   \
+    p = FMA(p, x2, SET1(6.37261928875436e-04f));                                                   \
+    p = FMA(p, x2, SET1(4.89352455891786e-03f));                                                   \
+    p = MUL(p, xc);                                                                                \
+    V q = SET1(1.19825839466702e-06f);                                                             \
+    q = FMA(q, x2, SET1(1.18534705686654e-04f));                                                   \
+    q = FMA(q, x2, SET1(2.26843463243900e-03f));                                                   \
+    q = FMA(q, x2, SET1(4.89352518554385e-03f));                                                   \
+    V y = DIV(p, q);                                                                               \
+    y = ABS_LT(x, 4e-4f, y);                                                                       \
+    y = SEL_GE(x, lim, SET1(1.0f), y);                                                             \
+    y = SEL_LE(x, SET1(-7.90531110763549805f), SET1(-1.0f), y);                                    \
+    return y;
+
+/* y = |x| < t ? x : y */
+RNNRT_INLINE RNNRT_T512 __m512 abs_lt512(__m512 x, float t, __m512 y) {
+    const __m512 ax = _mm512_castsi512_ps(
+        _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32(0x7fffffff)));
+    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(ax, _mm512_set1_ps(t), _CMP_LT_OQ), y, x);
+}
+RNNRT_INLINE RNNRT_T512 __m512 sel_ge512(__m512 x, __m512 l, __m512 v, __m512 y) {
+    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, l, _CMP_GE_OQ), y, v);
+}
+RNNRT_INLINE RNNRT_T512 __m512 sel_le512(__m512 x, __m512 l, __m512 v, __m512 y) {
+    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, l, _CMP_LE_OQ), y, v);
+}
+RNNRT_INLINE RNNRT_T512 __m512 tanh512(__m512 x) {
+    TANH_BODY(__m512, _mm512_set1_ps, _mm512_max_ps, _mm512_min_ps, _mm512_fmadd_ps,
+              _mm512_mul_ps, _mm512_div_ps, abs_lt512, sel_ge512, sel_le512)
+}
+/* sigmoid(x) = 0.5 + 0.5 * tanh(0.5 x) */
+RNNRT_INLINE RNNRT_T512 __m512 sigm512(__m512 x) {
+    const __m512 h = _mm512_set1_ps(0.5f);
+    return _mm512_fmadd_ps(h, tanh512(_mm512_mul_ps(h, x)), h);
+}
+
+RNNRT_INLINE RNNRT_T256 __m256 abs_lt256(__m256 x, float t, __m256 y) {
+    const __m256 ax = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), x);
+    return _mm256_blendv_ps(y, x, _mm256_cmp_ps(ax, _mm256_set1_ps(t), _CMP_LT_OQ));
+}
+RNNRT_INLINE RNNRT_T256 __m256 sel_ge256(__m256 x, __m256 l, __m256 v, __m256 y) {
+    return _mm256_blendv_ps(y, v, _mm256_cmp_ps(x, l, _CMP_GE_OQ));
+}
+RNNRT_INLINE RNNRT_T256 __m256 sel_le256(__m256 x, __m256 l, __m256 v, __m256 y) {
+    return _mm256_blendv_ps(y, v, _mm256_cmp_ps(x, l, _CMP_LE_OQ));
+}
+RNNRT_INLINE RNNRT_T256 __m256 tanh256(__m256 x) {
+    TANH_BODY(__m256, _mm256_set1_ps, _mm256_max_ps, _mm256_min_ps, _mm256_fmadd_ps,
+              _mm256_mul_ps, _mm256_div_ps, abs_lt256, sel_ge256, sel_le256)
+}
+RNNRT_INLINE RNNRT_T256 __m256 sigm256(__m256 x) {
+    const __m256 h = _mm256_set1_ps(0.5f);
+    return _mm256_fmadd_ps(h, tanh256(_mm256_mul_ps(h, x)), h);
+}
+
+/* The vector loops cover the multiple of the lane count; the generic cell does the rest
+ * (n is the hidden size, often a multiple of 16, so usually nothing). */
+#define CELL_LOOPS(W, V, LD, ST, ADD, SUB, MUL, FMA, SET1, TANH, SIGM)                             \
+    static W int lstm_cell_##V(int n, const float *xg, const float *rg, float *c, float *h) {      \
+        int j = 0;                                                                                 \
+        for (; j + CL_L <= n; j += CL_L) {                                                         \
+            const V it = SIGM(ADD(LD(xg + j), LD(rg + j)));                                        \
+            const V ot = SIGM(ADD(LD(xg + n + j), LD(rg + n + j)));                                \
+            const V ft = SIGM(ADD(LD(xg + 2 * n + j), LD(rg + 2 * n + j)));                        \
+            const V ct = TANH(ADD(LD(xg + 3 * n + j), LD(rg + 3 * n + j)));                        \
+            const V cn = ADD(MUL(ft, LD(c + j)), MUL(it, ct));                                     \
+            ST(c + j, cn);                                                                         \
+            ST(h + j, MUL(ot, TANH(cn)));                                                          \
+        }                                                                                          \
+        return j;                                                                                  \
+    }                                                                                              \
+    static W int gru_cell_##V(int n, const float *xg, const float *rg, const float *rbh,           \
+                              float *h) {                                                          \
+        int j = 0;                                                                                 \
+        for (; j + CL_L <= n; j += CL_L) {                                                         \
+            const V zt = SIGM(ADD(LD(xg + j), LD(rg + j)));                                        \
+            const V rt = SIGM(ADD(LD(xg + n + j), LD(rg + n + j)));                                \
+            const V gh = rbh ? ADD(LD(rg + 2 * n + j), LD(rbh + j)) : LD(rg + 2 * n + j);          \
+            const V nt = TANH(ADD(LD(xg + 2 * n + j), MUL(rt, gh)));                               \
+            ST(h + j, ADD(MUL(SUB(SET1(1.0f), zt), nt), MUL(zt, LD(h + j))));                      \
+        }                                                                                          \
+        return j;                                                                                  \
+    }                                                                                              \
+    static W int rnn_cell_##V(int n, const float *xg, const float *rg, float *h) {                 \
+        int j = 0;                                                                                 \
+        for (; j + CL_L <= n; j += CL_L) {                                                         \
+            ST(h + j, TANH(ADD(LD(xg + j), LD(rg + j))));                                          \
+        }                                                                                          \
+        return j;                                                                                  \
+    }
+
+#define CL_L 16
+CELL_LOOPS(RNNRT_T512, __m512, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_add_ps, _mm512_sub_ps,
+           _mm512_mul_ps, _mm512_fmadd_ps, _mm512_set1_ps, tanh512, sigm512)
+#undef CL_L
+#define CL_L 8
+CELL_LOOPS(RNNRT_T256, __m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, _mm256_sub_ps,
+           _mm256_mul_ps, _mm256_fmadd_ps, _mm256_set1_ps, tanh256, sigm256)
+#undef CL_L
+#endif /* RNNRT_X86 */
+
+/* The offset of the first unit the generic cell still has to do. */
+static int lstm_simd(int isa, int n, const float *xg, const float *rg, float *c, float *h) {
+#if RNNRT_X86
+    if (isa == ISA_AVX512) {
+        return lstm_cell___m512(n, xg, rg, c, h);
+    }
+    if (isa == ISA_AVX2) {
+        return lstm_cell___m256(n, xg, rg, c, h);
+    }
+#endif
+    (void)isa, (void)n, (void)xg, (void)rg, (void)c, (void)h;
+    return 0;
+}
+static int gru_simd(int isa, int n, const float *xg, const float *rg, const float *rbh, float *h) {
+#if RNNRT_X86
+    if (isa == ISA_AVX512) {
+        return gru_cell___m512(n, xg, rg, rbh, h);
+    }
+    if (isa == ISA_AVX2) {
+        return gru_cell___m256(n, xg, rg, rbh, h);
+    }
+#endif
+    (void)isa, (void)n, (void)xg, (void)rg, (void)rbh, (void)h;
+    return 0;
+}
+static int rnn_simd(int isa, int n, const float *xg, const float *rg, float *h) {
+#if RNNRT_X86
+    if (isa == ISA_AVX512) {
+        return rnn_cell___m512(n, xg, rg, h);
+    }
+    if (isa == ISA_AVX2) {
+        return rnn_cell___m256(n, xg, rg, h);
+    }
+#endif
+    (void)isa, (void)n, (void)xg, (void)rg, (void)h;
+    return 0;
+}
+
+/* Each cell: the SIMD part, then the generic cell on the remaining units (the gate arrays
+ * are gathered per unit, since the gate stride n stays that of the whole cell). */
+#ifdef RNNRT_TEST_ISA
+rnnrt_status rnnrt_priv_lstm_cell_isa(int isa, int n, const float *xg, const float *rg, float *c,
+                                      float *h);
+rnnrt_status rnnrt_priv_gru_cell_isa(int isa, int n, const float *xg, const float *rg,
+                                     const float *rbh, float *h);
+rnnrt_status rnnrt_priv_rnn_cell_isa(int isa, int n, const float *xg, const float *rg, float *h);
+#define CELL_API(name) rnnrt_status rnnrt_priv_##name
+#define CELL_CALL(name) rnnrt_priv_##name
+#else
+#define CELL_API(name) static rnnrt_status name
+#define CELL_CALL(name) name
+#endif
+
+CELL_API(lstm_cell_isa)(int isa, int n, const float *xg, const float *rg, float *c, float *h) {
+    int j;
+    if (!xg || !rg || !c || !h || n < 0) {
+        return RNNRT_E_ARG;
+    }
+    j = lstm_simd(isa, n, xg, rg, c, h);
+    if (j == 0) {
+        lstm_cell_generic(n, xg, rg, c, h);
+        return RNNRT_OK;
+    }
+    for (; j < n; ++j) {
+        const float x4[4] = {xg[j], xg[n + j], xg[2 * n + j], xg[3 * n + j]};
+        const float r4[4] = {rg[j], rg[n + j], rg[2 * n + j], rg[3 * n + j]};
+        lstm_cell_generic(1, x4, r4, c + j, h + j);
+    }
+    return RNNRT_OK;
+}
+
+CELL_API(gru_cell_isa)(int isa, int n, const float *xg, const float *rg, const float *rbh,
+                       float *h) {
+    int j;
+    if (!xg || !rg || !h || n < 0) {
+        return RNNRT_E_ARG;
+    }
+    j = gru_simd(isa, n, xg, rg, rbh, h);
+    if (j == 0) {
+        gru_cell_generic(n, xg, rg, rbh, h);
+        return RNNRT_OK;
+    }
+    for (; j < n; ++j) {
+        const float x3[3] = {xg[j], xg[n + j], xg[2 * n + j]};
+        const float r3[3] = {rg[j], rg[n + j], rg[2 * n + j]};
+        gru_cell_generic(1, x3, r3, rbh ? rbh + j : NULL, h + j);
+    }
+    return RNNRT_OK;
+}
+
+CELL_API(rnn_cell_isa)(int isa, int n, const float *xg, const float *rg, float *h) {
+    int j;
+    if (!xg || !rg || !h || n < 0) {
+        return RNNRT_E_ARG;
+    }
+    j = rnn_simd(isa, n, xg, rg, h);
+    rnn_cell_generic(n - j, xg + j, rg + j, h + j);
+    return RNNRT_OK;
+}
+
+rnnrt_status rnnrt_lstm_cell_f32(int n, const float *xg, const float *rg, float *c, float *h) {
+    return CELL_CALL(lstm_cell_isa)(isa_of_cpu(), n, xg, rg, c, h);
+}
+
+rnnrt_status rnnrt_gru_cell_f32(int n, const float *xg, const float *rg, const float *rbh,
+                                float *h) {
+    return CELL_CALL(gru_cell_isa)(isa_of_cpu(), n, xg, rg, rbh, h);
+}
+
+rnnrt_status rnnrt_rnn_cell_f32(int n, const float *xg, const float *rg, float *h) {
+    return CELL_CALL(rnn_cell_isa)(isa_of_cpu(), n, xg, rg, h);
+}
