@@ -176,6 +176,42 @@ def fmt_int(n):
     return "{:,}".format(n).replace(",", " ")
 
 
+def floor_table(rows, builds, mpeak, out):
+    """How far each rnnc time is from what this machine allows: per step the packed R (one
+    direction) is read from wherever it fits, at the read bandwidth membw.c measured for that
+    size, or the step's multiply-adds run at the measured FMA peak, whichever is slower; plus
+    the input projection of all steps at the measured peak."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import gen_models
+    bw = {r["kb"]: r["gbps"] for r in rows if r.get("kind") == "membw"}
+    if not bw or not mpeak:
+        return
+    out("Distance from the machine's limits (recurrence: packed R per direction read once per step "
+        "at the read bandwidth `membw.c` measures for that size, or the step's products at the measured "
+        "FMA peak if slower; plus the input projection at the measured peak):")
+    out("")
+    out("| name | packed R / direction | read GB/s at that size | step floor µs | floor µs | rnnc µs | rnnc / floor |")
+    out("|---|---:|---:|---:|---:|---:|---:|")
+    shapes = {w[0]: w for w in gen_models.WORKLOADS}
+    for b in builds:
+        w = b["workload"]
+        rr = best(rows, "rnnc_run", w, "")
+        if w not in shapes or not rr:
+            continue
+        _, op, inp, hid, seq, batch, direction, _ = shapes[w]
+        g, d = gen_models.GATES[op], (2 if direction == "bidirectional" else 1)
+        rbytes = (g * hid + 15) // 16 * 16 * hid * 4
+        kb = max(1, (rbytes + 1023) // 1024)
+        if kb not in bw:
+            continue
+        step = max(rbytes / (bw[kb] * 1e3), 2.0 * batch * g * hid * hid / (mpeak * 1e3))
+        floor = seq * d * step + 2.0 * seq * batch * g * hid * inp * d / (mpeak * 1e3)
+        out("| %s | %s KB | %.0f | %s | %s | %s | %.2f |" % (
+            w, fmt_int(kb), bw[kb], fmt_us(step), fmt_us(floor), fmt_us(rr["median_us"]),
+            rr["median_us"] / floor))
+    out("")
+
+
 def table(path, smoke, md_out):
     rows = load(path)
     env = next((r for r in rows if r.get("kind") == "env"), {})
@@ -251,6 +287,8 @@ def table(path, smoke, md_out):
                 cells.append("%s/%s" % (rr["samples"] if rr else "—", oo["samples"] if oo else "—"))
                 out("| %s | %s |" % (tag_label(b, tag), " | ".join(cells)))
         out("")
+    if not smoke:
+        floor_table(rows, builds, mpeak, out)
     infos = {}
     for r in rows:
         if r.get("kind") == "rnnc_info":

@@ -539,10 +539,53 @@ static long read_stack(const char *su, const char *name) {
     return f_run + n_run > f_step + n_step ? f_run + n_run : f_step + n_step;
 }
 
+/* The runtime kernels' source, embedded at build time (rt_kernels_src.c). */
+extern const unsigned char rc_rt_kernels_src[];
+extern const unsigned long rc_rt_kernels_len;
+
+/* Deepest stack below a runtime kernel entry point the generated code calls: the largest
+ * frame of the entry points named in `gen` plus the largest frame of the file's internal
+ * functions (those the compiler did not inline; at most one is active below an entry
+ * point), from -fstack-usage of runtime/src/rnnrt_kernels.c built like the generated code. */
+static long kernel_stack(const char *su, const char *gen) {
+    char line[1024];
+    long entry = 0, inner = 0;
+    FILE *f = fopen(su, "r");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f)) {
+        char *tab = strchr(line, '\t'), *fn, call[160];
+        long bytes;
+        if (!tab)
+            continue;
+        *tab = 0;
+        fn = strrchr(line, ':') ? strrchr(line, ':') + 1 : line;
+        bytes = strtol(tab + 1, NULL, 10);
+        snprintf(call, sizeof call, "%s(", fn);
+        if (!strncmp(fn, "rnnrt_", 6)) {
+            if (strstr(gen, call) && bytes > entry)
+                entry = bytes;
+        } else if (bytes > inner) {
+            inner = bytes;
+        }
+    }
+    fclose(f);
+    return entry ? entry + inner : 0;
+}
+
+/* Runs `argv` (ending in "-c", NULL slots for source and object) on src -> obj. */
+static int compile_one(char **argv, int argc, const char *src, const char *obj) {
+    argv[argc] = (char *)src;
+    argv[argc + 2] = (char *)obj;
+    argv[argc + 3] = NULL;
+    return run_argv(argv);
+}
+
 int rc_footprint(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc,
                  rc_footprint_t *fp) {
     char tmp[PATH_MAX], src[PATH_MAX], obj[PATH_MAX], su[PATH_MAX], inc[PATH_MAX + 2],
-        rtinc[PATH_MAX + 2], rt_inc[PATH_MAX], rt_lib[PATH_MAX], tool[PATH_MAX];
+        rtinc[PATH_MAX + 2], rt_inc[PATH_MAX], rt_lib[PATH_MAX], tool[PATH_MAX], ksrc[PATH_MAX + 32],
+        kobj[PATH_MAX + 32], ksu[PATH_MAX + 32];
     char *argv[64], *words;
     int argc = 0, st, rc = -1;
     long ram;
@@ -572,17 +615,42 @@ int rc_footprint(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc,
     argv[argc++] = inc;
     argv[argc++] = rtinc;
     argv[argc++] = "-c";
-    argv[argc++] = src;
-    argv[argc++] = "-o";
-    argv[argc++] = obj;
-    argv[argc] = NULL;
-    if ((st = run_argv(argv)) != 0) {
+    argv[argc + 1] = "-o";
+    if ((st = compile_one(argv, argc, src, obj)) != 0) {
         rc_err(c, NULL, "info", "'%s' could not compile the generated code (exit %d)", cc, st);
         goto done;
     }
     if (read_sizes(c, tool, obj, &fp->flash, &ram))
         goto done;
     fp->stack = read_stack(su, o->name);
+    {
+        /* a kernel of the runtime runs on top of the node function that calls it */
+        size_t glen;
+        int gerr;
+        char *gen = (char *)rc_read_file(src, &glen, &gerr);
+        if (gen) {
+            gen = rc_xrealloc(gen, glen + 1);
+            gen[glen] = 0;
+        }
+        if (gen && strstr(gen, "rnnrt_") && fp->stack >= 0) {
+            FILE *k;
+            long ks = -1;
+            snprintf(ksrc, sizeof ksrc, "%s/rnnrt_kernels.c", tmp);
+            snprintf(kobj, sizeof kobj, "%s/rnnrt_kernels.o", tmp);
+            snprintf(ksu, sizeof ksu, "%s/rnnrt_kernels.su", tmp);
+            k = fopen(ksrc, "wb");
+            if (k && fwrite(rc_rt_kernels_src, 1, rc_rt_kernels_len, k) == rc_rt_kernels_len &&
+                fclose(k) == 0 && compile_one(argv, argc, ksrc, kobj) == 0)
+                ks = kernel_stack(ksu, gen);
+            else if (k)
+                fclose(k);
+            fp->stack = ks < 0 ? -1 : fp->stack + ks;
+            unlink(ksrc);
+            unlink(kobj);
+            unlink(ksu);
+        }
+        free(gen);
+    }
     rc = 0;
 done:
     free(words);

@@ -1007,9 +1007,14 @@ int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
                       "the node needs %.0f multiply-adds per run; full unrolling is limited to "
                       "32768 (use --unroll auto)",
                       macs);
-    if (u == RC_UNROLL_FULL || (u == RC_UNROLL_AUTO && macs <= 2048.0)) {
+    /* measured (bench/policy.sh, gcc -O2): with constant R the runtime's kernels beat
+     * straight-line code down to the smallest node measured (400 multiply-adds) and a
+     * straight-line step inside a time loop at every size; without (R a graph input) the
+     * generated code decides alone */
+    const int r_const = g->t[p->in[REC_R]].data != NULL;
+    if (u == RC_UNROLL_FULL || (u == RC_UNROLL_AUTO && !r_const && macs <= 2048.0)) {
         re.unroll_steps = re.unroll_elem = re.unroll_dot = 1;
-    } else if (u == RC_UNROLL_AUTO && (double)B * GH * H <= 1024.0) {
+    } else if (u == RC_UNROLL_AUTO && !r_const && (double)B * GH * H <= 1024.0) {
         /* small step, long sequence: loop over time around a straight-line step */
         re.unroll_elem = re.unroll_dot = 1;
     } else {

@@ -554,8 +554,7 @@ static int rnn_simd(int isa, int n, const float *xg, const float *rg, float *h) 
     return 0;
 }
 
-/* Each cell: the SIMD part, then the generic cell on the remaining units (the gate arrays
- * are gathered per unit, since the gate stride n stays that of the whole cell). */
+/* Each cell: the SIMD loop over whole vectors, then the tail (below). */
 #ifdef RNNRT_TEST_ISA
 rnnrt_status rnnrt_priv_lstm_cell_isa(int isa, int n, const float *xg, const float *rg, float *c,
                                       float *h);
@@ -569,20 +568,35 @@ rnnrt_status rnnrt_priv_rnn_cell_isa(int isa, int n, const float *xg, const floa
 #define CELL_CALL(name) name
 #endif
 
+/* The last n - j (< 16) units: gathered into zero-padded blocks of 16 with gate stride 16,
+ * one pass of the vector loop, the real units copied back. Zero lanes compute harmless
+ * values (sigmoid(0), tanh(0)) that are never stored. */
+#define TAIL 16
+static void gather(float *dst, const float *src, int gates, int n, int j) {
+    for (int q = 0; q < gates; ++q) {
+        memcpy(dst + q * TAIL, src + (size_t)q * (size_t)n + (size_t)j,
+               (size_t)(n - j) * sizeof(float));
+    }
+}
+
 CELL_API(lstm_cell_isa)(int isa, int n, const float *xg, const float *rg, float *c, float *h) {
     int j;
     if (!xg || !rg || !c || !h || n < 0) {
         return RNNRT_E_ARG;
     }
-    j = lstm_simd(isa, n, xg, rg, c, h);
-    if (j == 0) {
+    if (isa == ISA_GENERIC) {
         lstm_cell_generic(n, xg, rg, c, h);
         return RNNRT_OK;
     }
-    for (; j < n; ++j) {
-        const float x4[4] = {xg[j], xg[n + j], xg[2 * n + j], xg[3 * n + j]};
-        const float r4[4] = {rg[j], rg[n + j], rg[2 * n + j], rg[3 * n + j]};
-        lstm_cell_generic(1, x4, r4, c + j, h + j);
+    j = lstm_simd(isa, n, xg, rg, c, h);
+    if (j < n) {
+        float xt[4 * TAIL] = {0}, rt[4 * TAIL] = {0}, ct[TAIL] = {0}, ht[TAIL];
+        gather(xt, xg, 4, n, j);
+        gather(rt, rg, 4, n, j);
+        memcpy(ct, c + j, (size_t)(n - j) * sizeof(float));
+        (void)lstm_simd(isa, TAIL, xt, rt, ct, ht);
+        memcpy(c + j, ct, (size_t)(n - j) * sizeof(float));
+        memcpy(h + j, ht, (size_t)(n - j) * sizeof(float));
     }
     return RNNRT_OK;
 }
@@ -593,15 +607,21 @@ CELL_API(gru_cell_isa)(int isa, int n, const float *xg, const float *rg, const f
     if (!xg || !rg || !h || n < 0) {
         return RNNRT_E_ARG;
     }
-    j = gru_simd(isa, n, xg, rg, rbh, h);
-    if (j == 0) {
+    if (isa == ISA_GENERIC) {
         gru_cell_generic(n, xg, rg, rbh, h);
         return RNNRT_OK;
     }
-    for (; j < n; ++j) {
-        const float x3[3] = {xg[j], xg[n + j], xg[2 * n + j]};
-        const float r3[3] = {rg[j], rg[n + j], rg[2 * n + j]};
-        gru_cell_generic(1, x3, r3, rbh ? rbh + j : NULL, h + j);
+    j = gru_simd(isa, n, xg, rg, rbh, h);
+    if (j < n) {
+        float xt[3 * TAIL] = {0}, rt[3 * TAIL] = {0}, bt[TAIL] = {0}, ht[TAIL] = {0};
+        gather(xt, xg, 3, n, j);
+        gather(rt, rg, 3, n, j);
+        if (rbh) {
+            memcpy(bt, rbh + j, (size_t)(n - j) * sizeof(float));
+        }
+        memcpy(ht, h + j, (size_t)(n - j) * sizeof(float));
+        (void)gru_simd(isa, TAIL, xt, rt, rbh ? bt : NULL, ht);
+        memcpy(h + j, ht, (size_t)(n - j) * sizeof(float));
     }
     return RNNRT_OK;
 }
@@ -611,8 +631,18 @@ CELL_API(rnn_cell_isa)(int isa, int n, const float *xg, const float *rg, float *
     if (!xg || !rg || !h || n < 0) {
         return RNNRT_E_ARG;
     }
+    if (isa == ISA_GENERIC) {
+        rnn_cell_generic(n, xg, rg, h);
+        return RNNRT_OK;
+    }
     j = rnn_simd(isa, n, xg, rg, h);
-    rnn_cell_generic(n - j, xg + j, rg + j, h + j);
+    if (j < n) {
+        float xt[TAIL] = {0}, rt[TAIL] = {0}, ht[TAIL];
+        gather(xt, xg, 1, n, j);
+        gather(rt, rg, 1, n, j);
+        (void)rnn_simd(isa, TAIL, xt, rt, ht);
+        memcpy(h + j, ht, (size_t)(n - j) * sizeof(float));
+    }
     return RNNRT_OK;
 }
 
