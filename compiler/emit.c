@@ -3,6 +3,8 @@
  * em_sanitize (identifiers) or rc_buf_put_escaped (comments). */
 #include "emit.h"
 
+#include "rnnrt.h"
+
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -245,6 +247,18 @@ static const char *const_f32_named(em_state *e, const char *cname, const float *
     e->const_bytes += n * sizeof(float);
     snprintf(buf, sizeof buf, "%s.f", cname);
     return pooled(e, buf);
+}
+
+size_t em_pack_panels(float *t, const float *v, int rows, int k, size_t rs, size_t ks) {
+    const int n16 = (rows + 15) / 16 * 16;
+    for (int p0 = 0; p0 < n16; p0 += RNNRT_PANEL) {
+        const int w = n16 - p0 < RNNRT_PANEL ? n16 - p0 : RNNRT_PANEL;
+        /* panel p0, k-major: W[p0 + j][kk] at t[p0 * k + kk * w + j] */
+        for (int kk = 0; kk < k; kk++)
+            for (int j = 0; j < w && p0 + j < rows; j++)
+                t[(size_t)p0 * k + (size_t)kk * w + j] = v[(size_t)(p0 + j) * rs + (size_t)kk * ks];
+    }
+    return (size_t)n16 * k;
 }
 
 const char *em_const_f32(em_state *e, const char *tag, const float *v, size_t n) {

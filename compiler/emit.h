@@ -76,6 +76,10 @@ const char *em_scratch_typed(em_state *e, const char *tag, int dtype, size_t n);
 const char *em_scratch_state(em_state *e, const char *tag, size_t n);
 /* Emits `static const` float data bit-exactly; returns its expression. */
 const char *em_const_f32(em_state *e, const char *tag, const float *v, size_t n);
+/* Packs the rows x k matrix W[r][kk] = v[r * rs + kk * ks] into t in the layout of the
+ * runtime's rnnrt_pgemm_f32 (rnnrt.h, RNNRT_PACKED_SIZE; t zeroed by the caller, padding
+ * rows stay zero). Returns the floats it spans, RNNRT_PACKED_SIZE(rows, k). */
+size_t em_pack_panels(float *t, const float *v, int rows, int k, size_t rs, size_t ks);
 /* The --gemm-min threshold in multiply-adds. */
 double em_gemm_min(const em_state *e);
 /* Appends formatted text to the node-function buffer. */

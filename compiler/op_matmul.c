@@ -10,9 +10,11 @@
  * so a transposed operand is read in place. Large products go through the
  * runtime's GEMM seam (OpenBLAS or portable); small ones are loops. */
 #include "glue.h"
+#include "rnnrt.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 typedef struct mm_params {
     int64_t batch, M, N, K;
@@ -214,15 +216,55 @@ static void mm_emit_gemm(em_state *e, const mm_params *p, const char *a, const c
               yo);
 }
 
+/* B constant and shared by every batch entry, alpha = 1, C absent or a row vector added as
+ * is: the runtime's packed kernel, B^T packed at compile time, C as its bias. */
+static int mm_packable(const ir_graph *g, const ir_node *n, const mm_params *p) {
+    for (int d = 0; d < p->brank; d++)
+        if (p->b_bs[d] && p->bdims[d] > 1)
+            return 0;
+    if (!g->t[n->in[1]].data || p->sa_k != 1 || p->alpha != 1.0f || p->K <= 0)
+        return 0;
+    if (p->M > INT32_MAX || p->N > INT32_MAX || p->K > INT32_MAX || p->sa_m > INT32_MAX)
+        return 0;
+    return !p->has_c || (p->beta == 1.0f && p->c_sm == 0 && (p->c_sn == 1 || p->N == 1));
+}
+
+static void mm_emit_packed(em_state *e, const ir_graph *g, const ir_node *n, const mm_params *p,
+                           const char *a, const char *cexpr, const char *y) {
+    const float *bv = g->t[n->in[1]].data;
+    size_t len = RNNRT_PACKED_SIZE((size_t)p->N, (size_t)p->K);
+    float *t = rc_xcalloc(len, sizeof(float));
+    char ao[160], yo[160];
+    /* W = op(B)^T: W[j][k] = B[k * sb_k + j * sb_n] */
+    em_pack_panels(t, bv, (int)p->N, (int)p->K, (size_t)p->sb_n, (size_t)p->sb_k);
+    em_printf(e,
+              "{\nconst float *wp = %s; /* B^T in packed panels (rnnrt_pgemm_f32) */\n"
+              "static const rnnrt_pgemm_params pp = {%" PRId64 ", %" PRId64 ", %" PRId64
+              ", %" PRId64 ", %" PRId64 ", 0};\n",
+              em_const_f32(e, "wp", t, len), p->M, p->N, p->K, p->sa_m, p->N);
+    free(t);
+    batch_offset(ao, sizeof ao, p, 0);
+    batch_offset(yo, sizeof yo, p, 2);
+    open_batch(e, p);
+    em_printf(e, "(void)rnnrt_pgemm_f32(&pp, wp, %s, &%s[%s0], &%s[%s0]);\n}\n",
+              cexpr ? cexpr : "NULL", a, ao, y, yo);
+}
+
 static int mm_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
     const mm_params *p = n->params;
-    const char *a = em_tensor(e, n->in[0]), *b = em_tensor(e, n->in[1]);
+    const int packed = mm_packable(g, n, p);
+    /* with B packed, B itself is never named (so never emitted) */
+    const char *a = em_tensor(e, n->in[0]), *b = packed ? NULL : em_tensor(e, n->in[1]);
     const char *cexpr = p->has_c ? em_tensor(e, n->in[2]) : NULL;
     const char *y = em_tensor(e, n->out[0]);
     char al[48], be[48], ao[160], bo[160], yo[160];
-    (void)c, (void)g;
+    (void)c;
     if (p->M == 0 || p->N == 0 || p->batch == 0)
         return 0;
+    if (packed) {
+        mm_emit_packed(e, g, n, p, a, cexpr, y);
+        return 0;
+    }
     if (p->sa_k == 1 && (p->sb_n == 1 || p->sb_k == 1) && p->K > 0 &&
         (double)p->M * p->N * p->K >= em_gemm_min(e)) {
         mm_emit_gemm(e, p, a, b, cexpr, y);

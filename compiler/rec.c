@@ -4,6 +4,7 @@
 #include "rec.h"
 
 #include "attr.h"
+#include "rnnrt.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -588,20 +589,11 @@ static void emit_panels(em_state *e, const char *name, const char *tag, const ir
     const float *v = m->data;
     size_t per_dir = 0, o = 0;
     for (int s = 0; s < nseg; s++)
-        per_dir += (size_t)(seg[s] + 15) / 16 * 16 * K;
+        per_dir += RNNRT_PACKED_SIZE((size_t)seg[s], (size_t)K);
     float *t = rc_xcalloc((size_t)D * per_dir, sizeof(float));
     for (int d = 0; d < D; d++)
-        for (int s = 0, r0 = 0; s < nseg; r0 += seg[s++]) {
-            const int n16 = (seg[s] + 15) / 16 * 16;
-            for (int p0 = 0; p0 < n16; p0 += 64) {
-                const int w = n16 - p0 < 64 ? n16 - p0 : 64;
-                for (int k = 0; k < K; k++)
-                    for (int j = 0; j < w && p0 + j < seg[s]; j++)
-                        t[o + (size_t)p0 * K + (size_t)k * w + j] =
-                            v[((size_t)d * rows + r0 + p0 + j) * K + k];
-            }
-            o += (size_t)n16 * K;
-        }
+        for (int s = 0, r0 = 0; s < nseg; r0 += seg[s++])
+            o += em_pack_panels(t + o, v + ((size_t)d * rows + r0) * K, seg[s], K, (size_t)K, 1);
     em_printf(e, "const float *%s = %s; /* packed panels (rnnrt_pgemm_f32): [D][%zu] */\n", name,
               em_const_f32(e, tag, t, (size_t)D * per_dir), per_dir);
     free(t);
@@ -624,7 +616,7 @@ void rec_emit_matvec(em_state *e, const rec_emit *re, const char *dst, const cha
         /* segments: rows [0, batched rows) first, then the rest (GRU, lbr = 0) */
         char seg[96];
         if (row0)
-            snprintf(seg, sizeof seg, "%s + %d", w, (row0 + 15) / 16 * 16 * K);
+            snprintf(seg, sizeof seg, "%s + %d", w, RNNRT_PACKED_SIZE(row0, K));
         else
             snprintf(seg, sizeof seg, "%s", w);
         emit_pgemm(e, dst, rows, seg, rows, K, 1, src, K, NULL);
@@ -1065,11 +1057,11 @@ int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
         emit_panels(e, "RP", "rp", &g->t[p->in[REC_R]], D, GH, H, seg, nseg);
         re.rp_size = 0;
         for (int s = 0; s < nseg; s++)
-            re.rp_size += (seg[s] + 15) / 16 * 16 * H;
+            re.rp_size += RNNRT_PACKED_SIZE(seg[s], H);
     }
     if (re.rt_w) {
         emit_panels(e, "WP", "wp", &g->t[p->in[REC_W]], D, GH, I, &GH, 1);
-        re.wp_size = (GH + 15) / 16 * 16 * I;
+        re.wp_size = RNNRT_PACKED_SIZE(GH, I);
     }
     if (re.packed_w)
         emit_packed(e, "WT", "wt", &g->t[p->in[REC_W]], D, GH, I);
