@@ -1024,6 +1024,65 @@ static void test_cells_public(void **state) {
     }
 }
 
+/* The activations as the cells evaluate them, swept over every 97th float in [-20, 20]
+ * (11.4 million a sign) against double tanh / sigmoid: tanh through
+ * the RNN cell (h = tanh(x + 0)), sigmoid through the LSTM cell (c_prev = 0, candidate
+ * pre-activation 100 so c~ = 1 exactly, hence c = i = sigmoid(x)). The bounds are the ones
+ * rnnrt.h documents for rnnrt_tanh_f32 / rnnrt_sigmoid_f32 (4.1e-7 / 2.3e-7) with a margin of
+ * 10 % for the SIMD versions' fused multiply-adds; the measured maxima are printed. */
+#define ACT_N 4096
+static void test_activation_error(void **state) {
+    static float xs[ACT_N], zero[4 * ACT_N], xg[4 * ACT_N], h[ACT_N], c[ACT_N];
+    int isa;
+    (void)state;
+    for (isa = 0; isa < N_ISA; ++isa) {
+        double et = 0.0, es = 0.0, xt = 0.0, xsg = 0.0;
+        uint32_t bits = 0;
+        int sign;
+        if (!isa_available(isa)) {
+            continue;
+        }
+        for (sign = 0; sign < 2; ++sign) {
+            for (bits = 0; bits <= 0x41a00000u;) {
+                int n = 0, j;
+                for (; n < ACT_N && bits <= 0x41a00000u; ++n, bits += 97) {
+                    const uint32_t b = bits | (sign ? 0x80000000u : 0u);
+                    memcpy(&xs[n], &b, sizeof b);
+                }
+                /* sigmoid: LSTM cell, gates i o f c at stride n */
+                for (j = 0; j < n; ++j) {
+                    xg[j] = xs[j];
+                    xg[n + j] = 0.0f;
+                    xg[2 * n + j] = 0.0f;
+                    xg[3 * n + j] = 100.0f;
+                    c[j] = 0.0f;
+                }
+                assert_int_equal(rnnrt_priv_lstm_cell_isa(isa, n, xg, zero, c, h), RNNRT_OK);
+                for (j = 0; j < n; ++j) {
+                    const double ds = fabs((double)c[j] - sigmoid_d(xs[j]));
+                    if (ds > es) {
+                        es = ds;
+                        xsg = xs[j];
+                    }
+                }
+                /* tanh: RNN cell, h = tanh(xs + 0) */
+                assert_int_equal(rnnrt_priv_rnn_cell_isa(isa, n, xs, zero, h), RNNRT_OK);
+                for (j = 0; j < n; ++j) {
+                    const double d = fabs((double)h[j] - tanh((double)xs[j]));
+                    if (d > et) {
+                        et = d;
+                        xt = xs[j];
+                    }
+                }
+            }
+        }
+        print_message("[%s] max abs error: tanh %.3g (x = %.7g), sigmoid %.3g (x = %.7g)\n",
+                      ISA_NAME[isa], et, xt, es, xsg);
+        assert_true(et <= 4.1e-7 * 1.1);
+        assert_true(es <= 2.3e-7 * 1.1);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kernel_isa),
@@ -1041,6 +1100,7 @@ int main(void) {
         cmocka_unit_test(test_cells_saturation),
         cmocka_unit_test(test_cells_args),
         cmocka_unit_test(test_cells_public),
+        cmocka_unit_test(test_activation_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
