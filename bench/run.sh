@@ -203,7 +203,7 @@ for w in $workloads; do
     flops=$(echo "$info" | sed -n 's/^flops per inference: \([0-9]*\).*/\1/p')
     text_rodata=$(size -A "$g/net.o" | awk '$1 == ".text" || $1 ~ /^\.rodata/ { s += $2 } END { print s }')
     unroll=$(sed -n 's/.*Unrolling: \([a-z]*\)\..*/\1/p' "$g/net.c" | head -1)
-    loops=$(echo "$info" | grep -q 'with loops' && echo loops || echo straight-line)
+    loops=$(echo "$info" | grep -q 'with loops' && echo loops || echo 'no loops')
     n_gemm=$(grep -c 'rnnrt_gemm_f32(' "$g/net.c" || true)
     n_gemv=$(grep -c 'rnnrt_gemv_f32(' "$g/net.c" || true)
     n_pg=$(grep -c 'rnnrt_pgemm_f32(' "$g/net.c" || true)
