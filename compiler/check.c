@@ -584,8 +584,8 @@ static int compile_one(char **argv, int argc, const char *src, const char *obj) 
 int rc_footprint(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc,
                  rc_footprint_t *fp) {
     char tmp[PATH_MAX], src[PATH_MAX], obj[PATH_MAX], su[PATH_MAX], inc[PATH_MAX + 2],
-        rtinc[PATH_MAX + 2], rt_inc[PATH_MAX], rt_lib[PATH_MAX], tool[PATH_MAX], ksrc[PATH_MAX + 32],
-        kobj[PATH_MAX + 32], ksu[PATH_MAX + 32];
+        rtinc[PATH_MAX + 2], rt_inc[PATH_MAX], rt_lib[PATH_MAX], tool[PATH_MAX],
+        ksrc[PATH_MAX + 32], kobj[PATH_MAX + 32], ksu[PATH_MAX + 32];
     char *argv[64], *words;
     int argc = 0, st, rc = -1;
     long ram;

@@ -236,10 +236,11 @@ static const char *const_f32_named(em_state *e, const char *cname, const float *
     /* float data as its 32-bit patterns: bit-exact and about 11 bytes of source a weight */
     /* 64-byte aligned (one cache line, one AVX-512 vector) where the compiler can be told:
      * the runtime's kernels stream packed weights with full-vector loads */
-    rc_buf_printf(&e->consts,
-                  "static const union {\n    uint32_t u[%zu];\n    float f[%zu];\n} RNNRT_ALIGN64 %s = "
-                  "{{",
-                  n ? n : 1, n ? n : 1, cname);
+    rc_buf_printf(
+        &e->consts,
+        "static const union {\n    uint32_t u[%zu];\n    float f[%zu];\n} RNNRT_ALIGN64 %s = "
+        "{{",
+        n ? n : 1, n ? n : 1, cname);
     if (!n)
         rc_buf_puts(&e->consts, "0"); /* C99 has no empty arrays */
     const_words(e, w, n);

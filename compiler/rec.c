@@ -601,8 +601,8 @@ static void emit_panels(em_state *e, const char *name, const char *tag, const ir
 
 /* dst[i][0..rows) = src[i] . W[row0..row0+rows)^T (+ bias) for m rows, through the
  * runtime's packed kernel; w names the packed matrix whose segment starts at row0. */
-static void emit_pgemm(em_state *e, const char *dst, int ldd, const char *w, int rows, int K,
-                       int m, const char *src, int lds, const char *bias) {
+static void emit_pgemm(em_state *e, const char *dst, int ldd, const char *w, int rows, int K, int m,
+                       const char *src, int lds, const char *bias) {
     em_printf(e,
               "{\n    static const rnnrt_pgemm_params pp = {%d, %d, %d, %d, %d, 0};\n"
               "    (void)rnnrt_pgemm_f32(&pp, %s, %s, %s, %s);\n}\n",

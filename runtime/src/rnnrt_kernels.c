@@ -18,7 +18,7 @@
 
 #include <string.h>
 
-#if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__)) &&     \
+#if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__)) &&       \
     !defined(RNNRT_NO_SIMD)
 #define RNNRT_X86 1
 #include <immintrin.h>
@@ -35,8 +35,7 @@
  * ---------------------------------------------------------------------------------------- */
 
 /* Y[i][j] of a product without terms (k = 0): bias[j] (or 0), plus Y[i][j] when accumulating. */
-static float pg_init(const rnnrt_pgemm_params *p, const float *bias, const float *y, int i,
-                     int j) {
+static float pg_init(const rnnrt_pgemm_params *p, const float *bias, const float *y, int i, int j) {
     float v = bias ? bias[j] : 0.0f;
     if (p->accumulate) {
         v += y[(size_t)i * (size_t)p->ldy + (size_t)j];
@@ -87,17 +86,22 @@ static void pgemm_generic(const rnnrt_pgemm_params *p, const float *wp, const fl
  * acc: add to what yb holds rather than overwrite it.
  */
 #define PG_ALL(OP)                                                                                 \
-    OP(0, 0) OP(0, 1) OP(0, 2) OP(0, 3) OP(1, 0) OP(1, 1) OP(1, 2) OP(1, 3) OP(2, 0) OP(2, 1)     \
-        OP(2, 2) OP(2, 3) OP(3, 0) OP(3, 1) OP(3, 2) OP(3, 3)
+    OP(0, 0)                                                                                       \
+    OP(0, 1)                                                                                       \
+    OP(0, 2) OP(0, 3) OP(1, 0) OP(1, 1) OP(1, 2) OP(1, 3) OP(2, 0) OP(2, 1) OP(2, 2) OP(2, 3)      \
+        OP(3, 0) OP(3, 1) OP(3, 2) OP(3, 3)
 
 /* The kernel body, shared by both ISAs: PG_V is the vector type, PG_L its lanes,
- * PG_LD/PG_ST/PG_FMA/PG_SET1/PG_ADD/PG_ZERO its operations, defined before each use. */
-#define PG_KERNEL_BODY                                                                           \
-    PG_V a00 = PG_ZERO, a01 = PG_ZERO, a02 = PG_ZERO, a03 = PG_ZERO, a10 = PG_ZERO, a11 = PG_ZERO, a12 = PG_ZERO,          \
-      a13 = PG_ZERO, a20 = PG_ZERO, a21 = PG_ZERO, a22 = PG_ZERO, a23 = PG_ZERO, a30 = PG_ZERO, a31 = PG_ZERO,          \
-      a32 = PG_ZERO, a33 = PG_ZERO;                                                                      \
-    /* rows past MR are never formed (they may lie past the end of X) */                          \
-    const float *x0 = x, *x1 = MR > 1 ? x + ldx : x, *x2 = MR > 2 ? x + 2 * ldx : x,              \
+ * PG(op) the intrinsic _mm512_op or _mm256_op; defined before each use. */
+#define PG_KERNEL_BODY                                                                             \
+    PG_V a00 = PG(setzero_ps)(), a01 = PG(setzero_ps)(), a02 = PG(setzero_ps)(),                   \
+         a03 = PG(setzero_ps)(), a10 = PG(setzero_ps)(), a11 = PG(setzero_ps)(),                   \
+         a12 = PG(setzero_ps)(), a13 = PG(setzero_ps)(), a20 = PG(setzero_ps)(),                   \
+         a21 = PG(setzero_ps)(), a22 = PG(setzero_ps)(), a23 = PG(setzero_ps)(),                   \
+         a30 = PG(setzero_ps)(), a31 = PG(setzero_ps)(), a32 = PG(setzero_ps)(),                   \
+         a33 = PG(setzero_ps)();                                                                   \
+    /* rows past MR are never formed (they may lie past the end of X) */                           \
+    const float *x0 = x, *x1 = MR > 1 ? x + ldx : x, *x2 = MR > 2 ? x + 2 * ldx : x,               \
                 *x3 = MR > 3 ? x + 3 * ldx : x;                                                    \
     int kk = 0;                                                                                    \
     (void)x1;                                                                                      \
@@ -115,94 +119,83 @@ static void pgemm_generic(const rnnrt_pgemm_params *p, const float *wp, const fl
     }                                                                                              \
     for (; kk < k; ++kk) {                                                                         \
         const float *wk = pw + (size_t)kk * (size_t)w;                                             \
-        const PG_V w0 = PG_LD(wk);                                                                       \
-        const PG_V w1 = NV > 1 ? PG_LD(wk + PG_L) : PG_ZERO;                                                   \
-        const PG_V w2 = NV > 2 ? PG_LD(wk + 2 * PG_L) : PG_ZERO;                                               \
-        const PG_V w3 = NV > 3 ? PG_LD(wk + 3 * PG_L) : PG_ZERO;                                               \
+        const PG_V w0 = PG(loadu_ps)(wk);                                                          \
+        const PG_V w1 = NV > 1 ? PG(loadu_ps)(wk + PG_L) : PG(setzero_ps)();                       \
+        const PG_V w2 = NV > 2 ? PG(loadu_ps)(wk + 2 * PG_L) : PG(setzero_ps)();                   \
+        const PG_V w3 = NV > 3 ? PG(loadu_ps)(wk + 3 * PG_L) : PG(setzero_ps)();                   \
         PG_ROW(0, x0)                                                                              \
-        if (MR > 1) PG_ROW(1, x1)                                                                  \
-        if (MR > 2) PG_ROW(2, x2)                                                                  \
-        if (MR > 3) PG_ROW(3, x3)                                                                  \
+        if (MR > 1)                                                                                \
+            PG_ROW(1, x1)                                                                          \
+        if (MR > 2)                                                                                \
+            PG_ROW(2, x2)                                                                          \
+        if (MR > 3)                                                                                \
+            PG_ROW(3, x3)                                                                          \
     }                                                                                              \
     if (MR == 1) {                                                                                 \
-        a00 = PG_ADD(PG_ADD(a00, a10), PG_ADD(a20, a30));                                          \
-        a01 = PG_ADD(PG_ADD(a01, a11), PG_ADD(a21, a31));                                          \
-        a02 = PG_ADD(PG_ADD(a02, a12), PG_ADD(a22, a32));                                          \
-        a03 = PG_ADD(PG_ADD(a03, a13), PG_ADD(a23, a33));                                          \
+        a00 = PG(add_ps)(PG(add_ps)(a00, a10), PG(add_ps)(a20, a30));                              \
+        a01 = PG(add_ps)(PG(add_ps)(a01, a11), PG(add_ps)(a21, a31));                              \
+        a02 = PG(add_ps)(PG(add_ps)(a02, a12), PG(add_ps)(a22, a32));                              \
+        a03 = PG(add_ps)(PG(add_ps)(a03, a13), PG(add_ps)(a23, a33));                              \
     }                                                                                              \
-    /* Y = (Y +) (sum + bias): the sum starts from 0, so a large bias costs no precision */                                                                           \
+    /* Y = (Y +) (sum + bias): the sum starts from 0, so a large bias costs no precision */        \
     PG_ALL(PG_STORE)
 
 #define PG_CHAIN(c)                                                                                \
     {                                                                                              \
-        const PG_V xc_ = PG_SET1(x0[kk + (c)]);                                                    \
+        const PG_V xc_ = PG(set1_ps)(x0[kk + (c)]);                                                \
         const float *wc_ = wk + (size_t)(c) * (size_t)w;                                           \
-        a##c##0 = PG_FMA(PG_LD(wc_), xc_, a##c##0);                                                \
-        if (NV > 1) a##c##1 = PG_FMA(PG_LD(wc_ + PG_L), xc_, a##c##1);                             \
-        if (NV > 2) a##c##2 = PG_FMA(PG_LD(wc_ + 2 * PG_L), xc_, a##c##2);                         \
-        if (NV > 3) a##c##3 = PG_FMA(PG_LD(wc_ + 3 * PG_L), xc_, a##c##3);                         \
+        a##c##0 = PG(fmadd_ps)(PG(loadu_ps)(wc_), xc_, a##c##0);                                   \
+        if (NV > 1)                                                                                \
+            a##c##1 = PG(fmadd_ps)(PG(loadu_ps)(wc_ + PG_L), xc_, a##c##1);                        \
+        if (NV > 2)                                                                                \
+            a##c##2 = PG(fmadd_ps)(PG(loadu_ps)(wc_ + 2 * PG_L), xc_, a##c##2);                    \
+        if (NV > 3)                                                                                \
+            a##c##3 = PG(fmadd_ps)(PG(loadu_ps)(wc_ + 3 * PG_L), xc_, a##c##3);                    \
     }
 #define PG_ROW(r, xr)                                                                              \
     {                                                                                              \
-        const PG_V xb_ = PG_SET1(xr[kk]);                                                                \
-        a##r##0 = PG_FMA(w0, xb_, a##r##0);                                                           \
-        if (NV > 1) a##r##1 = PG_FMA(w1, xb_, a##r##1);                                               \
-        if (NV > 2) a##r##2 = PG_FMA(w2, xb_, a##r##2);                                               \
-        if (NV > 3) a##r##3 = PG_FMA(w3, xb_, a##r##3);                                               \
+        const PG_V xb_ = PG(set1_ps)(xr[kk]);                                                      \
+        a##r##0 = PG(fmadd_ps)(w0, xb_, a##r##0);                                                  \
+        if (NV > 1)                                                                                \
+            a##r##1 = PG(fmadd_ps)(w1, xb_, a##r##1);                                              \
+        if (NV > 2)                                                                                \
+            a##r##2 = PG(fmadd_ps)(w2, xb_, a##r##2);                                              \
+        if (NV > 3)                                                                                \
+            a##r##3 = PG(fmadd_ps)(w3, xb_, a##r##3);                                              \
     }
 #define PG_STORE(r, v)                                                                             \
     if (MR > r && NV > v) {                                                                        \
-        float *yp = yb + (size_t)(r) * (size_t)ldy + (v) * PG_L;                                   \
-        PG_V s_ = bb ? PG_ADD(a##r##v, PG_LD(bb + (v) * PG_L)) : a##r##v;                          \
-        PG_ST(yp, acc ? PG_ADD(PG_LD(yp), s_) : s_);                                               \
+        float *yp = yb + (size_t)(r) * (size_t)ldy + (v)*PG_L;                                     \
+        PG_V s_ = bb ? PG(add_ps)(a##r##v, PG(loadu_ps)(bb + (v)*PG_L)) : a##r##v;                 \
+        PG(storeu_ps)(yp, acc ? PG(add_ps)(PG(loadu_ps)(yp), s_) : s_);                            \
+    }
+
+/* One micro-kernel function for the ISA that PG_V, PG_L and PG stand for. */
+#define PG_DEFINE(NAME, TARGET)                                                                    \
+    RNNRT_INLINE TARGET void NAME(const int MR, const int NV, int k, int w, const float *pw,       \
+                                  const float *x, int ldx, float *yb, int ldy, const float *bb,    \
+                                  int acc) {                                                       \
+        PG_KERNEL_BODY                                                                             \
     }
 
 /* ---- AVX-512F: 16 lanes, panel slice = the whole panel (NV = w / 16) ---- */
 #define PG_V __m512
 #define PG_L 16
-#define PG_LD _mm512_loadu_ps
-#define PG_ST _mm512_storeu_ps
-#define PG_ADD _mm512_add_ps
-#define PG_FMA _mm512_fmadd_ps
-#define PG_SET1 _mm512_set1_ps
-#define PG_ZERO _mm512_setzero_ps()
-RNNRT_INLINE RNNRT_T512 void mk512(const int MR, const int NV, int k, int w, const float *pw,
-                                   const float *x, int ldx, float *yb, int ldy, const float *bb,
-                                   int acc) {
-    PG_KERNEL_BODY
-}
+#define PG(op) _mm512_##op
+PG_DEFINE(mk512, RNNRT_T512)
 #undef PG_V
 #undef PG_L
-#undef PG_LD
-#undef PG_ST
-#undef PG_ADD
-#undef PG_FMA
-#undef PG_SET1
-#undef PG_ZERO
+#undef PG
 
 /* ---- AVX2 + FMA: 8 lanes, 16 registers: slices of 16 columns (NV = 2), MR <= 4 (8 sums; measured
  * 118 GFLOP/s on a 32x512 . 512x2048 product, against 98 with 32-column slices and MR <= 2) ---- */
 #define PG_V __m256
 #define PG_L 8
-#define PG_LD _mm256_loadu_ps
-#define PG_ST _mm256_storeu_ps
-#define PG_ADD _mm256_add_ps
-#define PG_FMA _mm256_fmadd_ps
-#define PG_SET1 _mm256_set1_ps
-#define PG_ZERO _mm256_setzero_ps()
-RNNRT_INLINE RNNRT_T256 void mk256(const int MR, const int NV, int k, int w, const float *pw,
-                                   const float *x, int ldx, float *yb, int ldy, const float *bb,
-                                   int acc) {
-    PG_KERNEL_BODY
-}
+#define PG(op) _mm256_##op
+PG_DEFINE(mk256, RNNRT_T256)
 #undef PG_V
 #undef PG_L
-#undef PG_LD
-#undef PG_ST
-#undef PG_ADD
-#undef PG_FMA
-#undef PG_SET1
-#undef PG_ZERO
+#undef PG
 
 /* Drives a micro-kernel over panels and row blocks. KERN(MR, NV, ...) must be called with
  * literal MR and NV so that each call inlines a specialised copy. The last panel, when it
@@ -408,7 +401,7 @@ static void rnn_cell_generic(int n, const float *xg, const float *rg, float *h) 
 #if RNNRT_X86
 /* The rational tanh of rnnrt_tanh_f32, lane-wise. NaN propagates: max/min return their
  * second operand when either is NaN, and x is always the second operand. */
-#define TANH_BODY(V, SET1, MAX, MIN, FMA, MUL, DIV, ABS_LT, SEL_GE, SEL_LE)               \
+#define TANH_BODY(V, SET1, MAX, MIN, FMA, MUL, DIV, ABS_LT, SEL_GE, SEL_LE)                        \
     const V lim = SET1(7.90531110763549805f);                                                      \
     const V xc = MIN(lim, MAX(SET1(-7.90531110763549805f), x));                                    \
     const V x2 = MUL(xc, xc);                                                                      \
@@ -442,10 +435,9 @@ RNNRT_INLINE RNNRT_T512 __m512 sel_ge512(__m512 x, __m512 l, __m512 v, __m512 y)
 RNNRT_INLINE RNNRT_T512 __m512 sel_le512(__m512 x, __m512 l, __m512 v, __m512 y) {
     return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, l, _CMP_LE_OQ), y, v);
 }
-RNNRT_INLINE RNNRT_T512 __m512 tanh512(__m512 x) {
-    TANH_BODY(__m512, _mm512_set1_ps, _mm512_max_ps, _mm512_min_ps, _mm512_fmadd_ps,
-              _mm512_mul_ps, _mm512_div_ps, abs_lt512, sel_ge512, sel_le512)
-}
+RNNRT_INLINE RNNRT_T512 __m512 tanh512(__m512 x){
+    TANH_BODY(__m512, _mm512_set1_ps, _mm512_max_ps, _mm512_min_ps, _mm512_fmadd_ps, _mm512_mul_ps,
+              _mm512_div_ps, abs_lt512, sel_ge512, sel_le512)}
 /* sigmoid(x) = 0.5 + 0.5 * tanh(0.5 x) */
 RNNRT_INLINE RNNRT_T512 __m512 sigm512(__m512 x) {
     const __m512 h = _mm512_set1_ps(0.5f);
@@ -462,11 +454,10 @@ RNNRT_INLINE RNNRT_T256 __m256 sel_ge256(__m256 x, __m256 l, __m256 v, __m256 y)
 RNNRT_INLINE RNNRT_T256 __m256 sel_le256(__m256 x, __m256 l, __m256 v, __m256 y) {
     return _mm256_blendv_ps(y, v, _mm256_cmp_ps(x, l, _CMP_LE_OQ));
 }
-RNNRT_INLINE RNNRT_T256 __m256 tanh256(__m256 x) {
-    TANH_BODY(__m256, _mm256_set1_ps, _mm256_max_ps, _mm256_min_ps, _mm256_fmadd_ps,
-              _mm256_mul_ps, _mm256_div_ps, abs_lt256, sel_ge256, sel_le256)
-}
-RNNRT_INLINE RNNRT_T256 __m256 sigm256(__m256 x) {
+RNNRT_INLINE RNNRT_T256 __m256 tanh256(__m256 x){
+    TANH_BODY(__m256, _mm256_set1_ps, _mm256_max_ps, _mm256_min_ps, _mm256_fmadd_ps, _mm256_mul_ps,
+              _mm256_div_ps, abs_lt256, sel_ge256, sel_le256)} RNNRT_INLINE RNNRT_T256 __m256
+    sigm256(__m256 x) {
     const __m256 h = _mm256_set1_ps(0.5f);
     return _mm256_fmadd_ps(h, tanh256(_mm256_mul_ps(h, x)), h);
 }
@@ -602,8 +593,8 @@ CELL_API(lstm_cell_isa)(int isa, int n, const float *xg, const float *rg, float 
     return RNNRT_OK;
 }
 
-CELL_API(gru_cell_isa)(int isa, int n, const float *xg, const float *rg, const float *rbh,
-                       float *h) {
+CELL_API(gru_cell_isa)
+(int isa, int n, const float *xg, const float *rg, const float *rbh, float *h) {
     int j;
     if (!xg || !rg || !h || n < 0) {
         return RNNRT_E_ARG;

@@ -72,6 +72,13 @@ static float rng_range(uint64_t *s, float lo, float hi) {
 
 static float qnan(void) { return (float)NAN; }
 
+static void fill(float *a, int n, float v) {
+    int i;
+    for (i = 0; i < n; ++i) {
+        a[i] = v;
+    }
+}
+
 static int same_bits(float a, float b) { return memcmp(&a, &b, sizeof a) == 0; }
 
 static double sigmoid_d(double x) { return 1.0 / (1.0 + exp(-x)); }
@@ -450,15 +457,11 @@ static void test_pgemm_k0(void **state) {
 /* m == 0 or n == 0: OK and nothing written. */
 static void test_pgemm_empty(void **state) {
     float y[64], wp[64], bias[16], x[64];
-    int isa, acc, i;
+    int isa, acc;
     (void)state;
-    for (i = 0; i < 64; ++i) {
-        wp[i] = 1.0f;
-        x[i] = 1.0f;
-    }
-    for (i = 0; i < 16; ++i) {
-        bias[i] = 1.0f;
-    }
+    fill(wp, 64, 1.0f);
+    fill(x, 64, 1.0f);
+    fill(bias, 16, 1.0f);
     for (isa = 0; isa < N_ISA; ++isa) {
         if (!isa_available(isa)) {
             continue;
@@ -483,15 +486,11 @@ static void test_pgemm_empty(void **state) {
 static void test_pgemm_args(void **state) {
     float y[256], wp[256], bias[16], x[256];
     const rnnrt_pgemm_params good = {3, 5, 4, 4, 5, 0};
-    int isa, i, acc;
+    int isa, acc;
     (void)state;
-    for (i = 0; i < 256; ++i) {
-        wp[i] = 0.25f;
-        x[i] = 0.5f;
-    }
-    for (i = 0; i < 16; ++i) {
-        bias[i] = 1.0f;
-    }
+    fill(wp, 256, 0.25f);
+    fill(x, 256, 0.5f);
+    fill(bias, 16, 1.0f);
     for (isa = 0; isa < N_ISA; ++isa) {
         if (!isa_available(isa)) {
             continue;
