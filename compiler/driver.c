@@ -155,6 +155,27 @@ static int fold_node(rc_ctx *c, ir_graph *g, ir_node *n, rc_values *v) {
     return 0;
 }
 
+/* Every output of n within --max-mb: a folded constant, an intermediate in the context or
+ * an output the caller provides, so that a small model cannot make rnnc (or the generated
+ * code) allocate gigabytes. */
+static int check_sizes(rc_ctx *c, const ir_graph *g, const ir_node *n) {
+    for (int k = 0; k < n->n_out; k++) {
+        const ir_tensor *t;
+        double bytes = 1;
+        if (n->out[k] < 0)
+            continue;
+        t = &g->t[n->out[k]];
+        for (int d = 0; d < t->rank; d++)
+            bytes *= t->dims[d] > 0 ? (double)t->dims[d] : 1.0;
+        bytes *= (double)(ir_dtype_size(t->dtype) ? ir_dtype_size(t->dtype) : 1);
+        if (bytes > (double)rc_max_bytes(c))
+            return rc_err(c, n, "output",
+                          "'%s' would hold %.0f bytes, above the --max-mb limit of %zu", t->name,
+                          bytes, rc_max_bytes(c));
+    }
+    return 0;
+}
+
 /* The check pass, in graph order: each op validates its attributes and
  * infers its output shapes from its (by then known) inputs; a node whose
  * inputs are all known at compile time is then evaluated by the reference
@@ -170,6 +191,8 @@ static int infer_fold(rc_ctx *c, ir_graph *g) {
     for (int i = 0; i < g->n_node && rc == 0; i++) {
         ir_node *n = &g->node[i];
         rc = rc_op_defs[n->op]->check(c, g, n);
+        if (rc == 0)
+            rc = check_sizes(c, g, n);
         if (rc == 0 && foldable(g, n))
             rc = fold_node(c, g, n, &v);
     }
@@ -206,10 +229,21 @@ ir_graph *rc_front(rc_ctx *c, const char *model, int dump) {
     return rc_front_bound(c, model, NULL, dump);
 }
 
+/* The passes after loading, shared by the file and the in-memory front ends. */
+static ir_graph *front_passes(rc_ctx *c, ir_graph *g, const rc_binding *b, int dump);
+
 ir_graph *rc_front_bound(rc_ctx *c, const char *model, const rc_binding *b, int dump) {
-    ir_graph *g;
     c->file = model;
-    g = rc_load_model(c, model);
+    return front_passes(c, rc_load_model(c, model), b, dump);
+}
+
+ir_graph *rc_front_bytes(rc_ctx *c, const char *name, const unsigned char *buf, size_t len,
+                         const rc_binding *b) {
+    c->file = name;
+    return front_passes(c, rc_load_model_bytes(c, name, buf, len), b, 0);
+}
+
+static ir_graph *front_passes(rc_ctx *c, ir_graph *g, const rc_binding *b, int dump) {
     if (!g)
         return NULL;
     if (dump)

@@ -31,6 +31,10 @@ typedef struct rc_binding {
  * after each pass to stderr. b may be NULL. */
 ir_graph *rc_front_bound(rc_ctx *c, const char *model, const rc_binding *b, int dump);
 ir_graph *rc_front(rc_ctx *c, const char *model, int dump);
+/* The same passes over a model already in memory (name: for messages; external data is
+ * refused since there is no directory to resolve it against). */
+ir_graph *rc_front_bytes(rc_ctx *c, const char *name, const unsigned char *buf, size_t len,
+                         const rc_binding *b);
 
 /* --stream: analyses which axis of each graph input and output is time
  * (g->in_time, g->out_time), checks that every node works step by step, and

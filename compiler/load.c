@@ -41,45 +41,41 @@ static int tensor_from_proto(rc_ctx *c, const Onnx__TensorProto *tp, ir_tensor *
         return rc_err(c, NULL, what, "data type %d (%s) is not supported", t->dtype,
                       ir_dtype_name(t->dtype));
     bytes = (size_t)numel * esz;
+    if (bytes > rc_max_bytes(c))
+        return rc_err(c, NULL, what, "%zu bytes of data, above the --max-mb limit of %zu", bytes,
+                      rc_max_bytes(c));
     if (t->data)
         rc_die("tensor_from_proto: data already set");
-    t->data = rc_xcalloc(bytes ? bytes : 1, 1);
-    if (tp->has_raw_data) {
-        if (tp->raw_data.len != bytes)
-            return rc_err(c, NULL, what, "raw_data holds %zu bytes, dims need %zu",
-                          tp->raw_data.len, bytes);
-        /* ONNX raw_data is little-endian, as is every host rnnc runs on. */
-        memcpy(t->data, tp->raw_data.data, bytes);
+    /* the data must be all there before anything as large as the dims say is allocated */
+    {
+        const void *src;
+        size_t have, count;
+        const char *field;
+        if (tp->has_raw_data) {
+            src = tp->raw_data.data, have = tp->raw_data.len, field = NULL, count = 0;
+        } else if (t->dtype == IR_FLOAT) {
+            src = tp->float_data, count = tp->n_float_data, field = "float_data";
+        } else if (t->dtype == IR_DOUBLE) {
+            src = tp->double_data, count = tp->n_double_data, field = "double_data";
+        } else if (t->dtype == IR_INT64) {
+            src = tp->int64_data, count = tp->n_int64_data, field = "int64_data";
+        } else if (t->dtype == IR_INT32) {
+            src = tp->int32_data, count = tp->n_int32_data, field = "int32_data";
+        } else {
+            return rc_err(c, NULL, what, "data type %s is only supported as raw_data",
+                          ir_dtype_name(t->dtype));
+        }
+        if (!field && have != bytes)
+            return rc_err(c, NULL, what, "raw_data holds %zu bytes, dims need %zu", have, bytes);
+        if (field && count != (size_t)numel)
+            return rc_err(c, NULL, what, "%s holds %zu values, dims need %" PRId64, field, count,
+                          numel);
+        t->data = rc_xcalloc(bytes ? bytes : 1, 1);
+        /* ONNX raw_data is little-endian, as is every host rnnc runs on; the typed fields
+         * hold the same element size as the dtype (float, double, int64, int32) */
+        if (bytes)
+            memcpy(t->data, src, bytes);
         return 0;
-    }
-    switch (t->dtype) {
-    case IR_FLOAT:
-        if (tp->n_float_data != (size_t)numel)
-            return rc_err(c, NULL, what, "float_data holds %zu values, dims need %" PRId64,
-                          tp->n_float_data, numel);
-        memcpy(t->data, tp->float_data, bytes);
-        return 0;
-    case IR_DOUBLE:
-        if (tp->n_double_data != (size_t)numel)
-            return rc_err(c, NULL, what, "double_data holds %zu values, dims need %" PRId64,
-                          tp->n_double_data, numel);
-        memcpy(t->data, tp->double_data, bytes);
-        return 0;
-    case IR_INT64:
-        if (tp->n_int64_data != (size_t)numel)
-            return rc_err(c, NULL, what, "int64_data holds %zu values, dims need %" PRId64,
-                          tp->n_int64_data, numel);
-        memcpy(t->data, tp->int64_data, bytes);
-        return 0;
-    case IR_INT32:
-        if (tp->n_int32_data != (size_t)numel)
-            return rc_err(c, NULL, what, "int32_data holds %zu values, dims need %" PRId64,
-                          tp->n_int32_data, numel);
-        memcpy(t->data, tp->int32_data, bytes);
-        return 0;
-    default:
-        return rc_err(c, NULL, what, "data type %s is only supported as raw_data",
-                      ir_dtype_name(t->dtype));
     }
 }
 
@@ -117,9 +113,9 @@ static int convert_attr(rc_ctx *c, ir_node *n, const Onnx__AttributeProto *ap, i
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING:
         a->type = IR_ATTR_STRING, a->type_name = "string";
         /* string attributes arrive as bytes; an embedded NUL cannot name anything */
-        if (memchr(ap->s.data, 0, ap->s.len))
+        if (ap->s.len && memchr(ap->s.data, 0, ap->s.len))
             return rc_err(c, n, a->name, "string value contains a NUL byte");
-        a->s = rc_xstrndup((const char *)ap->s.data, ap->s.len);
+        a->s = ap->s.len ? rc_xstrndup((const char *)ap->s.data, ap->s.len) : rc_xstrdup("");
         break;
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS:
         a->type = IR_ATTR_FLOATS, a->type_name = "floats";
@@ -132,14 +128,15 @@ static int convert_attr(rc_ctx *c, ir_node *n, const Onnx__AttributeProto *ap, i
         a->type = IR_ATTR_INTS, a->type_name = "ints";
         a->n = (int)ap->n_ints;
         a->ints = rc_xcalloc(ap->n_ints, sizeof(int64_t));
-        memcpy(a->ints, ap->ints, ap->n_ints * sizeof(int64_t));
+        if (ap->n_ints)
+            memcpy(a->ints, ap->ints, ap->n_ints * sizeof(int64_t));
         break;
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRINGS:
         a->type = IR_ATTR_STRINGS, a->type_name = "strings";
         a->n = (int)ap->n_strings;
         a->strings = rc_xcalloc(ap->n_strings, sizeof(char *));
         for (size_t i = 0; i < ap->n_strings; i++) {
-            if (memchr(ap->strings[i].data, 0, ap->strings[i].len))
+            if (ap->strings[i].len && memchr(ap->strings[i].data, 0, ap->strings[i].len))
                 return rc_err(c, n, a->name, "string %zu contains a NUL byte", i);
             a->strings[i] = rc_xstrndup((const char *)ap->strings[i].data, ap->strings[i].len);
         }
@@ -237,6 +234,7 @@ static int64_t default_opset(rc_ctx *c, const Onnx__ModelProto *m, int *ok) {
 
 static int load_initializers(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp) {
     char what[300];
+    size_t total = 0;
     if (gp->n_sparse_initializer)
         return rc_err(c, NULL, "graph", "sparse initializers are not supported");
     for (size_t i = 0; i < gp->n_initializer; i++) {
@@ -251,6 +249,12 @@ static int load_initializers(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp)
         k = ir_add_tensor(g, name);
         if (tensor_from_proto(c, tp, &g->t[k], what))
             return -1;
+        total += (size_t)ir_numel(&g->t[k]) * ir_dtype_size(g->t[k].dtype);
+        if (total > rc_max_bytes(c))
+            return rc_err(c, NULL, what,
+                          "the initializers up to this one hold %zu bytes, above the "
+                          "--max-mb limit of %zu",
+                          total, rc_max_bytes(c));
         g->t[k].is_init = 1;
         if (tp->doc_string)
             g->t[k].doc = rc_xstrdup(tp->doc_string);

@@ -29,6 +29,8 @@ static const char usage_main[] =
     "\n"
     "Every command takes --dim NAME=N and --shape INPUT=d0,d1,... (repeatable) to bind\n"
     "symbolic input dimensions (dim_param); run and check take unbound ones from the data.\n"
+    "Every command takes --max-mb N: the largest tensor, and the largest total of weights,\n"
+    "accepted in MiB (default 1024); bigger models are refused rather than allocated.\n"
     "'rnnc COMMAND --help' describes each command. 'rnnc --version' prints the version.\n";
 
 static const char usage_compile[] =
@@ -301,6 +303,12 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
             info_cc = "arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard "
                       "-mfpu=fpv4-sp-d16 -Os";
             i++;
+        } else if (strcmp(a, "--max-mb") == 0 && v) {
+            char *end;
+            double m = strtod(v, &end);
+            if (*end || end == v || !(m >= 0.001 && m <= 1048576))
+                return usage(text, "--max-mb takes a size in MiB, 0.001..1048576");
+            c.max_bytes = (size_t)(m * 1048576.0), i++;
         } else if (strcmp(a, "--gemm-min") == 0 && v) {
             char *end;
             double m = strtod(v, &end);

@@ -40,7 +40,8 @@ void *rc_xrealloc(void *p, size_t n) {
 
 char *rc_xstrndup(const char *s, size_t n) {
     char *p = rc_xmalloc(n + 1);
-    memcpy(p, s, n);
+    if (n) /* s may be NULL when n is 0 (an empty protobuf string) */
+        memcpy(p, s, n);
     p[n] = 0;
     return p;
 }

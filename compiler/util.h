@@ -47,7 +47,15 @@ typedef struct rc_ctx {
     int failed;
     int unbound; /* the error is only that symbolic input dims are not bound */
     char msg[4096];
+    /* --max-mb: the largest tensor (initializer, folded constant, intermediate) and the
+     * largest total of initializers accepted, in bytes; 0 = RC_MAX_BYTES_DEFAULT */
+    size_t max_bytes;
 } rc_ctx;
+
+#define RC_MAX_BYTES_DEFAULT ((size_t)1024 * 1024 * 1024)
+static inline size_t rc_max_bytes(const rc_ctx *c) {
+    return c->max_bytes ? c->max_bytes : RC_MAX_BYTES_DEFAULT;
+}
 
 /* Records "FILE: node 'NAME' (OP): WHAT: DETAIL" unless an error is already
  * kept; returns -1 so callers can `return rc_err(...)`. node may be NULL. */

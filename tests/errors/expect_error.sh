@@ -4,6 +4,7 @@
 # Runs `RNNC compile MODEL -o TMP/out` in a fresh temporary directory and
 # passes only if rnnc exits with status 1, its stderr contains every SUBSTRING
 # (fixed strings) on a single line, and no file was written under TMP/out.
+# RNNC_EXTRA_ARGS (split on spaces) is added to the command line.
 set -u
 if [ $# -lt 3 ]; then
     echo "usage: $0 RNNC MODEL SUBSTRING..." >&2
@@ -14,7 +15,8 @@ model=$2
 shift 2
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rnnc-err.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT HUP INT TERM
-"$rnnc" compile "$model" -o "$tmp/out/gen" >"$tmp/stdout" 2>"$tmp/stderr"
+# shellcheck disable=SC2086 # a word list
+"$rnnc" compile "$model" -o "$tmp/out/gen" ${RNNC_EXTRA_ARGS:-} >"$tmp/stdout" 2>"$tmp/stderr"
 status=$?
 fail=0
 echo "stderr: $(cat "$tmp/stderr")"
