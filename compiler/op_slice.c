@@ -90,15 +90,19 @@ static int slice_check(rc_ctx *c, ir_graph *g, ir_node *n) {
         dim = x->dims[a];
         s = st[k] < 0 ? (st[k] < -dim ? -1 - dim : st[k]) + dim : st[k];
         e = en[k] < 0 ? (en[k] < -dim ? -1 - dim : en[k]) + dim : en[k];
+        if (sp[k] == INT64_MIN)
+            sp[k] = -INT64_MAX; /* takes the same (at most one) element, and negates */
+        /* counts written so that no step, however large, overflows */
         if (sp[k] > 0) {
             s = clamp(s, 0, dim), e = clamp(e, 0, dim);
-            dims[a] = e > s ? (e - s + sp[k] - 1) / sp[k] : 0;
+            dims[a] = e > s ? 1 + (e - s - 1) / sp[k] : 0;
         } else {
             s = clamp(s, 0, dim - 1), e = clamp(e, -1, dim - 1);
-            dims[a] = s > e ? (s - e + (-sp[k]) - 1) / (-sp[k]) : 0;
+            dims[a] = s > e ? 1 + (s - e - 1) / -sp[k] : 0;
         }
         p->start[a] = dims[a] ? s : 0;
-        p->step[a] = sp[k];
+        /* one element or none: any step reads the same, and +-1 keeps strides small */
+        p->step[a] = dims[a] > 1 ? sp[k] : (sp[k] > 0 ? 1 : -1);
     }
     return gl_set_out(c, g, n, 0, x->dtype, x->rank, dims);
 }
