@@ -509,11 +509,81 @@ fail:
     return NULL;
 }
 
+/* ---- nesting depth, checked on the wire before protobuf-c parses anything ----
+ * protobuf-c unpacks nested messages recursively: a model with graph attributes nested a few
+ * thousand deep (a few hundred KB) overflows the stack. This walks the bytes the way the
+ * parser will, following the schema's message-typed fields (from protobuf-c's descriptors),
+ * with its own recursion bounded by MAX_NESTING. Malformed bytes end the walk; the parser
+ * then rejects them itself. */
+#define MAX_NESTING 64
+
+static int wire_varint(const unsigned char *p, size_t n, size_t *i, uint64_t *v) {
+    *v = 0;
+    for (int shift = 0; shift < 64 && *i < n; shift += 7) {
+        const unsigned char b = p[(*i)++];
+        *v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            return 1;
+    }
+    return 0;
+}
+
+/* 0 when some message inside p[0..n) lies deeper than MAX_NESTING, else 1. */
+static int nesting_ok(const ProtobufCMessageDescriptor *d, const unsigned char *p, size_t n,
+                      int depth) {
+    size_t i = 0;
+    if (depth > MAX_NESTING)
+        return 0;
+    while (i < n) {
+        uint64_t key, v;
+        const ProtobufCFieldDescriptor *f;
+        if (!wire_varint(p, n, &i, &key))
+            return 1;
+        switch (key & 7) {
+        case 0: /* varint */
+            if (!wire_varint(p, n, &i, &v))
+                return 1;
+            break;
+        case 1: /* 64-bit */
+            if (n - i < 8)
+                return 1;
+            i += 8;
+            break;
+        case 5: /* 32-bit */
+            if (n - i < 4)
+                return 1;
+            i += 4;
+            break;
+        case 2: /* length-delimited: a sub-message when the schema says so */
+            if (!wire_varint(p, n, &i, &v) || v > n - i)
+                return 1;
+            f = (key >> 3) <= 0x1fffffff
+                    ? protobuf_c_message_descriptor_get_field(d, (unsigned)(key >> 3))
+                    : NULL;
+            if (f && f->type == PROTOBUF_C_TYPE_MESSAGE &&
+                !nesting_ok(f->descriptor, p + i, (size_t)v, depth + 1))
+                return 0;
+            i += (size_t)v;
+            break;
+        default: /* groups: not in ONNX, let the parser decide */
+            return 1;
+        }
+    }
+    return 1;
+}
+
 ir_graph *rc_load_model_bytes(rc_ctx *c, const char *path, const unsigned char *buf, size_t len) {
     Onnx__ModelProto *m;
     ir_graph *g;
     if (len == 0) {
         rc_err(c, NULL, "model", "the file is empty");
+        return NULL;
+    }
+    if (!nesting_ok(&onnx__model_proto__descriptor, buf, len, 1)) {
+        rc_err(c, NULL, "model",
+               "messages are nested more than %d deep (e.g. graphs in graph attributes); "
+               "refused before parsing",
+               MAX_NESTING);
         return NULL;
     }
     m = onnx__model_proto__unpack(NULL, len, buf);

@@ -150,7 +150,90 @@ def cases():
     c["duplicate_producer"] = m
     c["declared_shape_mismatch"] = model(out_shape=[1, B, H + 2])
     c["dim_param"] = model(x_shape=["seq", B, I])
+
+    # ---- hostile sizes and encodings (issue 6)
+    m = model()
+    w = m.graph.initializer[0]
+    del w.dims[:]
+    w.dims.extend([1 << 40, 1 << 40, 1 << 40])
+    c["dims_overflow"] = m
+    m = model()
+    w = m.graph.initializer[0]
+    w.ClearField("raw_data")
+    w.data_type = TensorProto.STRING
+    w.string_data.extend([b"x"] * int(np.prod(list(w.dims))))
+    c["weight_string"] = m
+    m = model()
+    m.graph.initializer[0].data_type = 99
+    c["weight_dtype99"] = m
+    for name, loc in (("external_traversal", "../../../../etc/passwd"),
+                      ("external_absolute", "/etc/passwd"),
+                      ("external_missing", "no_such_weights.bin")):
+        m = model()
+        w = m.graph.initializer[1]
+        w.ClearField("raw_data")
+        w.data_location = TensorProto.EXTERNAL
+        e = w.external_data.add()
+        e.key, e.value = "location", loc
+        c[name] = m
+    c["nested_graph_5000"] = nested_graph_model(5000)
+    c["chain_100000"] = chain_model(100000)
     return c
+
+
+def _varint(v):
+    out = bytearray()
+    while True:
+        b = v & 0x7F
+        v >>= 7
+        if v:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def _field(num, payload):
+    """A length-delimited protobuf field."""
+    return _varint(num << 3 | 2) + _varint(len(payload)) + payload
+
+
+def nested_graph_model(depth):
+    """The RNN node gets an attribute 'body' (type GRAPH) whose graph holds a node with such an
+    attribute, `depth` levels down. Written as protobuf bytes directly: onnx's Python
+    serialiser recurses once per level."""
+    graph = _field(2, b"inner")  # GraphProto.name
+    for _ in range(depth):
+        attr = _field(1, b"body") + _varint(20 << 3) + _varint(5) + _field(6, graph)
+        node = _field(4, b"If") + _field(5, attr)  # NodeProto.op_type, .attribute
+        graph = _field(1, node) + _field(2, b"g")  # GraphProto.node, .name
+    m = model()
+    data = bytearray(m.SerializeToString())
+    # the model's graph (ModelProto field 7) re-serialised with the extra attribute on node 0
+    g = m.graph
+    node = g.node[0]
+    node_bytes = node.SerializeToString() + _field(5, _field(1, b"body") + _varint(20 << 3) +
+                                                    _varint(5) + _field(6, graph))
+    g.ClearField("node")
+    rest = g.SerializeToString()
+    m.ClearField("graph")
+    return m.SerializeToString() + _field(7, _field(1, node_bytes) + rest)
+
+
+def chain_model(n):
+    """X -> Identity -> ... (n nodes) -> RNN: a long but otherwise valid graph."""
+    m = model()
+    g = m.graph
+    prev = "X"
+    nodes = []
+    for i in range(n):
+        nodes.append(helper.make_node("Identity", [prev], ["c%d" % i], name="id%d" % i))
+        prev = "c%d" % i
+    rnn = g.node[0]
+    rnn.input[0] = prev
+    del g.node[:]
+    g.node.extend(nodes + [rnn])
+    return m
 
 
 def main():
