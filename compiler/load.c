@@ -528,12 +528,23 @@ static int wire_varint(const unsigned char *p, size_t n, size_t *i, uint64_t *v)
     return 0;
 }
 
-/* 0 when some message inside p[0..n) lies deeper than MAX_NESTING, else 1. */
-static int nesting_ok(const ProtobufCMessageDescriptor *d, const unsigned char *p, size_t n,
-                      int depth) {
+/* What the walk found wrong: the first string field with a NUL byte, or too deep a nesting. */
+typedef struct wire_fault {
+    int too_deep;
+    const ProtobufCMessageDescriptor *msg; /* string with a NUL: its message and field */
+    const ProtobufCFieldDescriptor *field;
+} wire_fault;
+
+/* 0 when some message inside p[0..n) lies deeper than MAX_NESTING or a string field holds a
+ * NUL byte (protobuf-c hands strings over NUL-terminated: "x\0in" would silently become
+ * "x", another tensor's name), else 1. */
+static int wire_ok(const ProtobufCMessageDescriptor *d, const unsigned char *p, size_t n,
+                   int depth, wire_fault *fault) {
     size_t i = 0;
-    if (depth > MAX_NESTING)
+    if (depth > MAX_NESTING) {
+        fault->too_deep = 1;
         return 0;
+    }
     while (i < n) {
         uint64_t key, v;
         const ProtobufCFieldDescriptor *f;
@@ -554,15 +565,19 @@ static int nesting_ok(const ProtobufCMessageDescriptor *d, const unsigned char *
                 return 1;
             i += 4;
             break;
-        case 2: /* length-delimited: a sub-message when the schema says so */
+        case 2: /* length-delimited: a sub-message or a string when the schema says so */
             if (!wire_varint(p, n, &i, &v) || v > n - i)
                 return 1;
             f = (key >> 3) <= 0x1fffffff
                     ? protobuf_c_message_descriptor_get_field(d, (unsigned)(key >> 3))
                     : NULL;
             if (f && f->type == PROTOBUF_C_TYPE_MESSAGE &&
-                !nesting_ok(f->descriptor, p + i, (size_t)v, depth + 1))
+                !wire_ok(f->descriptor, p + i, (size_t)v, depth + 1, fault))
                 return 0;
+            if (f && f->type == PROTOBUF_C_TYPE_STRING && v && memchr(p + i, 0, (size_t)v)) {
+                fault->msg = d, fault->field = f;
+                return 0;
+            }
             i += (size_t)v;
             break;
         default: /* groups: not in ONNX, let the parser decide */
@@ -579,12 +594,21 @@ ir_graph *rc_load_model_bytes(rc_ctx *c, const char *path, const unsigned char *
         rc_err(c, NULL, "model", "the file is empty");
         return NULL;
     }
-    if (!nesting_ok(&onnx__model_proto__descriptor, buf, len, 1)) {
-        rc_err(c, NULL, "model",
-               "messages are nested more than %d deep (e.g. graphs in graph attributes); "
-               "refused before parsing",
-               MAX_NESTING);
-        return NULL;
+    {
+        wire_fault fault = {0};
+        if (!wire_ok(&onnx__model_proto__descriptor, buf, len, 1, &fault)) {
+            if (fault.too_deep)
+                rc_err(c, NULL, "model",
+                       "messages are nested more than %d deep (e.g. graphs in graph "
+                       "attributes); refused before parsing",
+                       MAX_NESTING);
+            else
+                rc_err(c, NULL, "model",
+                       "string field %s.%s contains a NUL byte (names and strings must not: the "
+                       "part after it would be lost)",
+                       fault.msg->name, fault.field->name);
+            return NULL;
+        }
     }
     m = onnx__model_proto__unpack(NULL, len, buf);
     if (!m) {

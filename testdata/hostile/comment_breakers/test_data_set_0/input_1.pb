@@ -1,0 +1,1 @@
+Bh0 /* unterminated commentJ(ÛÙË¾:¨‹¾zéA>:U+¾±=‰‘¯>õT¾/Z¾ö{B>Æ>ä>

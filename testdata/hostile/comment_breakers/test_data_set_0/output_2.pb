@@ -1,0 +1,1 @@
+B Yc */ static int injected_yc; /*J(¿¿A¾ıÓâ¾Ã¾ß¾WI'<¹(/¾á—¾å}e¾b*¾„c¼
