@@ -405,7 +405,7 @@ static int check_output(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, co
         sr = compare(&run, gen->t[g->n_output + k].data, 1e-6, 0);
         printf("  %s output %d '%s': steps of %s vs expected max_abs %.3g max_rel %.3g | steps "
                "vs run max_abs %.3g (limit 1e-6): %s\n",
-               dir, k, gt->name, "the chunk", ss.max_abs, ss.max_rel, sr.max_abs,
+               dir, k, rc_show(gt->name), "the chunk", ss.max_abs, ss.max_rel, sr.max_abs,
                ss.bad || sr.bad ? "FAIL" : "ok");
         ok &= !ss.bad && !sr.bad;
     }
@@ -413,7 +413,7 @@ static int check_output(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, co
     printf("  %s output %d '%s': generated vs expected max_abs %.3g max_rel %.3g | "
            "interpreter vs expected max_abs %.3g max_rel %.3g | generated vs interpreter "
            "max_abs %.3g: %s\n",
-           dir, k, gt->name, sg.max_abs, sg.max_rel, si.max_abs, si.max_rel, sgi.max_abs,
+           dir, k, rc_show(gt->name), sg.max_abs, sg.max_rel, si.max_abs, si.max_rel, sgi.max_abs,
            ok ? "ok" : "FAIL");
     rc_tensor_clear(&exp);
     return 0;

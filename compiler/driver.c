@@ -617,12 +617,12 @@ static void print_inputs(const ir_graph *g) {
         const ir_tensor *t = &g->t[g->input[i]];
         int sym = 0;
         ir_shape_str(t, shp, sizeof shp);
-        printf("input %d:  '%s' %s", i, t->name, shp);
+        printf("input %d:  '%s' %s", i, rc_show(t->name), shp);
         for (int d = 0; d < t->rank; d++) {
             if (!t->dim_param[d])
                 continue;
             printf("%s%s", sym++ ? ", " : "  symbolic: ",
-                   t->dim_param[d][0] ? t->dim_param[d] : "(unnamed)");
+                   t->dim_param[d][0] ? rc_show(t->dim_param[d]) : "(unnamed)");
             if (t->dims[d] >= 0)
                 printf("=%" PRId64, t->dims[d]);
         }
@@ -643,7 +643,7 @@ static void print_signature(const ir_graph *g) {
         d.dtype = t->decl_dtype;
         memset(d.dim_param, 0, sizeof d.dim_param);
         ir_shape_str(&d, shp, sizeof shp);
-        printf("output %d: '%s' %s (declared)\n", i, t->name, shp);
+        printf("output %d: '%s' %s (declared)\n", i, rc_show(t->name), shp);
     }
 }
 
@@ -651,7 +651,7 @@ int rc_info_unbound(rc_ctx *c, const char *model) {
     ir_graph *g = rc_load_model(c, model);
     if (!g)
         return -1;
-    printf("model:    %s\n", g->model_path);
+    printf("model:    %s\n", rc_show(g->model_path));
     print_signature(g);
     ir_free(g);
     return 0;
@@ -662,25 +662,25 @@ int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc) {
     char shp[256];
     double flops = 0;
     int64_t params_const = 0, params_rt = 0;
-    printf("model:    %s\n", g->model_path);
+    printf("model:    %s\n", rc_show(g->model_path));
     printf("graph:    '%s', opset %" PRId64 ", IR version %" PRId64 ", producer '%s'\n",
-           g->graph_name, g->opset, g->ir_version, g->producer);
+           rc_show(g->graph_name), g->opset, g->ir_version, rc_show(g->producer));
     print_inputs(g);
     for (int i = 0; i < g->n_output; i++) {
         ir_shape_str(&g->t[g->output[i]], shp, sizeof shp);
-        printf("output %d: '%s' %s\n", i, g->t[g->output[i]].name, shp);
+        printf("output %d: '%s' %s\n", i, rc_show(g->t[g->output[i]].name), shp);
     }
     for (int i = 0; i < g->n_node; i++) {
         const ir_node *n = &g->node[i];
         flops += rc_op_defs[n->op]->flops(g, n);
         rc_op_defs[n->op]->params(g, n, &params_const, &params_rt);
-        printf("node %d:   %s '%s'", i, n->op_type, n->name);
+        printf("node %d:   %s '%s'", i, rc_show(n->op_type), rc_show(n->name));
         for (int k = 1; k < n->n_in; k++) {
             const ir_tensor *t = ir_in(g, n, k);
             if (!t || t->dtype != IR_FLOAT)
                 continue;
             ir_shape_str(t, shp, sizeof shp);
-            printf(" %s=%s", t->name, shp);
+            printf(" %s=%s", rc_show(t->name), shp);
         }
         printf("\n");
     }

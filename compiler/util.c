@@ -110,6 +110,24 @@ void rc_buf_put_escaped(rc_buf *b, const char *s, size_t max) {
         rc_buf_puts(b, "...");
 }
 
+const char *rc_show(const char *s) {
+    static char ring[8][200 * 4 + 8];
+    static int next;
+    char *b = ring[next++ & 7];
+    size_t o = 0, i;
+    for (i = 0; s && s[i] && i < 200; i++) {
+        const unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x20 && ch < 0x7f)
+            b[o++] = (char)ch;
+        else
+            o += (size_t)snprintf(b + o, sizeof ring[0] - o, "\\x%02x", ch);
+    }
+    if (s && s[i])
+        memcpy(b + o, "...", 3), o += 3;
+    b[o] = 0;
+    return b;
+}
+
 /* Error messages quote model strings; keep them on one line and printable. */
 static void put_quoted(rc_buf *b, const char *s) {
     rc_buf_putn(b, "'", 1);
@@ -146,7 +164,20 @@ int rc_err(rc_ctx *c, const struct ir_node *node, const char *what, const char *
     va_start(ap, fmt);
     rc_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    snprintf(c->msg, sizeof c->msg, "%s", b.p);
+    /* the whole message on one line and printable: tensor names, paths and values from the
+     * model reach it through the format too (a newline or a terminal escape in a name must
+     * not reach the user's terminal) */
+    {
+        size_t o = 0;
+        for (size_t i = 0; i < b.len && o + 5 < sizeof c->msg; i++) {
+            const unsigned char ch = (unsigned char)b.p[i];
+            if (ch >= 0x20 && ch < 0x7f)
+                c->msg[o++] = (char)ch;
+            else
+                o += (size_t)snprintf(c->msg + o, sizeof c->msg - o, "\\x%02x", ch);
+        }
+        c->msg[o] = 0;
+    }
     rc_buf_free(&b);
     return -1;
 }

@@ -62,6 +62,11 @@ static inline size_t rc_max_bytes(const rc_ctx *c) {
 int rc_err(rc_ctx *c, const struct ir_node *node, const char *what, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* A model string made safe to print: bytes outside printable ASCII as \xNN, cut after 200
+ * bytes with "...". The result lives in one of 8 rotating buffers (so up to 8 can appear in
+ * one printf). */
+const char *rc_show(const char *s);
+
 /* Whole-file read; returns NULL and sets *err_no on failure. */
 unsigned char *rc_read_file(const char *path, size_t *len, int *err_no);
 

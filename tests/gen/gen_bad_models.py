@@ -176,6 +176,10 @@ def cases():
         e = w.external_data.add()
         e.key, e.value = "location", loc
         c[name] = m
+    m = model()
+    m.graph.output.append(helper.make_tensor_value_info("out\nFAKE LINE\x1b[31mred",
+                                                        TensorProto.FLOAT, [1]))
+    c["name_terminal_escape"] = m
     c["nested_graph_5000"] = nested_graph_model(5000)
     c["chain_100000"] = chain_model(100000)
     return c
