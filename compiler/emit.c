@@ -407,10 +407,14 @@ static void io_macros(rc_buf *b, const ir_graph *g, const char *NAME, const char
                       const int *idx, int n) {
     char **used = rc_xcalloc((size_t)n + 1, sizeof(char *));
     char s[160], u[200];
+    /* C99 promises 63 significant characters in a macro name: NAME_KIND_<name>_<n> is kept
+     * within them (unless NAME itself is long), so that distinct macros stay distinct */
+    int budget = 63 - (int)strlen(NAME) - (int)strlen(kind) - 2 - 6;
+    budget = budget < 8 ? 8 : budget > 100 ? 100 : budget;
     for (int i = 0; i < n; i++) {
         const ir_tensor *t = &g->t[idx[i]];
         int dup = 1;
-        em_sanitize(t->name, s, 100);
+        em_sanitize(t->name, s, (size_t)budget + 1);
         snprintf(u, sizeof u, "%s", s);
         for (int again = 1; again;) {
             again = 0;
