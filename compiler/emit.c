@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +46,12 @@ void em_sanitize(const char *s, char *out, size_t n) {
 }
 
 void em_float_lit(float v, char *buf, size_t n) {
-    /* %a is exact: the literal denotes the same float, bit for bit */
-    snprintf(buf, n, "%af", (double)v);
+    if (v != v) /* NaN and infinities have no literal: C99's <math.h> macros (via rnnrt.h) */
+        snprintf(buf, n, "%s", signbit(v) ? "(-NAN)" : "NAN");
+    else if (isinf(v))
+        snprintf(buf, n, "%s", v < 0 ? "(-INFINITY)" : "INFINITY");
+    else /* %a is exact: the literal denotes the same float, bit for bit */
+        snprintf(buf, n, "%af", (double)v);
 }
 
 double em_gemm_min(const em_state *e) {

@@ -212,13 +212,27 @@ static int value_info_type(rc_ctx *c, const Onnx__ValueInfoProto *vi, const char
 
 static int64_t default_opset(rc_ctx *c, const Onnx__ModelProto *m, int *ok) {
     int64_t v = -1;
+    int found = 0;
     *ok = 0;
+    if (m->has_ir_version && m->ir_version < 1) {
+        rc_err(c, NULL, "ir_version", "must be >= 1, got %" PRId64, m->ir_version);
+        return -1;
+    }
     for (size_t i = 0; i < m->n_opset_import; i++) {
         const char *d = nz(m->opset_import[i]->domain);
-        if (strcmp(d, "") == 0 || strcmp(d, "ai.onnx") == 0)
-            v = m->opset_import[i]->version;
+        if (strcmp(d, "") != 0 && strcmp(d, "ai.onnx") != 0)
+            continue;
+        /* two imports of the default domain leave the op semantics ambiguous */
+        if (found++) {
+            rc_err(c, NULL, "opset_import",
+                   "the default domain (ai.onnx) is imported twice (versions %" PRId64
+                   " and %" PRId64 ")",
+                   v, m->opset_import[i]->version);
+            return -1;
+        }
+        v = m->opset_import[i]->version;
     }
-    if (v < 0) {
+    if (!found) {
         rc_err(c, NULL, "opset_import", "the model imports no default-domain (ai.onnx) opset");
         return -1;
     }
@@ -262,6 +276,35 @@ static int load_initializers(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp)
     return 0;
 }
 
+/* A graph input that is also an initializer: its declared element type and known dims must
+ * be the initializer's (else the model says two things about one tensor). */
+static int initializer_input_conflict(rc_ctx *c, const Onnx__ValueInfoProto *vi, const ir_tensor *t,
+                                      const char *what) {
+    const Onnx__TypeProto__Tensor *tt;
+    char have[256];
+    if (!vi->type || vi->type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE)
+        return 0;
+    tt = vi->type->tensor_type;
+    ir_shape_str(t, have, sizeof have);
+    if (tt->has_elem_type && tt->elem_type != t->dtype)
+        return rc_err(c, NULL, what, "declared element type %s, but its initializer is %s",
+                      ir_dtype_name(tt->elem_type), have);
+    if (!tt->shape)
+        return 0;
+    if ((int)tt->shape->n_dim != t->rank)
+        return rc_err(c, NULL, what, "declared with rank %zu, but its initializer is %s",
+                      tt->shape->n_dim, have);
+    for (size_t d = 0; d < tt->shape->n_dim; d++) {
+        const Onnx__TensorShapeProto__Dimension *dim = tt->shape->dim[d];
+        if (dim->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE &&
+            dim->dim_value != t->dims[d])
+            return rc_err(c, NULL, what,
+                          "declared dimension %zu = %" PRId64 ", but its initializer is %s", d,
+                          dim->dim_value, have);
+    }
+    return 0;
+}
+
 static int load_inputs(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp) {
     char what[300];
     g->input = rc_xcalloc(gp->n_input, sizeof(int));
@@ -273,8 +316,13 @@ static int load_inputs(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp) {
         snprintf(what, sizeof what, "graph input '%.200s'", name);
         if (!name[0])
             return rc_err(c, NULL, "graph input", "input %zu has an empty name", i);
-        if (k >= 0 && g->t[k].data)
-            continue; /* an initializer listed as input (IR < 4 style): a constant */
+        if (k >= 0 && g->t[k].data) {
+            /* an initializer listed as input (IR < 4 style): a constant, whose declared
+             * type must not contradict it */
+            if (initializer_input_conflict(c, vi, &g->t[k], what))
+                return -1;
+            continue;
+        }
         if (k >= 0)
             return rc_err(c, NULL, what, "duplicate graph input name");
         k = ir_add_tensor(g, name);
@@ -538,8 +586,8 @@ typedef struct wire_fault {
 /* 0 when some message inside p[0..n) lies deeper than MAX_NESTING or a string field holds a
  * NUL byte (protobuf-c hands strings over NUL-terminated: "x\0in" would silently become
  * "x", another tensor's name), else 1. */
-static int wire_ok(const ProtobufCMessageDescriptor *d, const unsigned char *p, size_t n,
-                   int depth, wire_fault *fault) {
+static int wire_ok(const ProtobufCMessageDescriptor *d, const unsigned char *p, size_t n, int depth,
+                   wire_fault *fault) {
     size_t i = 0;
     if (depth > MAX_NESTING) {
         fault->too_deep = 1;
@@ -616,8 +664,9 @@ ir_graph *rc_load_model_bytes(rc_ctx *c, const char *path, const unsigned char *
         if (tp && (tp->n_dims || tp->has_data_type || tp->has_raw_data)) {
             onnx__tensor_proto__free_unpacked(tp, NULL);
             rc_err(c, NULL, "model",
-                   "not a valid ONNX model: this file is a TensorProto (a tensor such as a "
-                   "test_data_set input), not a ModelProto");
+                   "not a valid ONNX model: it does not parse as a ModelProto but does as a "
+                   "TensorProto (a tensor such as a test_data_set input?), %zu bytes",
+                   len);
             return NULL;
         }
         if (tp)

@@ -62,6 +62,30 @@ static int64_t bcast_index(const ir_tensor *t, const ir_tensor *y, const int64_t
     return s;
 }
 
+/* Whether x op z leaves [lo, hi] (or int64_t itself). Shape arithmetic that overflows is an
+ * error at the node that overflows, not a wrapped value some later node trips over. */
+static int int_overflows(int kind, int64_t x, int64_t z, int64_t lo, int64_t hi) {
+    switch (kind) {
+    case BIN_ADD:
+        if ((z > 0 && x > INT64_MAX - z) || (z < 0 && x < INT64_MIN - z))
+            return 1;
+        return x + z < lo || x + z > hi;
+    case BIN_SUB:
+        if ((z < 0 && x > INT64_MAX + z) || (z > 0 && x < INT64_MIN + z))
+            return 1;
+        return x - z < lo || x - z > hi;
+    case BIN_MUL:
+        if (x == 0 || z == 0)
+            return 0;
+        if (x > 0 ? (z > 0 ? x > INT64_MAX / z : z < INT64_MIN / x)
+                  : (z > 0 ? x < INT64_MIN / z : z < INT64_MAX / x))
+            return 1;
+        return x * z < lo || x * z > hi;
+    default: /* division: only INT_MIN / -1 */
+        return z == -1 && x == lo;
+    }
+}
+
 static int bin_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values *v) {
     const bin_params *p = n->params;
     const ir_tensor *a = &g->t[n->in[0]], *b = &g->t[n->in[1]], *y = &g->t[n->out[0]];
@@ -90,10 +114,16 @@ static int bin_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values 
             if (p->kind == BIN_DIV && z == 0)
                 return rc_err(c, n, "input 'B'", "integer division by zero (element %" PRId64 ")",
                               ib);
-            r = p->kind == BIN_ADD   ? (int64_t)((uint64_t)x + (uint64_t)z)
-                : p->kind == BIN_SUB ? (int64_t)((uint64_t)x - (uint64_t)z)
-                : p->kind == BIN_MUL ? (int64_t)((uint64_t)x * (uint64_t)z)
-                                     : (z == -1 ? (int64_t)(0 - (uint64_t)x) : x / z);
+            if (int_overflows(p->kind, x, z, y->dtype == IR_INT64 ? INT64_MIN : INT32_MIN,
+                              y->dtype == IR_INT64 ? INT64_MAX : INT32_MAX))
+                return rc_err(c, n, "output",
+                              "%s of %" PRId64 " and %" PRId64 " overflows %s (element %" PRId64
+                              ")",
+                              n->op_type, x, z, ir_dtype_name(y->dtype), i);
+            r = p->kind == BIN_ADD   ? x + z
+                : p->kind == BIN_SUB ? x - z
+                : p->kind == BIN_MUL ? x * z
+                                     : x / z;
             if (y->dtype == IR_INT64)
                 ((int64_t *)v->data[n->out[0]])[i] = r;
             else
@@ -115,10 +145,21 @@ static int bin_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n)
     gl_strides(y->rank, y->dims, ops[0].st);
     gl_bcast_strides(a, y->rank, y->dims, ops[1].st);
     gl_bcast_strides(b, y->rank, y->dims, ops[2].st);
-    if (p->kind == BIN_DIV && y->dtype != IR_FLOAT)
-        gl_emit_map(e, y->rank, y->dims, ops, 3, "$0 = $2 ? $1 / $2 : 0;");
-    else
+    /* integers at run time wrap (two's complement) instead of overflowing, which would be
+     * undefined behaviour: arithmetic in the unsigned type, division guarded */
+    static const char *const ibody[2][4] = {
+        {"$0 = (int64_t)((uint64_t)$1 + (uint64_t)$2);",
+         "$0 = (int64_t)((uint64_t)$1 - (uint64_t)$2);",
+         "$0 = (int64_t)((uint64_t)$1 * (uint64_t)$2);",
+         "$0 = $2 == 0 ? 0 : ($2 == -1 ? (int64_t)(0u - (uint64_t)$1) : $1 / $2);"},
+        {"$0 = (int32_t)((uint32_t)$1 + (uint32_t)$2);",
+         "$0 = (int32_t)((uint32_t)$1 - (uint32_t)$2);",
+         "$0 = (int32_t)((uint32_t)$1 * (uint32_t)$2);",
+         "$0 = $2 == 0 ? 0 : ($2 == -1 ? (int32_t)(0u - (uint32_t)$1) : $1 / $2);"}};
+    if (y->dtype == IR_FLOAT)
         gl_emit_map(e, y->rank, y->dims, ops, 3, body[p->kind]);
+    else
+        gl_emit_map(e, y->rank, y->dims, ops, 3, ibody[y->dtype == IR_INT32][p->kind]);
     return 0;
 }
 

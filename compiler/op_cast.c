@@ -1,10 +1,14 @@
 /* op_cast.c — Cast (opsets 6, 9, 13, 19, 21): element type conversion
  * between float, double, int32, int64 and bool. Float to integer truncates
- * toward zero (C conversion); to bool is x != 0. `saturate` (opset >= 19)
+ * toward zero and saturates: NaN gives 0, values beyond the integer type its
+ * minimum or maximum (ONNX leaves them undefined; C makes the plain conversion
+ * undefined behaviour). Integer to integer keeps the low bits (two's
+ * complement), as NumPy does. To bool is x != 0. `saturate` (opset >= 19)
  * only concerns float8 types and so has no effect here. */
 #include "glue.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 
 typedef struct cast_params {
@@ -40,12 +44,46 @@ static int cast_check(rc_ctx *c, ir_graph *g, ir_node *n) {
     return gl_set_out(c, g, n, 0, p->to, x->rank, x->dims);
 }
 
+static int is_int(int dt) { return dt == IR_INT32 || dt == IR_INT64; }
+
+/* A float value as an integer type: truncated, saturated, NaN -> 0. */
+static int64_t sat_int(double x, int dt) {
+    const double hi = dt == IR_INT32 ? 2147483647.0 : 9223372036854775807.0;
+    const double lo = dt == IR_INT32 ? -2147483648.0 : -9223372036854775808.0;
+    if (x != x)
+        return 0;
+    if (x >= hi) /* 2^63 - 1 rounds up to 2^63 in double: >= catches it */
+        return dt == IR_INT32 ? INT32_MAX : INT64_MAX;
+    if (x <= lo)
+        return dt == IR_INT32 ? INT32_MIN : INT64_MIN;
+    return (int64_t)x;
+}
+
 static int cast_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values *v) {
+    const int from = g->t[n->in[0]].dtype, to = g->t[n->out[0]].dtype;
     int64_t count = ir_numel(&g->t[n->out[0]]);
     (void)c;
     rc_values_alloc(v, g, n->out[0]);
-    for (int64_t i = 0; i < count; i++)
-        gl_put(g, v, n->out[0], i, gl_get(g, v, n->in[0], i));
+    for (int64_t i = 0; i < count; i++) {
+        int64_t k;
+        if (!is_int(to)) {
+            gl_put(g, v, n->out[0], i, gl_get(g, v, n->in[0], i));
+            continue;
+        }
+        /* integers never pass through double (2^53 and beyond would round) */
+        if (from == IR_INT64)
+            k = ((const int64_t *)v->data[n->in[0]])[i];
+        else if (from == IR_INT32)
+            k = ((const int32_t *)v->data[n->in[0]])[i];
+        else if (from == IR_BOOL)
+            k = ((const uint8_t *)v->data[n->in[0]])[i] != 0;
+        else
+            k = sat_int(gl_get(g, v, n->in[0], i), to);
+        if (to == IR_INT64)
+            ((int64_t *)v->data[n->out[0]])[i] = k;
+        else /* the low 32 bits, as two's complement */
+            ((int32_t *)v->data[n->out[0]])[i] = (int32_t)(uint32_t)(uint64_t)k;
+    }
     return 0;
 }
 
@@ -55,8 +93,15 @@ static int cast_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n
     gl_operand ops[2] = {{em_tensor(e, n->out[0]), 0, {1}}, {em_tensor(e, n->in[0]), 0, {1}}};
     char body[96];
     (void)c;
+    const int from = g->t[n->in[0]].dtype;
     if (y->dtype == IR_BOOL)
         snprintf(body, sizeof body, "$0 = (uint8_t)($1 != 0);");
+    else if (is_int(y->dtype) && (from == IR_FLOAT || from == IR_DOUBLE))
+        /* a plain C conversion of NaN or an out-of-range value is undefined behaviour */
+        snprintf(body, sizeof body, "$0 = rnnrt_sat_%s((double)$1);",
+                 y->dtype == IR_INT32 ? "i32" : "i64");
+    else if (y->dtype == IR_INT32 && from == IR_INT64)
+        snprintf(body, sizeof body, "$0 = (int32_t)(uint32_t)$1;"); /* low bits */
     else
         snprintf(body, sizeof body, "$0 = (%s)$1;", em_ctype(y->dtype));
     gl_emit_map(e, 1, dims, ops, 2, body);

@@ -206,6 +206,14 @@ static int dropout_check(rc_ctx *c, ir_graph *g, ir_node *n) {
         return -1;
     if (rc_attr_unused(c, g, n))
         return -1;
+    /* the spec's range [0, 1); a constant ratio input (opset >= 12) is checked the same way */
+    if (g->opset >= 12 && n->n_in >= 2 && n->in[1] >= 0) {
+        const ir_tensor *r = ir_in(g, n, 1);
+        if (r->data && ir_numel(r) == 1 && (r->dtype == IR_FLOAT || r->dtype == IR_DOUBLE))
+            ratio = r->dtype == IR_FLOAT ? *(const float *)r->data : *(const double *)r->data;
+    }
+    if (!(ratio >= 0.0 && ratio < 1.0))
+        return rc_err(c, n, "ratio", "must be in [0, 1), got %g", ratio);
     if (n->n_in >= 3 && n->in[2] >= 0) {
         const ir_tensor *tm = ir_in(g, n, 2);
         if (!tm->data || ir_numel(tm) != 1 || tm->dtype != IR_BOOL)

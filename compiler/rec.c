@@ -244,6 +244,13 @@ static int check_shapes(rc_ctx *c, ir_graph *g, ir_node *n, rec_params *p, int64
     T = x->dims[p->layout ? 1 : 0];
     B = x->dims[p->layout ? 0 : 1];
     I = x->dims[2];
+    /* graph inputs already have dims >= 1; these come out of glue ops (Slice, Expand) */
+    if (T < 1 || B < 1 || I < 1) {
+        ir_shape_str(x, got, sizeof got);
+        return rc_err(c, n, "X",
+                      "sequence length, batch size and input size must be >= 1, got %s (layout %d)",
+                      got, p->layout);
+    }
     /* hidden_size is optional in ONNX; R's last dimension says it too */
     if (r->rank != 3) {
         ir_shape_str(r, got, sizeof got);

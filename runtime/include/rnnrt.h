@@ -197,6 +197,24 @@ static inline float rnnrt_clip_f32(float x, float c) {
     return (x < -c) ? -c : ((x > c) ? c : x);
 }
 
+/**
+ * @brief Float to int64 / int32 as ONNX Cast in generated code: truncation toward zero,
+ *        saturated at the type's range, NaN -> 0 (a plain C conversion of NaN or of an
+ *        out-of-range value is undefined behaviour).
+ */
+static inline int64_t rnnrt_sat_i64(double x) {
+    /* 2^63 - 1 is not a double: x >= 2^63 saturates, x < 2^63 converts exactly */
+    return x != x ? 0
+                  : (x >= 9223372036854775808.0 ? INT64_MAX
+                                                : (x < -9223372036854775808.0 ? INT64_MIN
+                                                                              : (int64_t)x));
+}
+static inline int32_t rnnrt_sat_i32(double x) {
+    return x != x ? 0
+                  : (x >= 2147483647.0 ? INT32_MAX
+                                       : (x <= -2147483648.0 ? INT32_MIN : (int32_t)x));
+}
+
 /* ------------------------------------------------------------------------------------------
  * Linear algebra seam.
  *
