@@ -15,10 +15,15 @@ Usage:
 
 import argparse
 import os
+import sys
 
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+# the benchmark's minimal protobuf writer, for the one model onnx's serialiser cannot build
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+from gen_models import f_bytes, f_varint  # noqa: E402
 
 T, B, I, H = 2, 1, 2, 3
 GATES = {"RNN": 1, "GRU": 3, "LSTM": 4}
@@ -185,43 +190,27 @@ def cases():
     return c
 
 
-def _varint(v):
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def _field(num, payload):
-    """A length-delimited protobuf field."""
-    return _varint(num << 3 | 2) + _varint(len(payload)) + payload
-
-
 def nested_graph_model(depth):
     """The RNN node gets an attribute 'body' (type GRAPH) whose graph holds a node with such an
     attribute, `depth` levels down. Written as protobuf bytes directly: onnx's Python
     serialiser recurses once per level."""
-    graph = _field(2, b"inner")  # GraphProto.name
+    graph = f_bytes(2, b"inner")  # GraphProto.name
     for _ in range(depth):
-        attr = _field(1, b"body") + _varint(20 << 3) + _varint(5) + _field(6, graph)
-        node = _field(4, b"If") + _field(5, attr)  # NodeProto.op_type, .attribute
-        graph = _field(1, node) + _field(2, b"g")  # GraphProto.node, .name
+        # AttributeProto: name, type (field 20) = GRAPH (5), g (field 6)
+        attr = f_bytes(1, b"body") + f_varint(20, 5) + f_bytes(6, graph)
+        node = f_bytes(4, b"If") + f_bytes(5, attr)  # NodeProto.op_type, .attribute
+        graph = f_bytes(1, node) + f_bytes(2, b"g")  # GraphProto.node, .name
     m = model()
     data = bytearray(m.SerializeToString())
     # the model's graph (ModelProto field 7) re-serialised with the extra attribute on node 0
     g = m.graph
     node = g.node[0]
-    node_bytes = node.SerializeToString() + _field(5, _field(1, b"body") + _varint(20 << 3) +
-                                                    _varint(5) + _field(6, graph))
+    node_bytes = node.SerializeToString() + f_bytes(5, f_bytes(1, b"body") + f_varint(20, 5) +
+                                                    f_bytes(6, graph))
     g.ClearField("node")
     rest = g.SerializeToString()
     m.ClearField("graph")
-    return m.SerializeToString() + _field(7, _field(1, node_bytes) + rest)
+    return m.SerializeToString() + f_bytes(7, f_bytes(1, node_bytes) + rest)
 
 
 def chain_model(n):
