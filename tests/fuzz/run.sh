@@ -3,9 +3,11 @@
 #
 # Usage: tests/fuzz/run.sh [--seconds S] [--replay] [--build DIR] [--work DIR] [-- LIBFUZZER ARGS]
 #   --seconds S  fuzz for S seconds (default 60), seeded from every model in testdata/ and
-#                bench/models/ plus tests/fuzz/regressions/ (the crashers found so far);
-#                the corpus it grows is kept in the work directory between runs
-#   --replay     only run every file of tests/fuzz/regressions/ and the seeds once (CI)
+#                bench/models/, tests/fuzz/corpus/ (the minimised corpus of the long runs) and
+#                tests/fuzz/regressions/ (the crashers found so far); the corpus it grows
+#                is kept in the work directory between runs
+#   --replay     only run every file of tests/fuzz/regressions/, tests/fuzz/corpus/ and the
+#                seeds once (CI)
 #   --build DIR  build directory (default build-fuzz)
 #   --work DIR   corpus and crash artifacts (default build-fuzz/fuzz-work)
 # Exit status non-zero when the target crashed, leaked, timed out or broke its contract; the
@@ -45,10 +47,12 @@ done
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 if [ "$replay" = 1 ]; then
     # each file once: the kept crashers and every seed
-    "$fuzz" -rss_limit_mb=2048 -timeout=20 "$here"/regressions/* "$seeds"/* 2>&1 | tail -3
+    "$fuzz" -rss_limit_mb=2048 -timeout=20 "$here"/regressions/* "$here"/corpus/* "$seeds"/* 2>&1 |
+        tail -3
     exit "${PIPESTATUS[0]}"
 fi
 cd "$work"
 "$fuzz" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 -max_len=65536 \
-    -print_final_stats=1 "${extra[@]}" corpus "$seeds" "$here/regressions" 2>&1 | tail -12
+    -print_final_stats=1 "${extra[@]}" corpus "$seeds" "$here/corpus" "$here/regressions" 2>&1 |
+    tail -12
 exit "${PIPESTATUS[0]}"
