@@ -373,6 +373,8 @@ static int stream_analyse(rc_ctx *c, ir_graph *g) {
         *c = best_err;
         return -1;
     }
+    free(g->in_time); /* a second analysis (another chunk) replaces the first */
+    free(g->out_time);
     g->in_time = rc_xcalloc((size_t)g->n_input + 1, sizeof(int));
     g->out_time = rc_xcalloc((size_t)g->n_output + 1, sizeof(int));
     memcpy(g->in_time, sol, sizeof(int) * (size_t)g->n_input);
@@ -385,6 +387,11 @@ static int stream_analyse(rc_ctx *c, ir_graph *g) {
 }
 
 ir_graph *rc_stream_graph(rc_ctx *c, ir_graph *g, int chunk) {
+    return rc_stream_graph_bytes(c, g, chunk, NULL, 0);
+}
+
+ir_graph *rc_stream_graph_bytes(rc_ctx *c, ir_graph *g, int chunk, const unsigned char *buf,
+                                size_t len) {
     rc_binding b = {0};
     ir_graph *s;
     int ok = 1, any = 0;
@@ -406,7 +413,9 @@ ir_graph *rc_stream_graph(rc_ctx *c, ir_graph *g, int chunk) {
             b.shape_dims[i][d] = d == g->in_time[i] ? chunk : t->dims[d];
         any |= g->in_time[i] >= 0;
     }
-    s = any ? rc_front_bound(c, g->model_path, &b, 0) : NULL;
+    s = !any  ? NULL
+        : buf ? front_passes(c, rc_load_model_bytes(c, g->model_path, buf, len), &b, 0)
+              : rc_front_bound(c, g->model_path, &b, 0);
     if (!any)
         rc_err(c, NULL, "--stream", "no graph input carries the time axis");
     free(b.shape_name);

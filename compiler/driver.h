@@ -40,6 +40,9 @@ ir_graph *rc_front_bytes(rc_ctx *c, const char *name, const unsigned char *buf, 
  * (g->in_time, g->out_time), checks that every node works step by step, and
  * returns the same model compiled with the time axes cut to `chunk` steps. */
 ir_graph *rc_stream_graph(rc_ctx *c, ir_graph *g, int chunk);
+/* The same from the model's bytes in memory (those g was loaded from). */
+ir_graph *rc_stream_graph_bytes(rc_ctx *c, ir_graph *g, int chunk, const unsigned char *buf,
+                                size_t len);
 
 /* Writes DIR/NAME.h and DIR/NAME.c via temporary files renamed into place. */
 int rc_compile_to(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *dir);

@@ -2,7 +2,8 @@
  * fuzz_compile.c - libFuzzer target over rnnc's front end and emitter: the input bytes are an
  * ONNX model; load -> bind -> verify -> check + fold (which runs the reference interpreter on
  * constant subgraphs) -> dead-node removal -> verify -> emit under --unroll auto, none and
- * full, then (for small models) the reference interpreter on made-up inputs. Everything
+ * full, --stream with chunks of 1 and 2, then (for small models) the reference interpreter
+ * on made-up inputs. Everything
  * stays in memory (no files).
  *
  * What counts as a bug: a crash, a sanitizer report, a leak, a timeout, or breaking the
@@ -51,6 +52,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         else
             require(ce.failed && ce.msg[0] != 0, "emit failed without a message", &ce);
         em_result_free(&r);
+    }
+    /* --stream with chunks of 1 and 2 steps: the time-axis analysis, the step graph and its
+     * emission (a model that is not streamable is refused with a message) */
+    for (int chunk = 1; chunk <= 2; chunk++) {
+        rc_ctx cs = {0};
+        ir_graph *s;
+        cs.max_bytes = c.max_bytes;
+        cs.file = "fuzz.onnx";
+        s = rc_stream_graph_bytes(&cs, g, chunk, data, size);
+        if (!s) {
+            require(cs.failed && cs.msg[0] != 0, "--stream refused without a message", &cs);
+            break;
+        }
+        {
+            rc_ctx ce = {0};
+            em_opts o = {"net", RC_UNROLL_AUTO, "rnnc compile fuzz.onnx --stream", s, 0.0};
+            em_result r = {0};
+            ce.file = "fuzz.onnx";
+            if (em_generate(&ce, g, s, &o, &r) == 0)
+                require(!ce.failed && r.header.len > 0 && r.source.len > 0, "empty output", &ce);
+            else
+                require(ce.failed && ce.msg[0] != 0, "emit failed without a message", &ce);
+            em_result_free(&r);
+        }
+        ir_free(s);
     }
     /* the interpreter on inputs made up from a fixed pattern (integer inputs: small values,
      * -1 and out-of-range ones included, which must be errors, not crashes), when the model
