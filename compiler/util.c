@@ -110,21 +110,31 @@ void rc_buf_put_escaped(rc_buf *b, const char *s, size_t max) {
         rc_buf_puts(b, "...");
 }
 
+/* s[0..n) into out (capacity cap, NUL-terminated): printable ASCII as is, every other byte
+ * as \xNN; stops before an escape would not fit. Returns the length written. */
+static size_t escape_into(char *out, size_t cap, const char *s, size_t n) {
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 5 < cap; i++) {
+        const unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x20 && ch < 0x7f)
+            out[o++] = (char)ch;
+        else
+            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", ch);
+    }
+    out[o] = 0;
+    return o;
+}
+
 const char *rc_show(const char *s) {
     static char ring[8][200 * 4 + 8];
     static int next;
     char *b = ring[next++ & 7];
-    size_t o = 0, i;
-    for (i = 0; s && s[i] && i < 200; i++) {
-        const unsigned char ch = (unsigned char)s[i];
-        if (ch >= 0x20 && ch < 0x7f)
-            b[o++] = (char)ch;
-        else
-            o += (size_t)snprintf(b + o, sizeof ring[0] - o, "\\x%02x", ch);
-    }
-    if (s && s[i])
-        memcpy(b + o, "...", 3), o += 3;
-    b[o] = 0;
+    size_t n = 0, o;
+    while (s && s[n] && n < 200)
+        n++;
+    o = escape_into(b, sizeof ring[0], s ? s : "", n);
+    if (s && s[n])
+        memcpy(b + o, "...", 4);
     return b;
 }
 
@@ -167,17 +177,7 @@ int rc_err(rc_ctx *c, const struct ir_node *node, const char *what, const char *
     /* the whole message on one line and printable: tensor names, paths and values from the
      * model reach it through the format too (a newline or a terminal escape in a name must
      * not reach the user's terminal) */
-    {
-        size_t o = 0;
-        for (size_t i = 0; i < b.len && o + 5 < sizeof c->msg; i++) {
-            const unsigned char ch = (unsigned char)b.p[i];
-            if (ch >= 0x20 && ch < 0x7f)
-                c->msg[o++] = (char)ch;
-            else
-                o += (size_t)snprintf(c->msg + o, sizeof c->msg - o, "\\x%02x", ch);
-        }
-        c->msg[o] = 0;
-    }
+    escape_into(c->msg, sizeof c->msg, b.p, b.len);
     rc_buf_free(&b);
     return -1;
 }
