@@ -619,6 +619,13 @@ int rc_run_interp(rc_ctx *c, const ir_graph *g, const rc_inputs *in, rc_inputs *
     return rc;
 }
 
+double rc_graph_flops(const ir_graph *g) {
+    double flops = 0;
+    for (int i = 0; i < g->n_node; i++)
+        flops += rc_op_defs[g->node[i].op]->flops(g, &g->node[i]);
+    return flops;
+}
+
 /* "input I:  'x' float[seq][4]  symbolic: seq" -- a bound symbolic dim as seq=N. */
 static void print_inputs(const ir_graph *g) {
     char shp[256];
@@ -669,7 +676,7 @@ int rc_info_unbound(rc_ctx *c, const char *model) {
 int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc) {
     em_result r;
     char shp[256];
-    double flops = 0;
+    double flops;
     int64_t params_const = 0, params_rt = 0;
     printf("model:    %s\n", rc_show(g->model_path));
     printf("graph:    '%s', opset %" PRId64 ", IR version %" PRId64 ", producer '%s'\n",
@@ -679,9 +686,9 @@ int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc) {
         ir_shape_str(&g->t[g->output[i]], shp, sizeof shp);
         printf("output %d: '%s' %s\n", i, rc_show(g->t[g->output[i]].name), shp);
     }
+    flops = rc_graph_flops(g);
     for (int i = 0; i < g->n_node; i++) {
         const ir_node *n = &g->node[i];
-        flops += rc_op_defs[n->op]->flops(g, n);
         rc_op_defs[n->op]->params(g, n, &params_const, &params_rt);
         printf("node %d:   %s '%s'", i, rc_show(n->op_type), rc_show(n->name));
         for (int k = 1; k < n->n_in; k++) {

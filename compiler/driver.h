@@ -56,6 +56,9 @@ int rc_read_inputs(rc_ctx *c, const ir_graph *g, const char *const *files, int n
                    const char *dir, rc_inputs *in);
 void rc_inputs_free(rc_inputs *in);
 
+/* FLOPs of one inference (the sum of every node's op count, as rnnc info reports). */
+double rc_graph_flops(const ir_graph *g);
+
 /* Runs the reference interpreter; on success out->t[k] is graph output k. */
 int rc_run_interp(rc_ctx *c, const ir_graph *g, const rc_inputs *in, rc_inputs *out);
 

@@ -12,7 +12,6 @@
  */
 #include "driver.h"
 #include "emit.h"
-#include "ops.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +23,19 @@ static void require(int ok, const char *what, const rc_ctx *c) {
         fprintf(stderr, "fuzz_compile: contract broken: %s (message: '%s')\n", what, c->msg);
         abort();
     }
+}
+
+/* NAME.h and NAME.c for g (and its step graph, with --stream), or a message */
+static void emit_checked(const ir_graph *g, const ir_graph *step, rc_unroll mode) {
+    rc_ctx ce = {0};
+    em_opts o = {"net", mode, "rnnc compile fuzz.onnx", step, 0.0};
+    em_result r = {0};
+    ce.file = "fuzz.onnx";
+    if (em_generate(&ce, g, step, &o, &r) == 0)
+        require(!ce.failed && r.header.len > 0 && r.source.len > 0, "empty output", &ce);
+    else
+        require(ce.failed && ce.msg[0] != 0, "emit failed without a message", &ce);
+    em_result_free(&r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -42,17 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0;
     }
     require(!c.failed, "model accepted with an error recorded", &c);
-    for (size_t u = 0; u < sizeof modes / sizeof modes[0]; u++) {
-        rc_ctx ce = {0};
-        em_opts o = {"net", modes[u], "rnnc compile fuzz.onnx", NULL, 0.0};
-        em_result r = {0};
-        ce.file = "fuzz.onnx";
-        if (em_generate(&ce, g, NULL, &o, &r) == 0)
-            require(!ce.failed && r.header.len > 0 && r.source.len > 0, "empty output", &ce);
-        else
-            require(ce.failed && ce.msg[0] != 0, "emit failed without a message", &ce);
-        em_result_free(&r);
-    }
+    for (size_t u = 0; u < sizeof modes / sizeof modes[0]; u++)
+        emit_checked(g, NULL, modes[u]);
     /* --stream with chunks of 1 and 2 steps: the time-axis analysis, the step graph and its
      * emission (a model that is not streamable is refused with a message) */
     for (int chunk = 1; chunk <= 2; chunk++) {
@@ -65,25 +68,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             require(cs.failed && cs.msg[0] != 0, "--stream refused without a message", &cs);
             break;
         }
-        {
-            rc_ctx ce = {0};
-            em_opts o = {"net", RC_UNROLL_AUTO, "rnnc compile fuzz.onnx --stream", s, 0.0};
-            em_result r = {0};
-            ce.file = "fuzz.onnx";
-            if (em_generate(&ce, g, s, &o, &r) == 0)
-                require(!ce.failed && r.header.len > 0 && r.source.len > 0, "empty output", &ce);
-            else
-                require(ce.failed && ce.msg[0] != 0, "emit failed without a message", &ce);
-            em_result_free(&r);
-        }
+        emit_checked(g, s, RC_UNROLL_AUTO);
         ir_free(s);
     }
     /* the interpreter on inputs made up from a fixed pattern (integer inputs: small values,
      * -1 and out-of-range ones included, which must be errors, not crashes), when the model
      * is small enough to run in a few milliseconds */
-    for (int i = 0; i < g->n_node; i++)
-        if (rc_op_defs[g->node[i].op]->flops)
-            flops += rc_op_defs[g->node[i].op]->flops(g, &g->node[i]);
+    flops = rc_graph_flops(g);
     for (int i = 0; i < g->n_input; i++)
         bytes += (double)ir_numel(&g->t[g->input[i]]) * 8.0;
     if (flops < 2e6 && bytes < 1e6) {
