@@ -590,9 +590,10 @@ static void emit_packed(em_state *e, const char *name, const char *tag, const ir
 
 /* W [D][rows][K] in the runtime's packed layout (rnnrt.h, RNNRT_PACKED_SIZE), each
  * direction cut into row segments packed one after the other (GRU with
- * linear_before_reset = 0 multiplies rows 2H..3H by a different vector). */
-static void emit_panels(em_state *e, const char *name, const char *tag, const ir_tensor *m, int D,
-                        int rows, int K, const int *seg, int nseg) {
+ * linear_before_reset = 0 multiplies rows 2H..3H by a different vector). Returns the
+ * floats per direction. */
+static int emit_panels(em_state *e, const char *name, const char *tag, const ir_tensor *m, int D,
+                       int rows, int K, const int *seg, int nseg) {
     const float *v = m->data;
     size_t per_dir = 0, o = 0;
     for (int s = 0; s < nseg; s++)
@@ -604,6 +605,7 @@ static void emit_panels(em_state *e, const char *name, const char *tag, const ir
     em_printf(e, "const float *%s = %s; /* packed panels (rnnrt_pgemm_f32): [D][%zu] */\n", name,
               em_const_f32(e, tag, t, (size_t)D * per_dir), per_dir);
     free(t);
+    return (int)per_dir;
 }
 
 /* dst[i][0..rows) = src[i] . W[row0..row0+rows)^T (+ bias) for m rows, through the
@@ -789,26 +791,23 @@ static void emit_projection(em_state *e, const rec_params *p, const rec_emit *re
     }
 }
 
-/* The runtime cell for direction re->dir when it computes exactly this node's cell: the
- * default activations, no clip, no peepholes, no input_forget, GRU with
- * linear_before_reset; else NULL (the cell is generated). */
-static const char *rt_cell(const rec_params *p, const rec_emit *re, int has_p) {
+/* Whether the runtime's cell computes exactly this node's cell for direction re->dir: the
+ * default activations, no clip, no peepholes, no input_forget, GRU with linear_before_reset
+ * (else the cell is generated). */
+static int rt_cell(const rec_params *p, const rec_emit *re) {
     const rec_fn *a = p->act[re->dir];
     if (!re->rt || p->has_clip)
-        return NULL;
-    if (p->G == 4 && !p->input_forget && !has_p && a[0].kind == REC_SIGMOID &&
-        a[1].kind == REC_TANH && a[2].kind == REC_TANH)
-        return "lstm";
-    if (p->G == 3 && p->linear_before_reset && a[0].kind == REC_SIGMOID && a[1].kind == REC_TANH)
-        return "gru";
-    if (p->G == 1 && a[0].kind == REC_TANH)
-        return "rnn";
-    return NULL;
+        return 0;
+    if (p->G == 4)
+        return !p->input_forget && !re->has_p && a[0].kind == REC_SIGMOID &&
+               a[1].kind == REC_TANH && a[2].kind == REC_TANH;
+    if (p->G == 3)
+        return p->linear_before_reset && a[0].kind == REC_SIGMOID && a[1].kind == REC_TANH;
+    return a[0].kind == REC_TANH;
 }
 
 static void emit_cell(em_state *e, const rec_params *p, const rec_emit *re) {
-    const char *cell = rt_cell(p, re, re->has_p);
-    if (!cell) {
+    if (!rt_cell(p, re)) {
         p->desc->emit_cell(e, p, re);
     } else if (p->G == 4) {
         em_printf(e, "(void)rnnrt_lstm_cell_f32(%d, x_, g_, c_, h_);\n", p->H);
@@ -1061,14 +1060,10 @@ int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
         const int rows = p->desc->batched_rows(p);
         const int seg[2] = {rows, GH - rows};
         const int nseg = rows < GH ? 2 : 1;
-        emit_panels(e, "RP", "rp", &g->t[p->in[REC_R]], D, GH, H, seg, nseg);
-        re.rp_size = 0;
-        for (int s = 0; s < nseg; s++)
-            re.rp_size += RNNRT_PACKED_SIZE(seg[s], H);
+        re.rp_size = emit_panels(e, "RP", "rp", &g->t[p->in[REC_R]], D, GH, H, seg, nseg);
     }
     if (re.rt_w) {
-        emit_panels(e, "WP", "wp", &g->t[p->in[REC_W]], D, GH, I, &GH, 1);
-        re.wp_size = RNNRT_PACKED_SIZE(GH, I);
+        re.wp_size = emit_panels(e, "WP", "wp", &g->t[p->in[REC_W]], D, GH, I, &GH, 1);
     }
     if (re.packed_w)
         emit_packed(e, "WT", "wt", &g->t[p->in[REC_W]], D, GH, I);
