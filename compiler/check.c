@@ -508,6 +508,18 @@ static int read_sizes(rc_ctx *c, const char *tool, const char *obj, long *flash,
     return 0;
 }
 
+/* One line of gcc's -fstack-usage output, "file:line:col:function<TAB>bytes<TAB>kind":
+ * the function's name and its frame in bytes; 0 for a line without a tab. */
+static int su_line(char *line, const char **fn, long *bytes) {
+    char *tab = strchr(line, '\t');
+    if (!tab)
+        return 0;
+    *tab = 0;
+    *fn = strrchr(line, ':') ? strrchr(line, ':') + 1 : line;
+    *bytes = strtol(tab + 1, NULL, 10);
+    return 1;
+}
+
 /* Stack of the deepest path: an entry point's frame plus its largest node
  * function's (those the compiler did not inline), from gcc's -fstack-usage. */
 static long read_stack(const char *su, const char *name) {
@@ -519,13 +531,10 @@ static long read_stack(const char *su, const char *name) {
     if (!f)
         return -1;
     while (fgets(line, sizeof line, f)) {
-        char *tab = strchr(line, '\t'), *fn;
+        const char *fn;
         long bytes;
-        if (!tab)
+        if (!su_line(line, &fn, &bytes))
             continue;
-        *tab = 0;
-        fn = strrchr(line, ':') ? strrchr(line, ':') + 1 : line;
-        bytes = strtol(tab + 1, NULL, 10);
         if (!strncmp(fn, step, strlen(step)))
             n_step = bytes > n_step ? bytes : n_step;
         else if (!strncmp(fn, run, strlen(run)))
@@ -554,13 +563,11 @@ static long kernel_stack(const char *su, const char *gen) {
     if (!f)
         return -1;
     while (fgets(line, sizeof line, f)) {
-        char *tab = strchr(line, '\t'), *fn, call[160];
+        const char *fn;
+        char call[160];
         long bytes;
-        if (!tab)
+        if (!su_line(line, &fn, &bytes))
             continue;
-        *tab = 0;
-        fn = strrchr(line, ':') ? strrchr(line, ':') + 1 : line;
-        bytes = strtol(tab + 1, NULL, 10);
         snprintf(call, sizeof call, "%s(", fn);
         if (!strncmp(fn, "rnnrt_", 6)) {
             if (strstr(gen, call) && bytes > entry)
