@@ -176,6 +176,13 @@ def fmt_int(n):
     return "{:,}".format(n).replace(",", " ")
 
 
+def packed_r_size(gates, hidden):
+    """Bytes of one direction's R in the runtime's packed layout (rows padded to 16, as
+    RNNRT_PACKED_SIZE), and the KB membw.c measures for it."""
+    rbytes = (gates * hidden + 15) // 16 * 16 * hidden * 4
+    return rbytes, max(1, (rbytes + 1023) // 1024)
+
+
 def floor_table(rows, builds, mpeak, out):
     """How far each rnnc time is from what this machine allows: per step the packed R (one
     direction) is read from wherever it fits, at the read bandwidth membw.c measured for that
@@ -200,8 +207,7 @@ def floor_table(rows, builds, mpeak, out):
             continue
         _, op, inp, hid, seq, batch, direction, _ = shapes[w]
         g, d = gen_models.GATES[op], (2 if direction == "bidirectional" else 1)
-        rbytes = (g * hid + 15) // 16 * 16 * hid * 4
-        kb = max(1, (rbytes + 1023) // 1024)
+        rbytes, kb = packed_r_size(g, hid)
         if kb not in bw:
             continue
         step = max(rbytes / (bw[kb] * 1e3), 2.0 * batch * g * hid * hid / (mpeak * 1e3))
@@ -333,6 +339,14 @@ def table(path, smoke, md_out):
 
 
 def main(argv):
+    if len(argv) >= 2 and argv[1] == "r-kb":
+        # the packed-R sizes (KB) of the workloads named, for membw.c
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import gen_models
+        for w in gen_models.WORKLOADS:
+            if w[0] in argv[2:]:
+                print(packed_r_size(gen_models.GATES[w[1]], w[3])[1])
+        return 0
     if len(argv) >= 2 and argv[1] == "cpu":
         print(json.dumps(cpu_info()))
         return 0

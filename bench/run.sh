@@ -163,16 +163,7 @@ if [ "$smoke" = 0 ]; then # measured FMA throughput, next to the peak assumed fr
     $CC -std=c99 -O2 -march=native "$bench/membw.c" -o "$out/bin/membw" 2>/dev/null ||
         $CC -std=c99 -O2 "$bench/membw.c" -o "$out/bin/membw"
     # shellcheck disable=SC2046,SC2086 # one size per word
-    $pin "$out/bin/membw" $("$PYTHON" - "$bench" $workloads <<'EOF'
-import sys
-sys.path.insert(0, sys.argv[1])
-import gen_models
-for w in gen_models.WORKLOADS:
-    if w[0] in sys.argv[2:]:
-        g, h = gen_models.GATES[w[1]], w[3]
-        print(max(1, ((g * h + 15) // 16 * 16 * h * 4 + 1023) // 1024))
-EOF
-) | tee -a "$results" >&2
+    $pin "$out/bin/membw" $("$PYTHON" "$bench/report.py" r-kb $workloads) | tee -a "$results" >&2
 fi
 
 # ---- compile every workload --------------------------------------------------------------------
