@@ -226,19 +226,16 @@ static err_stats compare(const ir_tensor *exp, const void *act, double atol, dou
     int64_t n = ir_numel(exp);
     for (int64_t i = 0; i < n; i++) {
         double e, a, d;
-        if (exp->dtype == IR_FLOAT) {
-            e = ((const float *)exp->data)[i];
-            a = ((const float *)act)[i];
-        } else if (exp->dtype == IR_INT32) {
-            e = ((const int32_t *)exp->data)[i];
-            a = ((const int32_t *)act)[i];
-        } else if (exp->dtype == IR_INT64) {
-            e = (double)((const int64_t *)exp->data)[i];
-            a = (double)((const int64_t *)act)[i];
-        } else {
+        if (!ir_dtype_size(exp->dtype)) {
             s.bad = 1;
             break;
         }
+        e = ir_get(exp->dtype, exp->data, i);
+        a = ir_get(exp->dtype, act, i);
+        /* 64-bit integers must match exactly, also past 2^53 where doubles merge them */
+        if ((exp->dtype == IR_INT64 || exp->dtype == IR_UINT64) &&
+            ((const int64_t *)exp->data)[i] != ((const int64_t *)act)[i] && a == e)
+            s.bad = 1;
         if (isnan(e) || isnan(a)) {
             if (!(isnan(e) && isnan(a)))
                 s.bad = 1, s.max_abs = INFINITY;

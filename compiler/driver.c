@@ -3,7 +3,7 @@
 #include "driver.h"
 
 #include "load.h"
-#include "rec.h"
+#include "ops/rec.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -323,19 +323,52 @@ const char *em_tensor(em_state *e, int ti) {
     rc_buf_printf(&e->consts, "' %s */\n", ir_dtype_name(t->dtype));
     if (t->dtype == IR_FLOAT) {
         e->texpr[ti] = rc_xstrdup(const_f32_named(e, cname, t->data, (size_t)ir_numel(t)));
-    } else if (t->dtype == IR_INT32 || t->dtype == IR_INT64) {
+    } else if (t->dtype == IR_DOUBLE) {
+        /* as 64-bit patterns, bit-exact like the float data */
         int64_t n = ir_numel(t);
+        rc_buf_printf(&e->consts,
+                      "static const union {\n    uint64_t u[%" PRId64 "];\n    double f[%" PRId64
+                      "];\n} %s = {{",
+                      n ? n : 1, n ? n : 1, cname);
+        for (int64_t i = 0; i < n; i++)
+            rc_buf_printf(&e->consts, "%s0x%" PRIx64 "ULL,", i % 6 ? "" : "\n    ",
+                          ((const uint64_t *)t->data)[i]);
+        rc_buf_puts(&e->consts, n ? "\n}};\n\n" : "0}};\n\n");
+        e->const_bytes += (size_t)n * 8;
+        {
+            char buf[160];
+            snprintf(buf, sizeof buf, "%s.f", cname);
+            e->texpr[ti] = rc_xstrdup(buf);
+        }
+    } else if (ir_dtype_is_int(t->dtype) || t->dtype == IR_BOOL || t->dtype == IR_FLOAT16 ||
+               t->dtype == IR_BFLOAT16) {
+        /* integers (float16/bfloat16 as their 16-bit patterns) as decimal literals */
+        int64_t n = ir_numel(t);
+        int is_unsigned = !(t->dtype == IR_INT8 || t->dtype == IR_INT16 ||
+                            t->dtype == IR_INT32 || t->dtype == IR_INT64);
         rc_buf_printf(&e->consts, "static const %s %s[%" PRId64 "] = {", em_ctype(t->dtype), cname,
                       n ? n : 1);
         for (int64_t i = 0; i < n; i++) {
-            int64_t x = t->dtype == IR_INT32 ? ((const int32_t *)t->data)[i]
-                                             : ((const int64_t *)t->data)[i];
-            /* INT64_MIN has no literal: write it as an expression */
-            if (x == INT64_MIN)
-                rc_buf_printf(&e->consts, "%s(-INT64_MAX - 1),", i % 10 ? "" : "\n    ");
-            else
-                rc_buf_printf(&e->consts, "%s%s%" PRId64 "%s,", i % 10 ? "" : "\n    ", "", x,
-                              t->dtype == IR_INT64 ? "LL" : "");
+            const char *sep = i % 10 ? "" : "\n    ";
+            if (is_unsigned) {
+                uint64_t x = t->dtype == IR_UINT64 ? ((const uint64_t *)t->data)[i]
+                                                   : (uint64_t)ir_get(t->dtype, t->data, i);
+                if (t->dtype == IR_FLOAT16 || t->dtype == IR_BFLOAT16)
+                    x = ((const uint16_t *)t->data)[i];
+                rc_buf_printf(&e->consts, "%s%" PRIu64 "%s,", sep, x,
+                              t->dtype == IR_UINT64 ? "ULL" : t->dtype == IR_UINT32 ? "UL" : "");
+            } else {
+                int64_t x = t->dtype == IR_INT64 ? ((const int64_t *)t->data)[i]
+                                                 : (int64_t)ir_get(t->dtype, t->data, i);
+                /* INT64_MIN has no literal (nor INT32_MIN on a 16-bit int): expressions */
+                if (x == INT64_MIN)
+                    rc_buf_printf(&e->consts, "%s(-INT64_MAX - 1),", sep);
+                else if (x == INT32_MIN && t->dtype == IR_INT32)
+                    rc_buf_printf(&e->consts, "%s(-INT32_MAX - 1),", sep);
+                else
+                    rc_buf_printf(&e->consts, "%s%" PRId64 "%s,", sep, x,
+                                  t->dtype == IR_INT64 ? "LL" : "");
+            }
         }
         if (!n)
             rc_buf_puts(&e->consts, "0");

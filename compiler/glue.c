@@ -148,22 +148,7 @@ int gl_used(const ir_graph *g, int ti) {
 }
 
 double gl_get(const ir_graph *g, const rc_values *v, int ti, int64_t i) {
-    const void *p = v->data[ti];
-    switch (g->t[ti].dtype) {
-    case IR_FLOAT:
-        return ((const float *)p)[i];
-    case IR_DOUBLE:
-        return ((const double *)p)[i];
-    case IR_INT32:
-        return ((const int32_t *)p)[i];
-    case IR_INT64:
-        return (double)((const int64_t *)p)[i];
-    case IR_BOOL:
-    case IR_UINT8:
-        return ((const uint8_t *)p)[i];
-    default:
-        rc_die("gl_get: dtype %d", g->t[ti].dtype);
-    }
+    return ir_get(g->t[ti].dtype, v->data[ti], i);
 }
 
 void gl_copy_elem(const ir_graph *g, rc_values *v, int dst, int64_t di, int src, int64_t si) {
@@ -173,29 +158,7 @@ void gl_copy_elem(const ir_graph *g, rc_values *v, int dst, int64_t di, int src,
 }
 
 void gl_put(const ir_graph *g, rc_values *v, int ti, int64_t i, double x) {
-    void *p = v->data[ti];
-    switch (g->t[ti].dtype) {
-    case IR_FLOAT:
-        ((float *)p)[i] = (float)x;
-        break;
-    case IR_DOUBLE:
-        ((double *)p)[i] = x;
-        break;
-    case IR_INT32:
-        ((int32_t *)p)[i] = (int32_t)x;
-        break;
-    case IR_INT64:
-        ((int64_t *)p)[i] = (int64_t)x;
-        break;
-    case IR_BOOL:
-        ((uint8_t *)p)[i] = x != 0;
-        break;
-    case IR_UINT8:
-        ((uint8_t *)p)[i] = (uint8_t)x;
-        break;
-    default:
-        rc_die("gl_put: dtype %d", g->t[ti].dtype);
-    }
+    ir_put(g->t[ti].dtype, v->data[ti], i, x);
 }
 
 /* Drops size-1 dimensions and merges neighbours that are contiguous for

@@ -1,6 +1,6 @@
 /* glue.h — what the graph ("glue") operators share: arity and dtype checks,
  * axes, compile-time constant inputs, output shapes, broadcasting, and the
- * emitter's strided loop nests. The op files (op_*.c other than the recurrent
+ * emitter's strided loop nests. The op files (the files in compiler/ops/ other than the recurrent
  * ones) hold each operator's meaning; this holds only the mechanics. */
 #ifndef RNNC_GLUE_H
 #define RNNC_GLUE_H
@@ -37,11 +37,11 @@ void gl_unravel(int64_t i, int rank, const int64_t *dims, int64_t *idx);
 /* 1 if the tensor is read by a node or is a graph output. */
 int gl_used(const ir_graph *g, int ti);
 
-/* Interpreter: element ti[i] as double (float, double, int32, int64, bool/uint8). */
+/* Interpreter: element ti[i] as double (every numeric dtype, see ir_get). */
 double gl_get(const ir_graph *g, const rc_values *v, int ti, int64_t i);
 /* Copies element si of src to element di of dst (same dtype), bit for bit. */
 void gl_copy_elem(const ir_graph *g, rc_values *v, int dst, int64_t di, int src, int64_t si);
-/* Stores x into element i of ti in its dtype (integers truncate toward zero). */
+/* Stores x into element i of ti in its dtype (see ir_put). */
 void gl_put(const ir_graph *g, rc_values *v, int ti, int64_t i, double x);
 
 /* Op table helpers ------------------------------------------------------- */

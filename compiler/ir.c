@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,171 @@ size_t ir_dtype_size(int dtype) {
         return 1;
     default:
         return 0;
+    }
+}
+
+int ir_dtype_is_int(int dtype) {
+    switch (dtype) {
+    case IR_UINT8:
+    case IR_INT8:
+    case IR_UINT16:
+    case IR_INT16:
+    case IR_INT32:
+    case IR_INT64:
+    case IR_UINT32:
+    case IR_UINT64:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int ir_dtype_is_float(int dtype) {
+    return dtype == IR_FLOAT || dtype == IR_DOUBLE || dtype == IR_FLOAT16 || dtype == IR_BFLOAT16;
+}
+
+float ir_half_to_float(uint16_t h) {
+    uint32_t sign = (uint32_t)(h >> 15) << 31, e = (h >> 10) & 0x1f, m = h & 0x3ff, bits;
+    float f;
+    if (e == 0x1f) {
+        bits = sign | 0x7f800000u | (m << 13); /* Inf, or NaN keeping its payload */
+    } else if (e == 0) {
+        /* zero or subnormal: m * 2^-24, exact in float */
+        f = (float)m * 5.9604644775390625e-8f;
+        return sign ? -f : f;
+    } else {
+        bits = sign | ((e + 112) << 23) | (m << 13);
+    }
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+uint16_t ir_float_to_half(float f) {
+    uint32_t x, sign, ax;
+    memcpy(&x, &f, 4);
+    sign = (x >> 16) & 0x8000u;
+    ax = x & 0x7fffffffu;
+    if (ax > 0x7f800000u) /* NaN: quiet, keep the top of the payload */
+        return (uint16_t)(sign | 0x7e00u | ((ax >> 13) & 0x3ff));
+    if (ax >= 0x477ff000u) /* rounds to >= 65520: Inf */
+        return (uint16_t)(sign | 0x7c00u);
+    if (ax < 0x38800000u) {
+        /* subnormal half (or zero): round ax * 2^24 to an integer, ties to even */
+        float a;
+        double q, r;
+        memcpy(&a, &ax, 4);
+        q = (double)a * 16777216.0;
+        r = floor(q);
+        if (q - r > 0.5 || (q - r == 0.5 && fmod(r, 2.0) != 0))
+            r += 1;
+        return (uint16_t)(sign | (uint32_t)r);
+    }
+    {
+        /* normal: drop 13 mantissa bits with round to nearest even (a carry into the
+         * exponent is the right answer) */
+        uint32_t h = ((ax - 0x38000000u) >> 13), rest = ax & 0x1fffu;
+        if (rest > 0x1000u || (rest == 0x1000u && (h & 1)))
+            h++;
+        return (uint16_t)(sign | h);
+    }
+}
+
+float ir_bf16_to_float(uint16_t h) {
+    uint32_t bits = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+uint16_t ir_float_to_bf16(float f) {
+    uint32_t x;
+    memcpy(&x, &f, 4);
+    if ((x & 0x7fffffffu) > 0x7f800000u)
+        return (uint16_t)((x >> 16) | 0x40u);
+    x += 0x7fffu + ((x >> 16) & 1);
+    return (uint16_t)(x >> 16);
+}
+
+double ir_get(int dtype, const void *p, int64_t i) {
+    switch (dtype) {
+    case IR_FLOAT:
+        return ((const float *)p)[i];
+    case IR_DOUBLE:
+        return ((const double *)p)[i];
+    case IR_FLOAT16:
+        return ir_half_to_float(((const uint16_t *)p)[i]);
+    case IR_BFLOAT16:
+        return ir_bf16_to_float(((const uint16_t *)p)[i]);
+    case IR_INT8:
+        return ((const int8_t *)p)[i];
+    case IR_INT16:
+        return ((const int16_t *)p)[i];
+    case IR_INT32:
+        return ((const int32_t *)p)[i];
+    case IR_INT64:
+        return (double)((const int64_t *)p)[i];
+    case IR_BOOL:
+    case IR_UINT8:
+        return ((const uint8_t *)p)[i];
+    case IR_UINT16:
+        return ((const uint16_t *)p)[i];
+    case IR_UINT32:
+        return ((const uint32_t *)p)[i];
+    case IR_UINT64:
+        return (double)((const uint64_t *)p)[i];
+    default:
+        rc_die("ir_get: dtype %d", dtype);
+    }
+}
+
+/* x truncated toward zero, as int64 modulo 2^64 (NaN and out-of-range values give 0 or
+ * the wrapped value instead of C's undefined conversion) */
+static uint64_t trunc_wrap(double x) {
+    double t = trunc(x);
+    if (!(t == t) || isinf(t))
+        return 0;
+    if (t >= 0 && t < 18446744073709551616.0)
+        return (uint64_t)t;
+    if (t < 0 && t >= -9223372036854775808.0)
+        return (uint64_t)(int64_t)t;
+    return (uint64_t)(int64_t)fmod(t, 18446744073709551616.0);
+}
+
+void ir_put(int dtype, void *p, int64_t i, double x) {
+    switch (dtype) {
+    case IR_FLOAT:
+        ((float *)p)[i] = (float)x;
+        break;
+    case IR_DOUBLE:
+        ((double *)p)[i] = x;
+        break;
+    case IR_FLOAT16:
+        ((uint16_t *)p)[i] = ir_float_to_half((float)x);
+        break;
+    case IR_BFLOAT16:
+        ((uint16_t *)p)[i] = ir_float_to_bf16((float)x);
+        break;
+    case IR_BOOL:
+        ((uint8_t *)p)[i] = x != 0;
+        break;
+    case IR_INT8:
+    case IR_UINT8:
+        ((uint8_t *)p)[i] = (uint8_t)trunc_wrap(x);
+        break;
+    case IR_INT16:
+    case IR_UINT16:
+        ((uint16_t *)p)[i] = (uint16_t)trunc_wrap(x);
+        break;
+    case IR_INT32:
+    case IR_UINT32:
+        ((uint32_t *)p)[i] = (uint32_t)trunc_wrap(x);
+        break;
+    case IR_INT64:
+    case IR_UINT64:
+        ((uint64_t *)p)[i] = trunc_wrap(x);
+        break;
+    default:
+        rc_die("ir_put: dtype %d", dtype);
     }
 }
 

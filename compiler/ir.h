@@ -38,6 +38,22 @@ enum {
 const char *ir_dtype_name(int dtype);
 /* Bytes per element for the numeric dtypes rnnc can hold; 0 otherwise. */
 size_t ir_dtype_size(int dtype);
+/* 1 for the integer dtypes (signed and unsigned, not bool). */
+int ir_dtype_is_int(int dtype);
+/* 1 for float, double, float16, bfloat16. */
+int ir_dtype_is_float(int dtype);
+
+/* Element i of dense data of this dtype, as double (float16/bfloat16 widened exactly;
+ * int64/uint64 beyond 2^53 rounded: ops that must be exact on them read the integers). */
+double ir_get(int dtype, const void *p, int64_t i);
+/* Stores x into element i: floats round to nearest (even), integers truncate toward zero
+ * and wrap modulo 2^bits (as a C conversion through int64 would), bool is x != 0. */
+void ir_put(int dtype, void *p, int64_t i, double x);
+/* IEEE binary16 and bfloat16 <-> float; to_* round to nearest even, NaN stays NaN. */
+float ir_half_to_float(uint16_t h);
+uint16_t ir_float_to_half(float f);
+float ir_bf16_to_float(uint16_t h);
+uint16_t ir_float_to_bf16(float f);
 
 typedef struct ir_tensor {
     char *name;

@@ -51,6 +51,13 @@ static int tensor_from_proto(rc_ctx *c, const Onnx__TensorProto *tp, ir_tensor *
         const void *src;
         size_t have, count;
         const char *field;
+        size_t typed = tp->n_float_data + tp->n_double_data + tp->n_int64_data +
+                       tp->n_int32_data + tp->n_uint64_data + tp->n_string_data;
+        if (tp->has_raw_data && typed)
+            return rc_err(c, NULL, what,
+                          "holds both raw_data (%zu bytes) and typed data (%zu values): two "
+                          "encodings of one tensor",
+                          tp->raw_data.len, typed);
         if (tp->has_raw_data) {
             src = tp->raw_data.data, have = tp->raw_data.len, field = NULL, count = 0;
         } else if (t->dtype == IR_FLOAT) {
@@ -59,18 +66,33 @@ static int tensor_from_proto(rc_ctx *c, const Onnx__TensorProto *tp, ir_tensor *
             src = tp->double_data, count = tp->n_double_data, field = "double_data";
         } else if (t->dtype == IR_INT64) {
             src = tp->int64_data, count = tp->n_int64_data, field = "int64_data";
-        } else if (t->dtype == IR_INT32) {
-            src = tp->int32_data, count = tp->n_int32_data, field = "int32_data";
+        } else if (t->dtype == IR_UINT32 || t->dtype == IR_UINT64) {
+            src = tp->uint64_data, count = tp->n_uint64_data, field = "uint64_data";
         } else {
-            return rc_err(c, NULL, what, "data type %s is only supported as raw_data",
-                          ir_dtype_name(t->dtype));
+            /* int32, and the narrower types (float16/bfloat16 as bit patterns) one per int32 */
+            src = tp->int32_data, count = tp->n_int32_data, field = "int32_data";
         }
+        if (field && typed != count)
+            return rc_err(c, NULL, what, "data type %s is stored in %s, but other typed fields "
+                          "hold values",
+                          ir_dtype_name(t->dtype), field);
         if (!field && have != bytes)
             return rc_err(c, NULL, what, "raw_data holds %zu bytes, dims need %zu", have, bytes);
         if (field && count != (size_t)numel)
             return rc_err(c, NULL, what, "%s holds %zu values, dims need %" PRId64, field, count,
                           numel);
         t->data = rc_xcalloc(bytes ? bytes : 1, 1);
+        if ((field && t->dtype == IR_UINT32) ||
+            (field && src == (const void *)tp->int32_data && t->dtype != IR_INT32)) {
+            /* a narrower type in a wider typed field: element by element, the low bytes
+             * (little-endian host) */
+            for (size_t i = 0; i < count; i++) {
+                uint64_t x =
+                    t->dtype == IR_UINT32 ? tp->uint64_data[i] : (uint32_t)tp->int32_data[i];
+                memcpy((unsigned char *)t->data + i * esz, &x, esz);
+            }
+            return 0;
+        }
         /* ONNX raw_data is little-endian, as is every host rnnc runs on; the typed fields
          * hold the same element size as the dtype (float, double, int64, int32) */
         if (bytes)

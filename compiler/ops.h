@@ -2,7 +2,7 @@
  *
  * Each entry X(ENUM, name, min_since) makes an enum value RC_OP_ENUM, its
  * ONNX op_type string, and a slot in rc_op_defs[] that points at the table
- * defined in op_<name>.c, which holds all of that op's meaning: attributes,
+ * defined in ops/<name>.c, which holds all of that op's meaning: attributes,
  * shape rules, reference interpreter and emitter. */
 #ifndef RNNC_OPS_H
 #define RNNC_OPS_H

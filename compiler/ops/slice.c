@@ -1,4 +1,4 @@
-/* op_slice.c — Slice (opsets 1 and 10, 11, 13): along each listed axis,
+/* ops/slice.c — Slice (opsets 1 and 10, 11, 13): along each listed axis,
  * elements start, start+step, ... up to (not including) end. Opset < 10
  * takes starts/ends/axes as attributes; from 10 they are inputs (with
  * steps), which must be known at compile time. Negative starts/ends count

@@ -1,4 +1,4 @@
-/* op_softmax.c — Softmax and LogSoftmax (opsets 1, 11, 13).
+/* ops/softmax.c — Softmax and LogSoftmax (opsets 1, 11, 13).
  *
  *   softmax(x)_k = exp(x_k - m) / sum_j exp(x_j - m),   m = max_j x_j
  *   logsoftmax(x)_k = x_k - m - log(sum_j exp(x_j - m))

@@ -1,4 +1,4 @@
-/* op_gather.c — Gather (opsets 1, 11, 13): the exporter's embedding lookup
+/* ops/gather.c — Gather (opsets 1, 11, 13): the exporter's embedding lookup
  * (weights[V][E] indexed by token ids) and its "last timestep" y[:, -1].
  *
  *   out[a..., j..., b...] = data[a..., idx[j...], b...]   along `axis`

@@ -1,4 +1,4 @@
-/* op_cast.c — Cast (opsets 6, 9, 13, 19, 21): element type conversion
+/* ops/cast.c — Cast (opsets 6, 9, 13, 19, 21): element type conversion
  * between float, double, int32, int64 and bool. Float to integer truncates
  * toward zero and saturates: NaN gives 0, values beyond the integer type its
  * minimum or maximum (ONNX leaves them undefined; C makes the plain conversion

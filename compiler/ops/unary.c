@@ -1,4 +1,4 @@
-/* op_unary.c — Sigmoid, Tanh, Relu (opsets 6, 13, 14): elementwise float
+/* ops/unary.c — Sigmoid, Tanh, Relu (opsets 6, 13, 14): elementwise float
  * activations, as in a Linear + sigmoid head. The interpreter evaluates the
  * textbook formulas in double; generated code calls the runtime's float
  * activations (the same ones the recurrent cells use). */
@@ -29,7 +29,7 @@ static double unary_fn(rc_op op, double x) {
     case RC_OP_RELU:
         return x > 0 ? x : 0;
     default:
-        rc_die("op_unary: op %d", op);
+        rc_die("unary: op %d", op);
     }
 }
 

@@ -1,4 +1,4 @@
-/* op_reshape.c — the operators that only relabel a tensor's shape and keep
+/* ops/reshape.c — the operators that only relabel a tensor's shape and keep
  * its elements in order: Reshape, Flatten, Squeeze, Unsqueeze, Identity and
  * (at inference) Dropout. The emitter lets their output share the input's
  * storage, so in generated code they cost nothing; only a graph output that

@@ -1,4 +1,4 @@
-/* rec.c — what RNN, LSTM and GRU share: attributes, shapes, the interpreter's
+/* ops/rec.c — what RNN, LSTM and GRU share: attributes, shapes, the interpreter's
  * sequence driver and the emitter's sequence driver. The op files hold the
  * cell equations. */
 #include "rec.h"

@@ -1,4 +1,4 @@
-/* op_shape.c — Shape (opsets 1, 13, 15, 19, 21): the input's dimensions as
+/* ops/shape.c — Shape (opsets 1, 13, 15, 19, 21): the input's dimensions as
  * an int64 vector, optionally dims[start:end] (opset >= 15, Python slice
  * rules with clamping). Known at compile time once input shapes are bound,
  * so it is always folded: generated code never computes a shape. */

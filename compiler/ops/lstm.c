@@ -1,4 +1,4 @@
-/* op_lstm.c — ONNX LSTM (opsets 7, 14, 22).
+/* ops/lstm.c — ONNX LSTM (opsets 7, 14, 22).
  *
  *   it = f(Xt·Wiᵀ + Ht-1·Riᵀ + Pi⊙Ct-1 + Wbi + Rbi)
  *   ft = f(Xt·Wfᵀ + Ht-1·Rfᵀ + Pf⊙Ct-1 + Wbf + Rbf)     (input_forget=1: ft = 1 - it)

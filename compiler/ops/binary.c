@@ -1,4 +1,4 @@
-/* op_binary.c — Add, Sub, Mul, Div (opsets 7, 13, 14): elementwise with
+/* ops/binary.c — Add, Sub, Mul, Div (opsets 7, 13, 14): elementwise with
  * multidirectional (numpy) broadcasting. float at run time (a Linear head's
  * bias add); int64 too, mostly for shape arithmetic that folds away. Integer
  * division truncates toward zero; an integer division by zero gives 0 in
@@ -25,7 +25,7 @@ static bin_kind kind_of(const ir_node *n) {
     case RC_OP_DIV:
         return BIN_DIV;
     default:
-        rc_die("op_binary: op %d", n->op);
+        rc_die("binary: op %d", n->op);
     }
 }
 

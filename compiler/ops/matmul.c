@@ -1,4 +1,4 @@
-/* op_matmul.c — MatMul (opsets 1, 9, 13) and Gemm (opsets 7, 9, 11, 13):
+/* ops/matmul.c — MatMul (opsets 1, 9, 13) and Gemm (opsets 7, 9, 11, 13):
  * the exporter's Linear heads.
  *
  *   MatMul: Y[b] = A[b] · B[b]   numpy semantics: 1-D operands promoted (and

@@ -1,4 +1,4 @@
-/* op_expand.c — Expand (opsets 8, 13): input broadcast (numpy rules, both
+/* ops/expand.c — Expand (opsets 8, 13): input broadcast (numpy rules, both
  * ways) against a shape known at compile time. The exporter's zero initial
  * states come this way in some opsets; with a constant input it folds. */
 #include "glue.h"

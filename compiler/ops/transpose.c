@@ -1,4 +1,4 @@
-/* op_transpose.c — Transpose (opsets 1, 13, 21): out[i_0..i_r] =
+/* ops/transpose.c — Transpose (opsets 1, 13, 21): out[i_0..i_r] =
  * in[j] with j[perm[d]] = i_d; perm defaults to reversing the axes. The
  * exporter writes it for batch_first ([1,0,2]) and bidirectional outputs
  * ([0,2,1,3]). Emitted as strided copies with contiguous runs merged. */

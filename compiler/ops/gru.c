@@ -1,4 +1,4 @@
-/* op_gru.c — ONNX GRU (opsets 7, 14, 22).
+/* ops/gru.c — ONNX GRU (opsets 7, 14, 22).
  *
  *   zt = f(Xt·Wzᵀ + Ht-1·Rzᵀ + Wbz + Rbz)
  *   rt = f(Xt·Wrᵀ + Ht-1·Rrᵀ + Wbr + Rbr)

@@ -1,4 +1,4 @@
-/* op_rnn.c — ONNX RNN (opsets 7, 14, 22): the simple recurrent cell.
+/* ops/rnn.c — ONNX RNN (opsets 7, 14, 22): the simple recurrent cell.
  *
  *   Ht = f(Xt·Wiᵀ + Ht-1·Riᵀ + Wbi + Rbi)          default f = Tanh
  *

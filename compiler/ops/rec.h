@@ -1,6 +1,6 @@
-/* rec.h — what RNN, LSTM and GRU share: attribute parsing, shape rules, the
+/* ops/rec.h — what RNN, LSTM and GRU share: attribute parsing, shape rules, the
  * reference interpreter's sequence driver and the emitter's sequence driver.
- * Each op file (op_rnn.c, op_lstm.c, op_gru.c) supplies a rec_desc with its
+ * Each op file (rnn.c, lstm.c, gru.c) supplies a rec_desc with its
  * gate count, attributes, defaults and the cell equations. */
 #ifndef RNNC_REC_H
 #define RNNC_REC_H

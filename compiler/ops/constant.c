@@ -1,4 +1,4 @@
-/* op_constant.c — Constant and ConstantOfShape: tensors fixed at compile
+/* ops/constant.c — Constant and ConstantOfShape: tensors fixed at compile
  * time. Both are always folded, so they never reach generated code.
  *
  *   Constant:        value (tensor) | value_float | value_floats | value_int |

@@ -1,4 +1,4 @@
-/* op_concat.c — Concat (opsets 4, 11, 13): inputs joined along `axis`
+/* ops/concat.c — Concat (opsets 4, 11, 13): inputs joined along `axis`
  * (required; negative from opset 11). All inputs have the same dtype and
  * rank and agree on every other dimension. The exporter uses it for shape
  * vectors (folded) and to stack the final states of the layers (run time). */
