@@ -48,21 +48,42 @@ int gl_axis(rc_ctx *c, ir_node *n, const char *what, int64_t axis, int rank, int
     return 0;
 }
 
+/* Input k must be a compile-time constant: its tensor, or NULL with an error. A graph input
+ * in that place is recorded in c->need_const, so `rnnc run`/`check` can bind it from the data
+ * set's values and try again (as ONNX's node tests give shapes and axes as inputs). */
+static const ir_tensor *const_input(rc_ctx *c, const ir_graph *g, ir_node *n, int k,
+                                    const char *what) {
+    const ir_tensor *t = ir_in(g, n, k);
+    if (!t) {
+        rc_err(c, n, what, "input %d is missing", k);
+        return NULL;
+    }
+    if (!t->data) {
+        if (t->is_input && !c->failed)
+            snprintf(c->need_const, sizeof c->need_const, "%s", t->name);
+        rc_err(c, n, what,
+               "'%s' must be known at compile time (a constant, or computed from "
+               "constants and shapes), but it is %s",
+               t->name,
+               t->is_input ? "a graph input (bind it with --const NAME=FILE)"
+                           : "computed at run time");
+        return NULL;
+    }
+    if (t->rank > 1) {
+        rc_err(c, n, what, "'%s' must be a scalar or 1-D, got rank %d", t->name, t->rank);
+        return NULL;
+    }
+    return t;
+}
+
 int gl_const_ints(rc_ctx *c, const ir_graph *g, ir_node *n, int k, const char *what, int64_t *out,
                   int max, int *count) {
-    const ir_tensor *t = ir_in(g, n, k);
+    const ir_tensor *t = const_input(c, g, n, k, what);
     int64_t num;
     if (!t)
-        return rc_err(c, n, what, "input %d is missing", k);
-    if (!t->data)
-        return rc_err(c, n, what,
-                      "'%s' must be known at compile time (a constant, or computed from "
-                      "constants and shapes), but it is computed at run time",
-                      t->name);
+        return -1;
     if (t->dtype != IR_INT64 && t->dtype != IR_INT32)
         return rc_err(c, n, what, "'%s' must be int64, got %s", t->name, ir_dtype_name(t->dtype));
-    if (t->rank > 1)
-        return rc_err(c, n, what, "'%s' must be a scalar or 1-D, got rank %d", t->name, t->rank);
     num = ir_numel(t);
     if (num > max)
         return rc_err(c, n, what, "'%s' has %" PRId64 " values, at most %d are supported", t->name,
@@ -70,6 +91,22 @@ int gl_const_ints(rc_ctx *c, const ir_graph *g, ir_node *n, int k, const char *w
     for (int64_t i = 0; i < num; i++)
         out[i] =
             t->dtype == IR_INT64 ? ((const int64_t *)t->data)[i] : ((const int32_t *)t->data)[i];
+    *count = (int)num;
+    return 0;
+}
+
+int gl_const_doubles(rc_ctx *c, const ir_graph *g, ir_node *n, int k, const char *what,
+                     double *out, int max, int *count) {
+    const ir_tensor *t = const_input(c, g, n, k, what);
+    int64_t num;
+    if (!t)
+        return -1;
+    num = ir_numel(t);
+    if (num > max)
+        return rc_err(c, n, what, "'%s' has %" PRId64 " values, at most %d are supported", t->name,
+                      num, max);
+    for (int64_t i = 0; i < num; i++)
+        out[i] = ir_get(t->dtype, t->data, i);
     *count = (int)num;
     return 0;
 }

@@ -21,6 +21,9 @@ int gl_axis(rc_ctx *c, ir_node *n, const char *what, int64_t axis, int rank, int
  * one value): at most max values into out, *count set. Errors name `what`. */
 int gl_const_ints(rc_ctx *c, const ir_graph *g, ir_node *n, int k, const char *what, int64_t *out,
                   int max, int *count);
+/* The same for a constant of any numeric dtype, as doubles (Clip's min/max, Pad's value). */
+int gl_const_doubles(rc_ctx *c, const ir_graph *g, ir_node *n, int k, const char *what,
+                     double *out, int max, int *count);
 /* Sets output k's dtype and shape, refusing element counts past INT32_MAX. */
 int gl_set_out(rc_ctx *c, ir_graph *g, ir_node *n, int k, int dtype, int rank, const int64_t *dims);
 /* Multidirectional (numpy) broadcast of a and b into out; -1 with an error if

@@ -50,6 +50,9 @@ typedef struct rc_ctx {
     /* --max-mb: the largest tensor (initializer, folded constant, intermediate) and the
      * largest total of initializers accepted, in bytes; 0 = RC_MAX_BYTES_DEFAULT */
     size_t max_bytes;
+    /* the graph input that an op needs as a compile-time constant (the first such error),
+     * "" if none: `rnnc run`/`check` bind it from the data set and retry */
+    char need_const[256];
 } rc_ctx;
 
 #define RC_MAX_BYTES_DEFAULT ((size_t)1024 * 1024 * 1024)

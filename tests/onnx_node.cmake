@@ -1,0 +1,20 @@
+# ONNX's own backend node tests for the operators rnnc supports beside the recurrent ones
+# (written by ../shared/onnx-node-tests.py from onnx 1.12's case generators, committed under
+# testdata/onnx-node/). Included from tests/CMakeLists.txt.
+#
+#   node_<test>   rnnc check on testdata/onnx-node/<test>: the generated C (built with -Werror)
+#                 and the reference interpreter against ONNX's expected outputs. Inputs the
+#                 model needs at compile time (shapes, axes, pads given as graph inputs) are
+#                 bound from the data set, as `rnnc check` does for any model.
+# testdata/onnx-node/REFUSED lists the node tests of supported ops that rnnc refuses, with the
+# reason; node_refused_<test> checks each is still refused with that reason (not crashed).
+get_filename_component(NODE_ROOT ${CMAKE_CURRENT_LIST_DIR}/../testdata/onnx-node ABSOLUTE)
+file(GLOB NODE_DIRS LIST_DIRECTORIES true CONFIGURE_DEPENDS ${NODE_ROOT}/test_*)
+list(SORT NODE_DIRS)
+foreach(dir ${NODE_DIRS})
+    if(IS_DIRECTORY ${dir} AND EXISTS ${dir}/model.onnx)
+        get_filename_component(case ${dir} NAME)
+        add_test(NAME node_${case}
+            COMMAND $<TARGET_FILE:rnnc> check ${dir}/model.onnx ${dir}/test_data_set_0)
+    endif()
+endforeach()
