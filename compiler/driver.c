@@ -83,9 +83,109 @@ static int unbound_error(rc_ctx *c, const ir_graph *g) {
     return rc;
 }
 
-/* The bind pass: --dim by name, then --shape (which overrides), then the
+/* Values of --const NAME=1,2,3 in the input's declared dtype: integers exactly (strtoll /
+ * strtoull), floats as strtod rounds them. */
+static int parse_values(rc_ctx *c, const char *name, const char *text, ir_tensor *t,
+                        int64_t *count) {
+    const char *p = text;
+    int64_t n = 1, k = 0;
+    for (const char *q = text; *q; q++)
+        n += *q == ',';
+    t->data = rc_xcalloc((size_t)n, ir_dtype_size(t->dtype));
+    for (; k < n; k++) {
+        char *end;
+        errno = 0;
+        if (ir_dtype_is_float(t->dtype)) {
+            ir_put(t->dtype, t->data, k, strtod(p, &end));
+        } else if (t->dtype == IR_UINT64) {
+            unsigned long long u = *p == '-' ? (errno = ERANGE, 0) : strtoull(p, &end, 10);
+            ((uint64_t *)t->data)[k] = u;
+        } else {
+            long long v = strtoll(p, &end, 10);
+            if (t->dtype == IR_INT64)
+                ((int64_t *)t->data)[k] = v;
+            else
+                ir_put(t->dtype, t->data, k, (double)v);
+            /* a value the dtype cannot hold is an error, not a wrapped one */
+            if (t->dtype != IR_INT64 && ir_get(t->dtype, t->data, k) != (double)v)
+                errno = ERANGE;
+        }
+        if (end == p || errno || (*end && *end != ','))
+            return rc_err(c, NULL, "--const",
+                          "%s: value %" PRId64 " of '%s' is not a %s number (or out of its range)",
+                          rc_show(name), k, rc_show(text), ir_dtype_name(t->dtype));
+        p = *end ? end + 1 : end;
+    }
+    *count = n;
+    return 0;
+}
+
+/* --const NAME=...: graph input NAME becomes a constant with that value (its declared dtype;
+ * shape: the value's, which must agree with the declared dims; symbolic ones take it). */
+static int bind_const(rc_ctx *c, ir_graph *g, const char *name, const ir_tensor *val,
+                      const char *text) {
+    int ti = ir_find(g, name), j = 0;
+    ir_tensor *t = ti >= 0 ? &g->t[ti] : NULL;
+    if (!t || (!t->is_input && !t->is_bound))
+        return rc_err(c, NULL, "--const", "'%s' is not a graph input of the model", rc_show(name));
+    if (t->is_bound)
+        return rc_err(c, NULL, "--const", "'%s' is bound twice", rc_show(name));
+    if (val) {
+        char have[256], want[256];
+        int ok = val->dtype == t->dtype && (t->rank < 0 || t->rank == val->rank);
+        for (int d = 0; ok && t->rank >= 0 && d < t->rank; d++)
+            ok = t->dims[d] < 0 || t->dims[d] == val->dims[d];
+        ir_shape_str(val, have, sizeof have);
+        ir_shape_str(t, want, sizeof want);
+        if (!ok)
+            return rc_err(c, NULL, "--const", "'%s' is declared %s, the value given is %s",
+                          rc_show(name), want, have);
+        t->rank = val->rank;
+        memcpy(t->dims, val->dims, sizeof t->dims);
+        t->data = rc_xcalloc((size_t)ir_numel(t) + 1, ir_dtype_size(t->dtype));
+        memcpy(t->data, val->data, (size_t)ir_numel(t) * ir_dtype_size(t->dtype));
+    } else {
+        int64_t n = 0, fixed = 1;
+        int open = -1;
+        if (t->rank < 0)
+            return rc_err(c, NULL, "--const",
+                          "'%s' has no declared shape; give the value as a file", rc_show(name));
+        if (parse_values(c, name, text, t, &n))
+            return -1;
+        for (int d = 0; d < t->rank; d++) {
+            if (t->dims[d] < 0 && open < 0)
+                open = d;
+            else
+                fixed *= t->dims[d] < 0 ? 1 : t->dims[d];
+        }
+        if (open >= 0 && fixed > 0 && n % fixed == 0)
+            t->dims[open] = n / fixed;
+        for (int d = 0; d < t->rank; d++)
+            if (t->dims[d] < 0)
+                t->dims[d] = 1;
+        if (ir_numel(t) != n) {
+            char want[256];
+            ir_shape_str(t, want, sizeof want);
+            return rc_err(c, NULL, "--const",
+                          "'%s' is %s: %" PRId64 " values needed, %" PRId64 " given", rc_show(name),
+                          want, ir_numel(t), n);
+        }
+    }
+    t->is_input = 0;
+    t->is_bound = 1;
+    for (int i = 0; i < g->n_input; i++)
+        if (g->input[i] != ti)
+            g->input[j++] = g->input[i];
+    g->n_input = j;
+    return 0;
+}
+
+/* The bind pass: --const values, then --dim by name, then --shape (which overrides), then the
  * dims of the data files for what is still open. */
 static int bind_dims(rc_ctx *c, ir_graph *g, const rc_binding *b) {
+    for (int k = 0; b && k < b->n_consts; k++)
+        if (bind_const(c, g, b->const_name[k], b->const_val[k], b->const_text[k]))
+            return -1;
     for (int k = 0; b && k < b->n_dims; k++) {
         int used = 0;
         for (int i = 0; i < g->n_input; i++) {
@@ -108,10 +208,10 @@ static int bind_dims(rc_ctx *c, ir_graph *g, const rc_binding *b) {
         for (int d = 0; d < t->rank; d++)
             t->dims[d] = b->shape_dims[s][d];
     }
-    for (int i = 0; b && i < g->n_input && i < b->n_data; i++) {
-        ir_tensor *t = &g->t[g->input[i]];
+    for (int i = 0; b && i < g->n_decl_input && i < b->n_data; i++) {
+        ir_tensor *t = &g->t[g->decl_input[i]];
         const ir_tensor *x = b->data[i];
-        if (!x || (t->rank >= 0 && t->rank != x->rank))
+        if (!x || t->is_bound || (t->rank >= 0 && t->rank != x->rank))
             continue; /* a mismatch is reported when the data is read */
         if (t->rank < 0) {
             t->rank = x->rank;
@@ -232,15 +332,56 @@ ir_graph *rc_front(rc_ctx *c, const char *model, int dump) {
 /* The passes after loading, shared by the file and the in-memory front ends. */
 static ir_graph *front_passes(rc_ctx *c, ir_graph *g, const rc_binding *b, int dump);
 
-ir_graph *rc_front_bound(rc_ctx *c, const char *model, const rc_binding *b, int dump) {
+/* The front end from a file (buf NULL) or bytes. With b->auto_const, an input an op needs
+ * at compile time is bound to its value in the data and the passes run again (at most once
+ * per input). */
+static ir_graph *front(rc_ctx *c, const char *model, const unsigned char *buf, size_t len,
+                       const rc_binding *b, int dump) {
+    rc_binding cur;
+    ir_graph *g;
+    int cap;
     c->file = model;
-    return front_passes(c, rc_load_model(c, model), b, dump);
+    if (!b || !b->auto_const)
+        return front_passes(
+            c, buf ? rc_load_model_bytes(c, model, buf, len) : rc_load_model(c, model), b, dump);
+    cur = *b;
+    cap = b->n_consts + b->n_data + 1;
+    cur.const_name = rc_xcalloc((size_t)cap, sizeof(char *));
+    cur.const_text = rc_xcalloc((size_t)cap, sizeof(char *));
+    cur.const_val = rc_xcalloc((size_t)cap, sizeof(ir_tensor *));
+    for (int k = 0; k < b->n_consts; k++) {
+        cur.const_name[k] = b->const_name[k];
+        cur.const_text[k] = b->const_text[k];
+        cur.const_val[k] = b->const_val[k];
+    }
+    for (;;) {
+        int k;
+        c->need_const[0] = 0;
+        g = front_passes(c, buf ? rc_load_model_bytes(c, model, buf, len) : rc_load_model(c, model),
+                         &cur, dump);
+        k = c->need_const_input;
+        if (g || !c->need_const[0] || k < 0 || k >= b->n_data || !b->data[k] || cur.n_consts >= cap)
+            break;
+        cur.const_name[cur.n_consts] = rc_xstrdup(c->need_const);
+        cur.const_text[cur.n_consts] = NULL;
+        cur.const_val[cur.n_consts++] = b->data[k];
+        c->failed = 0, c->unbound = 0, c->msg[0] = 0;
+    }
+    for (int k = b->n_consts; k < cur.n_consts; k++)
+        free((char *)cur.const_name[k]);
+    free(cur.const_name);
+    free(cur.const_text);
+    free(cur.const_val);
+    return g;
+}
+
+ir_graph *rc_front_bound(rc_ctx *c, const char *model, const rc_binding *b, int dump) {
+    return front(c, model, NULL, 0, b, dump);
 }
 
 ir_graph *rc_front_bytes(rc_ctx *c, const char *name, const unsigned char *buf, size_t len,
                          const rc_binding *b) {
-    c->file = name;
-    return front_passes(c, rc_load_model_bytes(c, name, buf, len), b, 0);
+    return front(c, name, buf, len, b, 0);
 }
 
 static ir_graph *front_passes(rc_ctx *c, ir_graph *g, const rc_binding *b, int dump) {
@@ -265,6 +406,11 @@ static ir_graph *front_passes(rc_ctx *c, ir_graph *g, const rc_binding *b, int d
         goto fail;
     return g;
 fail:
+    /* which declared input an op wanted as a constant, for front()'s retry */
+    c->need_const_input = -1;
+    for (int i = 0; c->need_const[0] && i < g->n_decl_input; i++)
+        if (strcmp(g->t[g->decl_input[i]].name, c->need_const) == 0)
+            c->need_const_input = i;
     ir_free(g);
     return NULL;
 }
@@ -413,6 +559,15 @@ ir_graph *rc_stream_graph_bytes(rc_ctx *c, ir_graph *g, int chunk, const unsigne
             b.shape_dims[i][d] = d == g->in_time[i] ? chunk : t->dims[d];
         any |= g->in_time[i] >= 0;
     }
+    /* inputs bound with --const stay bound in the step graph */
+    b.const_name = rc_xcalloc((size_t)g->n_decl_input + 1, sizeof(char *));
+    b.const_text = rc_xcalloc((size_t)g->n_decl_input + 1, sizeof(char *));
+    b.const_val = rc_xcalloc((size_t)g->n_decl_input + 1, sizeof(ir_tensor *));
+    for (int i = 0; i < g->n_decl_input; i++)
+        if (g->t[g->decl_input[i]].is_bound) {
+            b.const_name[b.n_consts] = g->t[g->decl_input[i]].name;
+            b.const_val[b.n_consts++] = &g->t[g->decl_input[i]];
+        }
     s = !any  ? NULL
         : buf ? front_passes(c, rc_load_model_bytes(c, g->model_path, buf, len), &b, 0)
               : rc_front_bound(c, g->model_path, &b, 0);
@@ -421,6 +576,9 @@ ir_graph *rc_stream_graph_bytes(rc_ctx *c, ir_graph *g, int chunk, const unsigne
     free(b.shape_name);
     free(b.shape_rank);
     free(b.shape_dims);
+    free(b.const_name);
+    free(b.const_text);
+    free(b.const_val);
     if (!s)
         return NULL;
     /* every output must keep its shape, the time axis cut to the chunk */
@@ -565,20 +723,36 @@ void rc_inputs_free(rc_inputs *in) {
 int rc_read_inputs(rc_ctx *c, const ir_graph *g, const char *const *files, int n_files,
                    const char *dir, rc_inputs *in) {
     char path[PATH_MAX];
+    /* files in declared-input order; --input may also list only the inputs left unbound */
+    int all = dir || n_files == g->n_decl_input, j = 0;
     in->n = g->n_input;
     in->t = rc_xcalloc((size_t)g->n_input + 1, sizeof(ir_tensor));
-    if (!dir && n_files != g->n_input)
+    if (!all && n_files != g->n_input)
         return rc_err(c, NULL, "inputs", "the graph has %d inputs, %d files were given", g->n_input,
                       n_files);
-    for (int i = 0; i < g->n_input; i++) {
-        const ir_tensor *gt = &g->t[g->input[i]];
-        ir_tensor *t = &in->t[i];
+    for (int i = 0; i < g->n_decl_input; i++) {
+        const ir_tensor *gt = &g->t[g->decl_input[i]];
+        ir_tensor bound = {0}, *t = gt->is_bound ? &bound : &in->t[j];
+        if (gt->is_bound && !all)
+            continue;
         if (dir)
             snprintf(path, sizeof path, "%s/input_%d.pb", dir, i);
         else
-            snprintf(path, sizeof path, "%s", files[i]);
+            snprintf(path, sizeof path, "%s", files[all ? i : j]);
         if (rc_load_tensor_file(c, path, t))
             return -1;
+        if (gt->is_bound) {
+            /* the data must hold the value the input was bound to */
+            int same =
+                ir_same_type(t, gt) &&
+                memcmp(t->data, gt->data, (size_t)ir_numel(gt) * ir_dtype_size(gt->dtype)) == 0;
+            rc_tensor_clear(&bound);
+            if (!same)
+                return rc_err(c, NULL, path, "differs from the value graph input '%s' is bound to",
+                              rc_show(gt->name));
+            continue;
+        }
+        j++;
         if (!ir_same_type(t, gt)) {
             char a[256], b[256];
             ir_shape_str(t, a, sizeof a);

@@ -21,6 +21,17 @@ typedef struct rc_binding {
     int n_data;
     const ir_tensor **data;
     ir_tensor *data_store; /* owner of what data points at (the CLI's) */
+    /* --const NAME=FILE|VALUES: graph inputs bound to constants (they leave the generated
+     * API; ops that need them at compile time see them). const_val[k] is the tensor read
+     * from FILE, or NULL and const_text[k] the values ("16000", "1,2,3") in the input's
+     * declared dtype and shape. */
+    int n_consts;
+    const char **const_name;
+    const char **const_text;
+    const ir_tensor **const_val;
+    /* run/check: an input an op needs at compile time (c->need_const) is bound from the
+     * data (data[] by declared-input index) and the front end runs again */
+    int auto_const;
     /* the step graph of --stream: outputs' declared time lengths do not apply
      * (rc_stream_graph checks the shapes against the whole-sequence graph) */
     int step;

@@ -344,8 +344,8 @@ const char *em_tensor(em_state *e, int ti) {
                t->dtype == IR_BFLOAT16) {
         /* integers (float16/bfloat16 as their 16-bit patterns) as decimal literals */
         int64_t n = ir_numel(t);
-        int is_unsigned = !(t->dtype == IR_INT8 || t->dtype == IR_INT16 ||
-                            t->dtype == IR_INT32 || t->dtype == IR_INT64);
+        int is_unsigned = !(t->dtype == IR_INT8 || t->dtype == IR_INT16 || t->dtype == IR_INT32 ||
+                            t->dtype == IR_INT64);
         rc_buf_printf(&e->consts, "static const %s %s[%" PRId64 "] = {", em_ctype(t->dtype), cname,
                       n ? n : 1);
         for (int64_t i = 0; i < n; i++) {
@@ -356,7 +356,9 @@ const char *em_tensor(em_state *e, int ti) {
                 if (t->dtype == IR_FLOAT16 || t->dtype == IR_BFLOAT16)
                     x = ((const uint16_t *)t->data)[i];
                 rc_buf_printf(&e->consts, "%s%" PRIu64 "%s,", sep, x,
-                              t->dtype == IR_UINT64 ? "ULL" : t->dtype == IR_UINT32 ? "UL" : "");
+                              t->dtype == IR_UINT64   ? "ULL"
+                              : t->dtype == IR_UINT32 ? "UL"
+                                                      : "");
             } else {
                 int64_t x = t->dtype == IR_INT64 ? ((const int64_t *)t->data)[i]
                                                  : (int64_t)ir_get(t->dtype, t->data, i);

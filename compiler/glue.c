@@ -95,8 +95,8 @@ int gl_const_ints(rc_ctx *c, const ir_graph *g, ir_node *n, int k, const char *w
     return 0;
 }
 
-int gl_const_doubles(rc_ctx *c, const ir_graph *g, ir_node *n, int k, const char *what,
-                     double *out, int max, int *count) {
+int gl_const_doubles(rc_ctx *c, const ir_graph *g, ir_node *n, int k, const char *what, double *out,
+                     int max, int *count) {
     const ir_tensor *t = const_input(c, g, n, k, what);
     int64_t num;
     if (!t)

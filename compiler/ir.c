@@ -2,8 +2,8 @@
 #include "ir.h"
 
 #include <inttypes.h>
-#include <stdio.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -284,6 +284,7 @@ void ir_free(ir_graph *g) {
     free(g->t);
     free(g->node);
     free(g->input);
+    free(g->decl_input);
     free(g->output);
     free(g->in_time);
     free(g->out_time);

@@ -64,6 +64,7 @@ typedef struct ir_tensor {
     int is_init;   /* an initializer of the model (not a folded value) */
     int is_input;  /* runtime graph input */
     int is_output; /* graph output */
+    int is_bound;  /* a graph input bound to a constant (--const): data set, is_input 0 */
     int producer;  /* node index, or -1 */
     char *doc;     /* doc_string, may be NULL */
     /* Graph inputs: the dim_param of each symbolic dimension (dims[i] == -1
@@ -127,6 +128,10 @@ typedef struct ir_graph {
     int n_input, n_output;
     int *input;  /* runtime inputs in graph order (initializers excluded) */
     int *output; /* graph outputs in graph order */
+    /* every declared graph input (initializers excluded), bound or not: the numbering of
+     * data files (input_N.pb) and of --input */
+    int n_decl_input;
+    int *decl_input;
     /* Streaming (--stream): the time axis of each graph input and output,
      * -1 for none; NULL until the stream analysis has run. */
     int *in_time, *out_time;

@@ -51,8 +51,8 @@ static int tensor_from_proto(rc_ctx *c, const Onnx__TensorProto *tp, ir_tensor *
         const void *src;
         size_t have, count;
         const char *field;
-        size_t typed = tp->n_float_data + tp->n_double_data + tp->n_int64_data +
-                       tp->n_int32_data + tp->n_uint64_data + tp->n_string_data;
+        size_t typed = tp->n_float_data + tp->n_double_data + tp->n_int64_data + tp->n_int32_data +
+                       tp->n_uint64_data + tp->n_string_data;
         if (tp->has_raw_data && typed)
             return rc_err(c, NULL, what,
                           "holds both raw_data (%zu bytes) and typed data (%zu values): two "
@@ -73,7 +73,8 @@ static int tensor_from_proto(rc_ctx *c, const Onnx__TensorProto *tp, ir_tensor *
             src = tp->int32_data, count = tp->n_int32_data, field = "int32_data";
         }
         if (field && typed != count)
-            return rc_err(c, NULL, what, "data type %s is stored in %s, but other typed fields "
+            return rc_err(c, NULL, what,
+                          "data type %s is stored in %s, but other typed fields "
                           "hold values",
                           ir_dtype_name(t->dtype), field);
         if (!field && have != bytes)
@@ -362,6 +363,15 @@ static int load_inputs(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp) {
     return 0;
 }
 
+/* The declared inputs, kept when --const binds some of them to values. */
+static int decl_inputs(ir_graph *g) {
+    g->n_decl_input = g->n_input;
+    g->decl_input = rc_xcalloc((size_t)g->n_input + 1, sizeof(int));
+    if (g->n_input)
+        memcpy(g->decl_input, g->input, sizeof(int) * (size_t)g->n_input);
+    return 0;
+}
+
 static int load_node(rc_ctx *c, ir_graph *g, const Onnx__NodeProto *np, int index) {
     ir_node *n = ir_add_node(g);
     n->name = rc_xstrdup(nz(np->name));
@@ -563,7 +573,7 @@ static ir_graph *build_graph(rc_ctx *c, const char *path, const Onnx__ModelProto
     g->producer = rc_xstrdup(nz(m->producer_name));
     g->ir_version = m->has_ir_version ? m->ir_version : 0;
     g->opset = default_opset(c, m, &ok);
-    if (!ok || load_initializers(c, g, gp) || load_inputs(c, g, gp))
+    if (!ok || load_initializers(c, g, gp) || load_inputs(c, g, gp) || decl_inputs(g))
         goto fail;
     for (size_t i = 0; i < gp->n_node; i++)
         if (load_node(c, g, gp->node[i], (int)i))

@@ -29,6 +29,9 @@ static const char usage_main[] =
     "\n"
     "Every command takes --dim NAME=N and --shape INPUT=d0,d1,... (repeatable) to bind\n"
     "symbolic input dimensions (dim_param); run and check take unbound ones from the data.\n"
+    "Every command takes --const INPUT=FILE.pb or INPUT=V0,V1,... to bind a graph input to a\n"
+    "constant (e.g. a sample rate): it leaves the generated API and folds what it decides;\n"
+    "run and check bind inputs an op needs at compile time (shapes, axes) from the data.\n"
     "Every command takes --max-mb N: the largest tensor, and the largest total of weights,\n"
     "accepted in MiB (default 1024); bigger models are refused rather than allocated.\n"
     "'rnnc COMMAND --help' describes each command. 'rnnc --version' prints the version.\n";
@@ -50,7 +53,8 @@ static const char usage_compile[] =
     "  --stream        also emit the step API NAME_reset/NAME_step (forward-only graphs)\n"
     "  --chunk K       time steps per NAME_step call (default 1; implies --stream)\n"
     "  --dim NAME=N    bind the symbolic dimension NAME (dim_param) of every input\n"
-    "  --shape INPUT=d0,d1,...  replace an input's whole shape\n";
+    "  --shape INPUT=d0,d1,...  replace an input's whole shape\n"
+    "  --const INPUT=FILE.pb|V0,V1,...  bind a graph input to a constant value\n";
 
 static const char usage_run[] =
     "usage: rnnc run MODEL (--input FILE ... | --input-dir DIR) --output-dir DIR [--dump-ir]\n"
@@ -126,6 +130,32 @@ static int parse_dim(const char *arg, rc_binding *b) {
     return 0;
 }
 
+/* --const NAME=FILE.pb (a TensorProto) or NAME=V0,V1,... (values in the input's dtype). */
+static int parse_const(rc_ctx *c, const char *arg, rc_binding *b) {
+    const char *eq = strchr(arg, '=');
+    size_t len;
+    ir_tensor *t = NULL;
+    if (!eq || eq == arg || !eq[1])
+        return -1;
+    len = strlen(eq + 1);
+    if (len > 3 && strcmp(eq + 1 + len - 3, ".pb") == 0) {
+        t = calloc(1, sizeof *t);
+        if (!t || rc_load_tensor_file(c, eq + 1, t)) {
+            free(t);
+            return -2;
+        }
+    }
+    b->const_name = realloc(b->const_name, sizeof(char *) * (size_t)(b->n_consts + 1));
+    b->const_text = realloc(b->const_text, sizeof(char *) * (size_t)(b->n_consts + 1));
+    b->const_val = realloc(b->const_val, sizeof(ir_tensor *) * (size_t)(b->n_consts + 1));
+    if (!b->const_name || !b->const_text || !b->const_val)
+        return -1;
+    b->const_name[b->n_consts] = strndup(arg, (size_t)(eq - arg));
+    b->const_text[b->n_consts] = t ? NULL : eq + 1;
+    b->const_val[b->n_consts++] = t;
+    return 0;
+}
+
 static int parse_shape(const char *arg, rc_binding *b) {
     const char *eq = strchr(arg, '=');
     const char *p;
@@ -195,6 +225,15 @@ static void binding_free(rc_binding *b) {
         free((char *)b->shape_name[i]);
     for (int i = 0; i < b->n_data; i++)
         rc_tensor_clear(&b->data_store[i]);
+    for (int i = 0; i < b->n_consts; i++) {
+        free((char *)b->const_name[i]);
+        if (b->const_val[i])
+            rc_tensor_clear((ir_tensor *)b->const_val[i]);
+        free((void *)b->const_val[i]);
+    }
+    free(b->const_name);
+    free(b->const_text);
+    free(b->const_val);
     free(b->dim_name);
     free(b->dim_val);
     free(b->shape_name);
@@ -288,6 +327,13 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
             if (parse_dim(v, bind))
                 return usage(text, "--dim takes NAME=N with N a whole number >= 1");
             i++;
+        } else if (strcmp(a, "--const") == 0 && v) {
+            int r = parse_const(&c, v, bind);
+            if (r == -2)
+                return fail(&c);
+            if (r)
+                return usage(text, "--const takes INPUT=FILE.pb or INPUT=V0,V1,...");
+            i++;
         } else if (strcmp(a, "--shape") == 0 && v) {
             if (parse_shape(v, bind))
                 return usage(text, "--shape takes INPUT=d0,d1,... with each d a whole number >= 1 "
@@ -355,6 +401,7 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
                           : strcmp(cmd, "check") == 0 ? dirs[0]
                                                       : NULL,
                           files, n_files, bind);
+    bind->auto_const = strcmp(cmd, "run") == 0 || strcmp(cmd, "check") == 0;
     g = rc_front_bound(&c, model, bind, dump);
     if (!g && c.unbound && strcmp(cmd, "info") == 0) {
         /* info on a model with open dims still tells what it can */

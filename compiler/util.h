@@ -53,6 +53,7 @@ typedef struct rc_ctx {
     /* the graph input that an op needs as a compile-time constant (the first such error),
      * "" if none: `rnnc run`/`check` bind it from the data set and retry */
     char need_const[256];
+    int need_const_input; /* its declared-input index (set by the front end) */
 } rc_ctx;
 
 #define RC_MAX_BYTES_DEFAULT ((size_t)1024 * 1024 * 1024)
