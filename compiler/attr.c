@@ -71,6 +71,13 @@ int rc_attr_tensor(rc_ctx *c, ir_node *n, const char *name, const ir_tensor **ou
     return bad ? -1 : 0;
 }
 
+int rc_attr_graph(rc_ctx *c, ir_node *n, const char *name, const ir_graph **out) {
+    int bad;
+    ir_attr *a = get_typed(c, n, name, IR_ATTR_GRAPH, "graph", &bad);
+    *out = a ? a->graph : NULL;
+    return bad ? -1 : 0;
+}
+
 int rc_attr_strings(rc_ctx *c, ir_node *n, const char *name, char *const **out, int *count) {
     int bad;
     ir_attr *a = get_typed(c, n, name, IR_ATTR_STRINGS, "strings", &bad);

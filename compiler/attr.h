@@ -16,6 +16,8 @@ int rc_attr_ints(rc_ctx *c, ir_node *n, const char *name, const int64_t **out, i
 /* A tensor attribute (Constant's value): *out NULL when absent. */
 int rc_attr_tensor(rc_ctx *c, ir_node *n, const char *name, const ir_tensor **out);
 int rc_attr_strings(rc_ctx *c, ir_node *n, const char *name, char *const **out, int *count);
+/* A graph attribute (If's branches): *out NULL when absent. */
+int rc_attr_graph(rc_ctx *c, ir_node *n, const char *name, const struct ir_graph **out);
 /* Error naming the first attribute no getter consumed. */
 int rc_attr_unused(rc_ctx *c, const ir_graph *g, ir_node *n);
 

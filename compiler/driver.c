@@ -291,6 +291,11 @@ static int infer_fold(rc_ctx *c, ir_graph *g) {
     for (int i = 0; i < g->n_node && rc == 0; i++) {
         ir_node *n = &g->node[i];
         rc = rc_op_defs[n->op]->check(c, g, n);
+        if (rc == 0 && rc_op_defs[n->op]->expand) {
+            rc = rc_op_defs[n->op]->expand(c, g, i);
+            i--; /* visit what replaced node i */
+            continue;
+        }
         if (rc == 0)
             rc = check_sizes(c, g, n);
         if (rc == 0 && foldable(g, n))

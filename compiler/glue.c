@@ -48,6 +48,11 @@ int gl_axis(rc_ctx *c, ir_node *n, const char *what, int64_t axis, int rank, int
     return 0;
 }
 
+void gl_want_const(rc_ctx *c, const ir_tensor *t) {
+    if (t->is_input && !c->failed)
+        snprintf(c->need_const, sizeof c->need_const, "%s", t->name);
+}
+
 /* Input k must be a compile-time constant: its tensor, or NULL with an error. A graph input
  * in that place is recorded in c->need_const, so `rnnc run`/`check` can bind it from the data
  * set's values and try again (as ONNX's node tests give shapes and axes as inputs). */
@@ -59,8 +64,7 @@ static const ir_tensor *const_input(rc_ctx *c, const ir_graph *g, ir_node *n, in
         return NULL;
     }
     if (!t->data) {
-        if (t->is_input && !c->failed)
-            snprintf(c->need_const, sizeof c->need_const, "%s", t->name);
+        gl_want_const(c, t);
         rc_err(c, n, what,
                "'%s' must be known at compile time (a constant, or computed from "
                "constants and shapes), but it is %s",

@@ -257,7 +257,9 @@ static void free_node(ir_node *n) {
             free(at->tensor->data);
             free(at->tensor);
         }
+        ir_free(at->graph);
     }
+    free(n->implicit);
     if (n->params && n->op != RC_OP_NONE && rc_op_defs[n->op]->free_params)
         rc_op_defs[n->op]->free_params(n->params);
     free(n->attr);
@@ -526,6 +528,23 @@ void ir_remove_nodes(ir_graph *g, const unsigned char *drop) {
         k++;
     }
     g->n_node = k;
+}
+
+void ir_replace_node(ir_graph *g, int i, ir_node *nodes, int count) {
+    int rest = g->n_node - i - 1;
+    free_node(&g->node[i]);
+    if (g->n_node - 1 + count > g->cap_node) {
+        g->cap_node = g->n_node - 1 + count + 8;
+        g->node = rc_xrealloc(g->node, sizeof *g->node * (size_t)g->cap_node);
+    }
+    memmove(&g->node[i + count], &g->node[i + 1], sizeof *g->node * (size_t)rest);
+    if (count)
+        memcpy(&g->node[i], nodes, sizeof *nodes * (size_t)count);
+    g->n_node += count - 1;
+    for (int j = i; j < g->n_node; j++)
+        for (int o = 0; o < g->node[j].n_out; o++)
+            if (g->node[j].out[o] >= 0)
+                g->t[g->node[j].out[o]].producer = j;
 }
 
 int ir_consumers(const ir_graph *g, int ti) {

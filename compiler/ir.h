@@ -65,6 +65,7 @@ typedef struct ir_tensor {
     int is_input;  /* runtime graph input */
     int is_output; /* graph output */
     int is_bound;  /* a graph input bound to a constant (--const): data set, is_input 0 */
+    int is_outer;  /* subgraphs: a value of an enclosing graph, read by name */
     int producer;  /* node index, or -1 */
     char *doc;     /* doc_string, may be NULL */
     /* Graph inputs: the dim_param of each symbolic dimension (dims[i] == -1
@@ -84,7 +85,8 @@ typedef enum ir_attr_type {
     IR_ATTR_INTS,
     IR_ATTR_STRINGS,
     IR_ATTR_TENSOR,
-    IR_ATTR_OTHER /* graph, sparse, type: kept only to be rejected by name */
+    IR_ATTR_GRAPH, /* a subgraph (If's branches) */
+    IR_ATTR_OTHER  /* sparse, type: kept only to be rejected by name */
 } ir_attr_type;
 
 typedef struct ir_attr {
@@ -99,6 +101,7 @@ typedef struct ir_attr {
     int64_t *ints;
     char **strings;
     struct ir_tensor *tensor; /* IR_ATTR_TENSOR: dtype, shape and data (owned) */
+    struct ir_graph *graph;   /* IR_ATTR_GRAPH (owned) */
     int used;                 /* set when an op consumes it; an unconsumed one is an error */
 } ir_attr;
 
@@ -113,6 +116,10 @@ typedef struct ir_node {
     int *out; /* tensor index, -1 for "" */
     ir_attr *attr;
     void *params; /* op-specific, set by the op's check */
+    /* values of this graph that the node's subgraphs read by name (If's branches): they
+     * order the node after their producers like inputs do */
+    int n_implicit;
+    int *implicit;
 } ir_node;
 
 typedef struct ir_graph {
@@ -121,6 +128,7 @@ typedef struct ir_graph {
     char *producer;
     int64_t ir_version;
     int64_t opset; /* default-domain opset */
+    int is_sub;    /* a subgraph (a node's graph attribute) */
     int n_tensor, cap_tensor;
     ir_tensor *t;
     int n_node, cap_node;
@@ -166,6 +174,9 @@ const ir_tensor *ir_out(const ir_graph *g, const ir_node *n, int k);
 /* Removes the nodes with drop[i] set, keeping the order of the rest; outputs
  * of removed nodes lose their producer (they must be constants or unused). */
 void ir_remove_nodes(ir_graph *g, const unsigned char *drop);
+/* Replaces node i by `count` nodes (moved in: their memory now belongs to g), in order, and
+ * re-links the producers of every later node's outputs. */
+void ir_replace_node(ir_graph *g, int i, ir_node *nodes, int count);
 /* Number of node inputs that read tensor ti (graph outputs not counted). */
 int ir_consumers(const ir_graph *g, int ti);
 

@@ -102,7 +102,10 @@ static int tensor_from_proto(rc_ctx *c, const Onnx__TensorProto *tp, ir_tensor *
     }
 }
 
-static int convert_attr(rc_ctx *c, ir_node *n, const Onnx__AttributeProto *ap, ir_attr *a) {
+static ir_graph *build_subgraph(rc_ctx *c, const ir_graph *parent, const Onnx__GraphProto *gp);
+
+static int convert_attr(rc_ctx *c, const ir_graph *g, ir_node *n, const Onnx__AttributeProto *ap,
+                        ir_attr *a) {
     int type = ap->has_type ? (int)ap->type : 0;
     a->name = rc_xstrdup(nz(ap->name));
     if (ap->ref_attr_name)
@@ -178,9 +181,17 @@ static int convert_attr(rc_ctx *c, ir_node *n, const Onnx__AttributeProto *ap, i
             return rc_err(c, n, what, "tensor has no data type");
         break;
     }
+    case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH:
+        a->type = IR_ATTR_GRAPH, a->type_name = "graph";
+        if (!ap->g)
+            return rc_err(c, n, a->name, "graph attribute without a graph");
+        a->graph = build_subgraph(c, g, ap->g);
+        if (!a->graph)
+            return -1;
+        break;
     default:
         a->type = IR_ATTR_OTHER;
-        a->type_name = type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH ? "graph" : "other";
+        a->type_name = "other";
         break;
     }
     return 0;
@@ -195,7 +206,8 @@ static int value_info_type(rc_ctx *c, const Onnx__ValueInfoProto *vi, const char
     int require_static = params != NULL;
     const Onnx__TypeProto__Tensor *tt;
     if (!vi->type || vi->type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE) {
-        if (!require_static && !vi->type) {
+        if (!require_static &&
+            (!vi->type || vi->type->value_case == ONNX__TYPE_PROTO__VALUE__NOT_SET)) {
             *rank = -1;
             *dtype = IR_UNDEFINED;
             return 0;
@@ -385,7 +397,7 @@ static int load_node(rc_ctx *c, ir_graph *g, const Onnx__NodeProto *np, int inde
     n->attr = rc_xcalloc(np->n_attribute, sizeof(ir_attr));
     for (size_t i = 0; i < np->n_attribute; i++) {
         n->n_attr++;
-        if (convert_attr(c, n, np->attribute[i], &n->attr[i]))
+        if (convert_attr(c, g, n, np->attribute[i], &n->attr[i]))
             return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(n->attr[j].name, n->attr[i].name) == 0)
@@ -419,6 +431,11 @@ static int resolve_node_inputs(rc_ctx *c, ir_graph *g, const Onnx__NodeProto *np
         if (!name[0])
             continue;
         n->in[i] = ir_find(g, name);
+        if (n->in[i] < 0 && g->is_sub) {
+            /* a subgraph reads the enclosing graphs' values by name */
+            n->in[i] = ir_add_tensor(g, name);
+            g->t[n->in[i]].is_outer = 1;
+        }
         if (n->in[i] < 0)
             return rc_err(c, n, "input",
                           "'%s' is not a graph input, an initializer or any node's output", name);
@@ -426,8 +443,42 @@ static int resolve_node_inputs(rc_ctx *c, ir_graph *g, const Onnx__NodeProto *np
     return 0;
 }
 
+/* The values of g that each node's subgraphs read from outside themselves become the node's
+ * implicit inputs (in a subgraph, values of its own enclosing graphs are outer to it too). */
+static int resolve_implicit(rc_ctx *c, ir_graph *g) {
+    for (int i = 0; i < g->n_node; i++) {
+        ir_node *n = &g->node[i];
+        for (int a = 0; a < n->n_attr; a++) {
+            const ir_graph *s = n->attr[a].graph;
+            for (int j = 0; s && j < s->n_tensor; j++) {
+                int k;
+                if (!s->t[j].is_outer)
+                    continue;
+                k = ir_find(g, s->t[j].name);
+                if (k < 0 && g->is_sub) {
+                    k = ir_add_tensor(g, s->t[j].name);
+                    g->t[k].is_outer = 1;
+                }
+                if (k < 0)
+                    return rc_err(c, n, n->attr[a].name,
+                                  "the subgraph reads '%s', which no enclosing graph defines",
+                                  rc_show(s->t[j].name));
+                n->implicit = rc_xrealloc(n->implicit, sizeof(int) * (size_t)(n->n_implicit + 1));
+                n->implicit[n->n_implicit++] = k;
+            }
+        }
+    }
+    return 0;
+}
+
 /* ONNX requires nodes in topological order; exporters sometimes break that, so
  * sort (Kahn) instead of trusting it, and report a cycle by a node in it. */
+/* What a node depends on: its inputs, then its implicit (subgraph) inputs. */
+static int node_deps(const ir_node *n) { return n->n_in + n->n_implicit; }
+static int node_dep(const ir_node *n, int k) {
+    return k < n->n_in ? n->in[k] : n->implicit[k - n->n_in];
+}
+
 static int topo_sort(rc_ctx *c, ir_graph *g) {
     int n = g->n_node, done = 0;
     int *indeg = rc_xcalloc((size_t)n + 1, sizeof(int));
@@ -436,8 +487,8 @@ static int topo_sort(rc_ctx *c, ir_graph *g) {
     int *newidx = rc_xcalloc((size_t)n + 1, sizeof(int));
     int head = 0, tail = 0, sorted = 1, rc = 0;
     for (int i = 0; i < n; i++)
-        for (int k = 0; k < g->node[i].n_in; k++) {
-            int ti = g->node[i].in[k];
+        for (int k = 0; k < node_deps(&g->node[i]); k++) {
+            int ti = node_dep(&g->node[i], k);
             if (ti >= 0 && g->t[ti].producer >= 0)
                 indeg[i]++;
         }
@@ -446,8 +497,8 @@ static int topo_sort(rc_ctx *c, ir_graph *g) {
         int *cnt = rc_xcalloc((size_t)n + 1, sizeof(int));
         int *start, *adj, edges = 0;
         for (int i = 0; i < n; i++)
-            for (int k = 0; k < g->node[i].n_in; k++) {
-                int ti = g->node[i].in[k];
+            for (int k = 0; k < node_deps(&g->node[i]); k++) {
+                int ti = node_dep(&g->node[i], k);
                 if (ti >= 0 && g->t[ti].producer >= 0)
                     cnt[g->t[ti].producer]++, edges++;
             }
@@ -457,8 +508,8 @@ static int topo_sort(rc_ctx *c, ir_graph *g) {
         adj = rc_xcalloc((size_t)edges + 1, sizeof(int));
         memset(cnt, 0, sizeof(int) * (size_t)n);
         for (int i = 0; i < n; i++)
-            for (int k = 0; k < g->node[i].n_in; k++) {
-                int ti = g->node[i].in[k];
+            for (int k = 0; k < node_deps(&g->node[i]); k++) {
+                int ti = node_dep(&g->node[i], k);
                 if (ti >= 0 && g->t[ti].producer >= 0) {
                     int p = g->t[ti].producer;
                     adj[start[p] + cnt[p]++] = i;
@@ -519,6 +570,11 @@ static int load_outputs(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp) {
         snprintf(what, sizeof what, "graph output '%.200s'", name);
         if (!name[0])
             return rc_err(c, NULL, "graph output", "output %zu has an empty name", i);
+        if (k < 0 && g->is_sub) {
+            /* a branch may hand out an enclosing graph's value as it is */
+            k = ir_add_tensor(g, name);
+            g->t[k].is_outer = 1;
+        }
         if (k < 0)
             return rc_err(c, NULL, what,
                           "is not produced by any node, nor a graph input or initializer");
@@ -535,28 +591,43 @@ static int load_outputs(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp) {
     return 0;
 }
 
+int rc_err_unknown_op(rc_ctx *c, const ir_node *n) {
+    int default_domain = n->domain[0] == 0 || strcmp(n->domain, "ai.onnx") == 0;
+    if (!default_domain)
+        return rc_err(c, n, "operator",
+                      "op_type '%s' in domain '%s' is not supported (rnnc implements the "
+                      "default ONNX domain only)",
+                      n->op_type, n->domain);
+    return rc_err(c, n, "operator",
+                  "op_type '%s' (domain ai.onnx) is not supported; rnnc implements: %s", n->op_type,
+                  rc_op_names());
+}
+
+/* Each node's op. In a subgraph an unknown op is left RC_OP_NONE: a branch that is never
+ * taken may hold anything; the If reports it when the branch is inlined. */
 static int resolve_ops(rc_ctx *c, ir_graph *g, const Onnx__ModelProto *m) {
     for (int i = 0; i < g->n_node; i++) {
         ir_node *n = &g->node[i];
         int default_domain = n->domain[0] == 0 || strcmp(n->domain, "ai.onnx") == 0;
         n->op = default_domain ? rc_op_lookup(n->op_type) : RC_OP_NONE;
-        if (n->op != RC_OP_NONE)
+        if (n->op != RC_OP_NONE || g->is_sub)
             continue;
         for (size_t f = 0; f < m->n_functions; f++)
             if (strcmp(nz(m->functions[f]->name), n->op_type) == 0 &&
                 strcmp(nz(m->functions[f]->domain), n->domain) == 0)
                 return rc_err(c, n, "operator",
                               "calls a model-local function; functions are not supported");
-        if (!default_domain)
-            return rc_err(c, n, "operator",
-                          "op_type '%s' in domain '%s' is not supported (rnnc implements the "
-                          "default ONNX domain only)",
-                          n->op_type, n->domain);
-        return rc_err(c, n, "operator",
-                      "op_type '%s' (domain ai.onnx) is not supported; rnnc implements: %s",
-                      n->op_type, rc_op_names());
+        return rc_err_unknown_op(c, n);
     }
     return 0;
+}
+
+/* After the nodes: their inputs by name, the subgraphs' reads, the graph outputs. */
+static int load_body(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp) {
+    for (size_t i = 0; i < gp->n_node; i++)
+        if (resolve_node_inputs(c, g, gp->node[i], &g->node[i]))
+            return -1;
+    return resolve_implicit(c, g) || load_outputs(c, g, gp);
 }
 
 static ir_graph *build_graph(rc_ctx *c, const char *path, const Onnx__ModelProto *m) {
@@ -578,10 +649,29 @@ static ir_graph *build_graph(rc_ctx *c, const char *path, const Onnx__ModelProto
     for (size_t i = 0; i < gp->n_node; i++)
         if (load_node(c, g, gp->node[i], (int)i))
             goto fail;
+    if (load_body(c, g, gp) || resolve_ops(c, g, m) || topo_sort(c, g))
+        goto fail;
+    return g;
+fail:
+    ir_free(g);
+    return NULL;
+}
+
+/* A node's graph attribute: its own initializers, inputs (If branches have none), nodes and
+ * outputs; names it does not define are the enclosing graphs' (is_outer). */
+static ir_graph *build_subgraph(rc_ctx *c, const ir_graph *parent, const Onnx__GraphProto *gp) {
+    ir_graph *g = ir_new();
+    g->is_sub = 1;
+    g->model_path = rc_xstrdup(parent->model_path ? parent->model_path : "");
+    g->graph_name = rc_xstrdup(nz(gp->name));
+    g->producer = rc_xstrdup("");
+    g->opset = parent->opset;
+    if (load_initializers(c, g, gp) || load_inputs(c, g, gp) || decl_inputs(g))
+        goto fail;
     for (size_t i = 0; i < gp->n_node; i++)
-        if (resolve_node_inputs(c, g, gp->node[i], &g->node[i]))
+        if (load_node(c, g, gp->node[i], (int)i))
             goto fail;
-    if (load_outputs(c, g, gp) || resolve_ops(c, g, m) || topo_sort(c, g))
+    if (load_body(c, g, gp) || resolve_ops(c, g, NULL) || topo_sort(c, g))
         goto fail;
     return g;
 fail:

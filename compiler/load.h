@@ -19,6 +19,8 @@ ir_graph *rc_load_model_bytes(rc_ctx *c, const char *path, const unsigned char *
 int rc_load_tensor_file(rc_ctx *c, const char *path, ir_tensor *t);
 /* Writes t (dtype, dims, data, name) as a TensorProto with raw_data. */
 int rc_save_tensor_file(rc_ctx *c, const char *path, const ir_tensor *t);
+/* The error for a node whose op rnnc does not implement. */
+int rc_err_unknown_op(rc_ctx *c, const struct ir_node *n);
 /* Frees what rc_load_tensor_file allocated. */
 void rc_tensor_clear(ir_tensor *t);
 

@@ -38,7 +38,8 @@
     X(LOG_SOFTMAX, log_softmax)                                                                    \
     X(SIGMOID, sigmoid)                                                                            \
     X(TANH, tanh)                                                                                  \
-    X(RELU, relu)
+    X(RELU, relu)                                                                                  \
+    X(IF, if)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,
@@ -89,6 +90,10 @@ typedef struct rc_op_def {
      * with a time axis. */
     int (*time)(struct rc_ctx *c, const struct ir_graph *g, const struct ir_node *n, const int *in,
                 int *out);
+    /* Optional: called right after a successful check, replaces node i of g by other nodes
+     * (If inlines the branch its constant condition selects); the check pass then visits
+     * the replacements. */
+    int (*expand)(struct rc_ctx *c, struct ir_graph *g, int i);
 } rc_op_def;
 
 #define RC_OP_DECL(E, n) extern const rc_op_def rc_op_##n;

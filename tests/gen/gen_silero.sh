@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Makes testdata/silero/speech.pcm (espeak-ng + sox, Debian packages) and ort_probs.f32 (ONNX Runtime via
+# onnxruntime-node: bench/node_modules, as bench/run.sh installs it). See testdata/silero/ORIGIN.md.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+out=$root/testdata/silero
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+espeak-ng -v en-us -s 150 -w a.wav "The quick brown fox jumps over the lazy dog. Voice activity detection finds the parts of a recording where someone speaks."
+espeak-ng -v en-gb -s 170 -p 30 -w b.wav "Silence follows, and then a second speaker says a few more words to end the test."
+sox a.wav -r 16000 -c 1 -b 16 a16.wav
+sox b.wav -r 16000 -c 1 -b 16 b16.wav
+sox -n -r 16000 -c 1 -b 16 s1.wav trim 0 0.8
+sox -n -r 16000 -c 1 -b 16 s2.wav trim 0 1.5
+sox s1.wav a16.wav s2.wav b16.wav s1.wav speech.wav
+len=$(soxi -D speech.wav)
+sox -n -r 16000 -c 1 -b 16 noise.wav synth "$len" pinknoise vol 0.004
+sox -m speech.wav noise.wav -b 16 speechn.wav
+sox speechn.wav -t raw -e signed -b 16 "$out/speech.pcm"
+NODE_PATH=$root/bench/node_modules node "$root/tests/gen/silero_ort.js" "$out/silero_vad_v5.onnx" \
+    "$out/speech.pcm" "$out/ort_probs.f32"

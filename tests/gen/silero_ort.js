@@ -1,0 +1,33 @@
+// silero_ort.js MODEL PCM OUT: ONNX Runtime's Silero VAD v5 probabilities for a 16 kHz mono
+// 16-bit PCM file, frame by frame as Silero's own utilities feed it (utils_vad.py OnnxWrapper):
+// 512 new samples per frame after the previous frame's last 64 (zeros before the first),
+// the state carried from frame to frame, sr = 16000. Writes OUT as one float32 per frame
+// (little-endian), the reference the rnnc test and examples/vad compare against.
+// Run with NODE_PATH pointing at a node_modules that holds onnxruntime-node.
+const fs = require("fs");
+const ort = require("onnxruntime-node");
+async function main() {
+    const [model, pcm, out] = process.argv.slice(2);
+    const buf = fs.readFileSync(pcm);
+    const n = buf.length >> 1, frame = 512, ctx = 64;
+    const x = new Float32Array(n);
+    for (let i = 0; i < n; i++) x[i] = buf.readInt16LE(2 * i) / 32768;
+    const opts = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: "sequential" };
+    const s = await ort.InferenceSession.create(model, opts);
+    let state = new ort.Tensor("float32", new Float32Array(2 * 128), [2, 1, 128]);
+    const sr = new ort.Tensor("int64", BigInt64Array.from([16000n]), []);
+    const context = new Float32Array(ctx);
+    const probs = [];
+    for (let f = 0; (f + 1) * frame <= n; f++) {
+        const input = new Float32Array(ctx + frame);
+        input.set(context, 0);
+        input.set(x.subarray(f * frame, (f + 1) * frame), ctx);
+        const r = await s.run({ input: new ort.Tensor("float32", input, [1, ctx + frame]), state, sr });
+        probs.push(r.output.data[0]);
+        state = r.stateN;
+        context.set(input.subarray(frame, frame + ctx));
+    }
+    fs.writeFileSync(out, Buffer.from(new Float32Array(probs).buffer));
+    console.log(`${probs.length} frames, ${probs.filter((p) => p > 0.5).length} above 0.5`);
+}
+main().catch((e) => { console.error(e); process.exit(1); });
