@@ -17,6 +17,7 @@
     X(CONSTANT, constant)                                                                          \
     X(CONSTANT_OF_SHAPE, constant_of_shape)                                                        \
     X(CAST, cast)                                                                                  \
+    X(CAST_LIKE, cast_like)                                                                        \
     X(GATHER, gather)                                                                              \
     X(SQUEEZE, squeeze)                                                                            \
     X(UNSQUEEZE, unsqueeze)                                                                        \

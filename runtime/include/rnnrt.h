@@ -34,8 +34,8 @@ extern "C" {
  * points), so existing values must never change; new codes are appended.
  */
 typedef enum rnnrt_status {
-    RNNRT_OK = 0,       /**< Success. */
-    RNNRT_E_ARG = 1,    /**< Invalid argument: NULL pointer, negative size, stride too small. */
+    RNNRT_OK = 0,        /**< Success. */
+    RNNRT_E_ARG = 1,     /**< Invalid argument: NULL pointer, negative size, stride too small. */
     RNNRT_E_SEQ_LEN = 2, /**< A sequence_lens entry lies outside [0, max_len]. */
     RNNRT_E_INDEX = 3    /**< An index input (Gather, e.g. embedding token ids) is out of range. */
 } rnnrt_status;
@@ -205,14 +205,81 @@ static inline float rnnrt_clip_f32(float x, float c) {
 static inline int64_t rnnrt_sat_i64(double x) {
     /* 2^63 - 1 is not a double: x >= 2^63 saturates, x < 2^63 converts exactly */
     return x != x ? 0
-                  : (x >= 9223372036854775808.0 ? INT64_MAX
-                                                : (x < -9223372036854775808.0 ? INT64_MIN
-                                                                              : (int64_t)x));
+                  : (x >= 9223372036854775808.0
+                         ? INT64_MAX
+                         : (x < -9223372036854775808.0 ? INT64_MIN : (int64_t)x));
 }
 static inline int32_t rnnrt_sat_i32(double x) {
     return x != x ? 0
-                  : (x >= 2147483647.0 ? INT32_MAX
-                                       : (x <= -2147483648.0 ? INT32_MIN : (int32_t)x));
+                  : (x >= 2147483647.0 ? INT32_MAX : (x <= -2147483648.0 ? INT32_MIN : (int32_t)x));
+}
+
+/* IEEE binary16 and bfloat16 (held as uint16_t bit patterns) <-> float. Narrowing rounds to
+ * nearest even; NaN stays NaN (quiet); overflow gives Inf. */
+static inline float rnnrt_f16_to_f32(uint16_t h) {
+    const uint32_t sign = (uint32_t)(h & 0x8000u) << 16, e = (h >> 10) & 0x1fu, m = h & 0x3ffu;
+    union {
+        uint32_t u;
+        float f;
+    } r;
+    if (e == 0) { /* zero or subnormal: m * 2^-24 */
+        r.f = (float)m * 5.9604644775390625e-8f;
+        r.u |= sign;
+    } else {
+        r.u = sign | (e == 0x1fu ? 0x7f800000u | (m << 13) : ((e + 112u) << 23) | (m << 13));
+    }
+    return r.f;
+}
+static inline uint16_t rnnrt_f32_to_f16(float f) {
+    union {
+        float f;
+        uint32_t u;
+    } x;
+    uint32_t sign, a;
+    x.f = f;
+    sign = (x.u >> 16) & 0x8000u;
+    a = x.u & 0x7fffffffu;
+    if (a > 0x7f800000u)
+        return (uint16_t)(sign | 0x7e00u | ((a >> 13) & 0x3ffu));
+    if (a >= 0x477ff000u) /* rounds to 65520 or more */
+        return (uint16_t)(sign | 0x7c00u);
+    if (a < 0x38800000u) { /* below the smallest normal: a subnormal or zero */
+        const uint32_t m = (a & 0x7fffffu) | 0x800000u;
+        const int shift = 126 - (int)(a >> 23); /* 14..: bits dropped from the 24-bit m */
+        uint32_t q, rest, half;
+        if (shift > 24)
+            return (uint16_t)sign;
+        q = m >> shift;
+        rest = m & ((1u << shift) - 1u);
+        half = 1u << (shift - 1);
+        if (rest > half || (rest == half && (q & 1u)))
+            q++;
+        return (uint16_t)(sign | q);
+    } else {
+        uint32_t h = (a - 0x38000000u) >> 13;
+        const uint32_t rest = a & 0x1fffu;
+        if (rest > 0x1000u || (rest == 0x1000u && (h & 1u)))
+            h++; /* a carry into the exponent is the right answer */
+        return (uint16_t)(sign | h);
+    }
+}
+static inline float rnnrt_bf16_to_f32(uint16_t h) {
+    union {
+        uint32_t u;
+        float f;
+    } r;
+    r.u = (uint32_t)h << 16;
+    return r.f;
+}
+static inline uint16_t rnnrt_f32_to_bf16(float f) {
+    union {
+        float f;
+        uint32_t u;
+    } x;
+    x.f = f;
+    if ((x.u & 0x7fffffffu) > 0x7f800000u)
+        return (uint16_t)((x.u >> 16) | 0x40u);
+    return (uint16_t)((x.u + 0x7fffu + ((x.u >> 16) & 1u)) >> 16);
 }
 
 /* ------------------------------------------------------------------------------------------
