@@ -293,6 +293,13 @@ static int infer_fold(rc_ctx *c, ir_graph *g) {
         rc = rc_op_defs[n->op]->check(c, g, n);
         if (rc == 0 && rc_op_defs[n->op]->expand) {
             rc = rc_op_defs[n->op]->expand(c, g, i);
+            if (g->n_tensor > v.n) { /* the replacement brought tensors of its own */
+                v.data = rc_xrealloc(v.data, sizeof(void *) * ((size_t)g->n_tensor + 1));
+                v.owned = rc_xrealloc(v.owned, (size_t)g->n_tensor + 1);
+                for (int k = v.n; k <= g->n_tensor; k++)
+                    v.data[k] = NULL, v.owned[k] = 0;
+                v.n = g->n_tensor;
+            }
             i--; /* visit what replaced node i */
             continue;
         }
@@ -321,6 +328,8 @@ static void remove_dead(ir_graph *g) {
                 folded &= !live[n->out[k]] || g->t[n->out[k]].data != NULL;
             }
         drop[i] = !needed || folded;
+        if (!drop[i] && n->guard >= 0)
+            live[n->guard] = 1;
         for (int k = 0; k < n->n_in && !drop[i]; k++)
             if (n->in[k] >= 0)
                 live[n->in[k]] = 1;

@@ -659,10 +659,15 @@ static int emit_nodes(rc_ctx *c, em_state *e) {
         rc_buf_puts(&e->funcs, "\n");
         rc_buf_free(&body);
         add_region(e, region, i);
+        if (n->guard >= 0) /* a branch of an If decided at run time */
+            rc_buf_printf(&e->run, "    if (%s%s[0]) {\n    ", n->guard_neg ? "!" : "",
+                          em_tensor(e, n->guard));
         rc_buf_printf(&e->run,
                       "    rc = %s_%s%d(ctx, inputs, outputs);\n"
                       "    if (rc != RNNRT_OK)\n        return rc;\n",
                       name, e->stream ? "step_node" : "node", i);
+        if (n->guard >= 0)
+            rc_buf_puts(&e->run, "    }\n");
     }
     free(skip);
     return 0;

@@ -34,6 +34,9 @@ int rc_interp_run(rc_ctx *c, const ir_graph *g, void *const *inputs, rc_values *
         v->data[g->input[i]] = inputs[i];
     for (int i = 0; i < g->n_node; i++) {
         const ir_node *n = &g->node[i];
+        /* the branch of a run-time If that is not taken does not run */
+        if (n->guard >= 0 && (((const unsigned char *)v->data[n->guard])[0] != 0) == n->guard_neg)
+            continue;
         if (rc_op_defs[n->op]->interp(c, g, n, v))
             return -1;
     }

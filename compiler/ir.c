@@ -363,6 +363,7 @@ ir_node *ir_add_node(ir_graph *g) {
     n = &g->node[g->n_node++];
     memset(n, 0, sizeof *n);
     n->op = RC_OP_NONE;
+    n->guard = -1;
     return n;
 }
 
@@ -450,6 +451,9 @@ int ir_verify(rc_ctx *c, const ir_graph *g, int shapes) {
                 break;
             }
         }
+        if (rc == 0 && n->guard >= 0 && !defined[n->guard])
+            rc_die("verify: node %d is guarded by '%s', not defined before it", ni,
+                   g->t[n->guard].name);
         for (int k = 0; k < n->n_out && rc == 0; k++) {
             int ti = n->out[k];
             if (ti < 0)

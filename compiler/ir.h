@@ -120,6 +120,9 @@ typedef struct ir_node {
      * order the node after their producers like inputs do */
     int n_implicit;
     int *implicit;
+    /* A branch of an If decided at run time: the node runs only when the one-element bool
+     * tensor `guard` is true (guard_neg 0) or false (guard_neg 1); -1: always. */
+    int guard, guard_neg;
 } ir_node;
 
 typedef struct ir_graph {

@@ -23,11 +23,12 @@ rc_op rc_op_lookup(const char *op_type) {
 }
 
 const char *rc_op_names(void) {
-    static char names[1024];
+    static char names[8192];
     size_t k = 0;
     names[0] = 0;
     for (int i = 0; i < RC_OP_COUNT && k < sizeof names; i++)
-        k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", i ? ", " : "",
-                              rc_op_defs[i]->op_type);
+        if (i == 0 || strcmp(rc_op_defs[i]->op_type, rc_op_defs[i - 1]->op_type) != 0)
+            k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", i ? ", " : "",
+                                  rc_op_defs[i]->op_type);
     return names;
 }

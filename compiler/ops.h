@@ -40,7 +40,8 @@
     X(SIGMOID, sigmoid)                                                                            \
     X(TANH, tanh)                                                                                  \
     X(RELU, relu)                                                                                  \
-    X(IF, if)
+    X(IF, if)                                                                                      \
+    X(IF_SELECT, if_select)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,
