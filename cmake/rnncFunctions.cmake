@@ -6,11 +6,14 @@
 #
 #   rnnc_add_model(<target> MODEL <file.onnx> NAME <name>
 #                  [DIMS <dim>=<n> ...] [SHAPES <input>=<d0>,<d1>,... ...]
+#                  [CONSTS <input>=<v0>,<v1>,... ...]
 #                  [UNROLL auto|none|full] [STREAM] [CHUNK <k>] [OUTPUT_DIR <dir>])
 #
 # At build time runs
 #   rnnc compile <file.onnx> --name <name> -o <dir> [--dim <dim>=<n>]... [--shape ...]...
-#                [--unroll ...] [--stream] [--chunk <k>]
+#                [--const <input>=<values>]... [--unroll ...] [--stream] [--chunk <k>]
+# CONSTS binds graph inputs to constant values (e.g. Silero VAD's sr=16000): they leave the
+# generated API, and an If they decide is folded to one branch.
 # producing <dir>/<name>.c and <dir>/<name>.h (re-run when the model or rnnc changes).
 # STREAM also emits the step API (<name>_reset, <name>_step); CHUNK <k> sets the time steps
 # per <name>_step call (default 1) and implies STREAM.
@@ -32,11 +35,11 @@ include_guard(GLOBAL)
 function(rnnc_add_model target)
     set(fn "rnnc_add_model(${target})")
     cmake_parse_arguments(PARSE_ARGV 1 ARG "STREAM" "MODEL;NAME;UNROLL;CHUNK;OUTPUT_DIR"
-        "DIMS;SHAPES")
+        "DIMS;SHAPES;CONSTS")
     if(ARG_UNPARSED_ARGUMENTS)
         string(REPLACE ";" " " unparsed "${ARG_UNPARSED_ARGUMENTS}")
         message(FATAL_ERROR "${fn}: unexpected arguments: ${unparsed} "
-            "(takes MODEL, NAME, DIMS, SHAPES, UNROLL, STREAM, CHUNK, OUTPUT_DIR)")
+            "(takes MODEL, NAME, DIMS, SHAPES, CONSTS, UNROLL, STREAM, CHUNK, OUTPUT_DIR)")
     endif()
     if(ARG_KEYWORDS_MISSING_VALUES)
         message(FATAL_ERROR "${fn}: no value given for ${ARG_KEYWORDS_MISSING_VALUES}")
@@ -81,6 +84,12 @@ function(rnnc_add_model target)
             message(FATAL_ERROR "${fn}: SHAPES takes <input>=<d0>,<d1>,..., got '${shape}'")
         endif()
         list(APPEND options --shape "${shape}")
+    endforeach()
+    foreach(value IN LISTS ARG_CONSTS)
+        if(NOT value MATCHES "^[^=]+=[-+0-9.eE]+(,[-+0-9.eE]+)*$")
+            message(FATAL_ERROR "${fn}: CONSTS takes <input>=<v0>,<v1>,..., got '${value}'")
+        endif()
+        list(APPEND options --const "${value}")
     endforeach()
     if(DEFINED ARG_UNROLL)
         list(APPEND options --unroll ${ARG_UNROLL})

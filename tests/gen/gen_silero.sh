@@ -19,4 +19,4 @@ sox -n -r 16000 -c 1 -b 16 noise.wav synth "$len" pinknoise vol 0.004
 sox -m speech.wav noise.wav -b 16 speechn.wav
 sox speechn.wav -t raw -e signed -b 16 "$out/speech.pcm"
 NODE_PATH=$root/bench/node_modules node "$root/tests/gen/silero_ort.js" "$out/silero_vad_v5.onnx" \
-    "$out/speech.pcm" "$out/ort_probs.f32"
+    "$out/speech.pcm" "$out/ort_probs.f32" "$out/ort_segments.txt"

@@ -3,9 +3,38 @@
 // 512 new samples per frame after the previous frame's last 64 (zeros before the first),
 // the state carried from frame to frame, sr = 16000. Writes OUT as one float32 per frame
 // (little-endian), the reference the rnnc test and examples/vad compare against.
+// With a 4th argument SEGMENTS, also writes the speech segments found in those probabilities
+// by Silero's get_speech_timestamps (utils_vad.py, defaults: threshold 0.5, min speech 250 ms,
+// min silence 100 ms, padding 30 ms), in the format examples/vad prints.
 // Run with NODE_PATH pointing at a node_modules that holds onnxruntime-node.
 const fs = require("fs");
 const ort = require("onnxruntime-node");
+function segments(probs, total) {
+    const win = 512, thr = 0.5, neg = thr - 0.15, minSpeech = 16 * 250, minSil = 16 * 100, pad = 16 * 30;
+    const sp = [];
+    let trig = false, start = 0, tempEnd = 0;
+    probs.forEach((p, i) => {
+        if (p >= thr && tempEnd) tempEnd = 0;
+        if (p >= thr && !trig) { trig = true; start = win * i; return; }
+        if (p < neg && trig) {
+            if (!tempEnd) tempEnd = win * i;
+            if (win * i - tempEnd < minSil) return;
+            if (tempEnd - start > minSpeech) sp.push([start, tempEnd]);
+            tempEnd = 0; trig = false;
+        }
+    });
+    if (trig && total - start > minSpeech) sp.push([start, total]);
+    sp.forEach((s, i) => {
+        if (i === 0) s[0] = Math.max(0, s[0] - pad);
+        if (i !== sp.length - 1) {
+            const gap = sp[i + 1][0] - s[1];
+            if (gap < 2 * pad) { s[1] += Math.floor(gap / 2); sp[i + 1][0] = Math.max(0, sp[i + 1][0] - Math.floor(gap / 2)); }
+            else { s[1] = Math.min(total, s[1] + pad); sp[i + 1][0] = Math.max(0, sp[i + 1][0] - pad); }
+        } else s[1] = Math.min(total, s[1] + pad);
+    });
+    return sp.map((s, i) => `speech ${i + 1}: ${(s[0] / 16000).toFixed(3)} s - ${(s[1] / 16000).toFixed(3)} s\n`);
+}
+
 async function main() {
     const [model, pcm, out] = process.argv.slice(2);
     const buf = fs.readFileSync(pcm);
@@ -28,6 +57,7 @@ async function main() {
         context.set(input.subarray(frame, frame + ctx));
     }
     fs.writeFileSync(out, Buffer.from(new Float32Array(probs).buffer));
+    if (process.argv[5]) fs.writeFileSync(process.argv[5], segments(probs, n).join(""));
     console.log(`${probs.length} frames, ${probs.filter((p) => p > 0.5).length} above 0.5`);
 }
 main().catch((e) => { console.error(e); process.exit(1); });
