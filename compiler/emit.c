@@ -315,6 +315,14 @@ const char *em_tensor(em_state *e, int ti) {
         return e->texpr[ti];
     if (!t->data)
         rc_die("em_tensor: tensor %d has no storage", ti);
+    if (ir_numel(t) == 0) {
+        /* an empty constant: nothing reads an element of it, so no data is emitted (an
+         * unused definition would be a warning) */
+        char buf[64];
+        snprintf(buf, sizeof buf, "((const %s *)0)", em_ctype(t->dtype));
+        e->texpr[ti] = rc_xstrdup(buf);
+        return e->texpr[ti];
+    }
     /* initializers are shared by the run and step graphs; folded values may differ */
     snprintf(cname, sizeof cname, "%s_%s%d", e->opts->name, e->stream && !t->is_init ? "sc" : "c",
              ti);

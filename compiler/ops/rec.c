@@ -367,6 +367,9 @@ int rec_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int 
                       "direction '%s' reads the sequence backwards, so the node needs the whole "
                       "sequence and cannot be streamed (only forward layers can)",
                       p->D == 2 ? "bidirectional" : "reverse");
+    /* a rule of the node itself, before any about where time is: no axis assignment helps */
+    if (p->in[REC_LENS] >= 0)
+        return rc_err(c, n, "--stream", "sequence_lens is not supported when streaming");
     if (in[REC_X] < 0)
         return rc_err(c, n, "--stream", "input X does not carry the streamed time axis");
     if (in[REC_X] != tax)
@@ -374,8 +377,6 @@ int rec_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int 
                       "input X has the streamed time axis as dimension %d, the node reads time "
                       "along dimension %d",
                       in[REC_X], tax);
-    if (p->in[REC_LENS] >= 0)
-        return rc_err(c, n, "--stream", "sequence_lens is not supported when streaming");
     for (int k = REC_W; k < n->n_in && k < REC_NIN; k++)
         if (in[k] >= 0)
             return rc_err(c, n, "--stream", "input %d carries time; only X may", k);
