@@ -71,11 +71,16 @@ static int unbound_error(rc_ctx *c, const ir_graph *g) {
     }
     snprintf(what, sizeof what, "graph input '%.200s'", first->name);
     c->unbound = !c->failed;
-    if (first_dim >= 0)
+    if (first_dim >= 0 && first->dim_param[first_dim] && first->dim_param[first_dim][0])
         rc = rc_err(c, NULL, what,
                     "dimension %d is symbolic ('%s'); bind it with --dim NAME=N or --shape "
                     "INPUT=d0,d1,... (unbound: %s)",
                     first_dim, first->dim_param[first_dim], all.p);
+    else if (first_dim >= 0) /* no name to give --dim: only --shape binds it */
+        rc = rc_err(c, NULL, what,
+                    "dimension %d is unknown and unnamed; give the input's shape with --shape "
+                    "%s=d0,d1,... (unbound: %s)",
+                    first_dim, rc_show(first->name), all.p);
     else
         rc = rc_err(c, NULL, what,
                     "has no shape; give it with --shape INPUT=d0,d1,... (unbound: %s)", all.p);
