@@ -20,3 +20,8 @@ sox -m speech.wav noise.wav -b 16 speechn.wav
 sox speechn.wav -t raw -e signed -b 16 "$out/speech.pcm"
 NODE_PATH=$root/bench/node_modules node "$root/tests/gen/silero_ort.js" "$out/silero_vad_v5.onnx" \
     "$out/speech.pcm" "$out/ort_probs.f32" "$out/ort_segments.txt"
+# four single-call data sets (silence at the start, speech, the pause, speech again)
+mkdir -p "$tmp/dump"
+DUMP_FRAMES=0,30,200,400 DUMP_DIR=$tmp/dump NODE_PATH=$root/bench/node_modules \
+    node "$root/tests/gen/silero_ort.js" "$out/silero_vad_v5.onnx" "$out/speech.pcm" "$tmp/p.f32"
+/usr/bin/python3 "$root/tests/gen/silero_frames.py" "$tmp/dump" "$out"

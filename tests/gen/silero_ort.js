@@ -6,6 +6,8 @@
 // With a 4th argument SEGMENTS, also writes the speech segments found in those probabilities
 // by Silero's get_speech_timestamps (utils_vad.py, defaults: threshold 0.5, min speech 250 ms,
 // min silence 100 ms, padding 30 ms), in the format examples/vad prints.
+// With DUMP_FRAMES=i,j,... and DUMP_DIR, also writes DUMP_DIR/frame_<i>.json: that frame's
+// input, state, output and stateN (for the single-call data sets of testdata/silero).
 // Run with NODE_PATH pointing at a node_modules that holds onnxruntime-node.
 const fs = require("fs");
 const ort = require("onnxruntime-node");
@@ -47,11 +49,16 @@ async function main() {
     const sr = new ort.Tensor("int64", BigInt64Array.from([16000n]), []);
     const context = new Float32Array(ctx);
     const probs = [];
+    const dump = (process.env.DUMP_FRAMES || "").split(",").filter((x) => x).map(Number);
     for (let f = 0; (f + 1) * frame <= n; f++) {
         const input = new Float32Array(ctx + frame);
         input.set(context, 0);
         input.set(x.subarray(f * frame, (f + 1) * frame), ctx);
         const r = await s.run({ input: new ort.Tensor("float32", input, [1, ctx + frame]), state, sr });
+        if (dump.includes(f))
+            fs.writeFileSync(`${process.env.DUMP_DIR}/frame_${f}.json`, JSON.stringify({
+                input: Array.from(input), state: Array.from(state.data),
+                output: Array.from(r.output.data), stateN: Array.from(r.stateN.data) }));
         probs.push(r.output.data[0]);
         state = r.stateN;
         context.set(input.subarray(frame, frame + ctx));
