@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,6 +299,13 @@ static int load_initializers(rc_ctx *c, ir_graph *g, const Onnx__GraphProto *gp)
         k = ir_add_tensor(g, name);
         if (tensor_from_proto(c, tp, &g->t[k], what))
             return -1;
+        if (g->t[k].dtype == IR_FLOAT16 || g->t[k].dtype == IR_BFLOAT16)
+            for (int64_t e = 0; e < ir_numel(&g->t[k]); e++)
+                if (isnan(ir_get(g->t[k].dtype, g->t[k].data, e)))
+                    /* a reduced-precision weight is a rounded real number: NaN is a broken
+                     * conversion (an overflowed export), and would poison every output */
+                    return rc_err(c, NULL, what, "%s element %" PRId64 " is NaN",
+                                  ir_dtype_name(g->t[k].dtype), e);
         total += (size_t)ir_numel(&g->t[k]) * ir_dtype_size(g->t[k].dtype);
         if (total > rc_max_bytes(c))
             return rc_err(c, NULL, what,

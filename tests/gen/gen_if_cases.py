@@ -147,6 +147,14 @@ def main():
               [vi("X", TensorProto.FLOAT, [2, 3]), vi("cond", TensorProto.BOOL, [])],
               [vi("Y", TensorProto.FLOAT, [2, 3])])
     save_bad(root, "if_branch_reads_undefined_op13", m, r"'If'.*nowhere")
+    # refused: a float16 weight holding NaN
+    wn = w.copy()
+    wn[1, 2] = np.float16("nan")
+    m = model([helper.make_node("Cast", ["W16"], ["W"], to=TensorProto.FLOAT),
+               helper.make_node("MatMul", ["X", "W"], ["Y"])],
+              [vi("X", TensorProto.FLOAT, [2, 3])], [vi("Y", TensorProto.FLOAT, [2, 4])],
+              inits=[numpy_helper.from_array(wn, "W16")])
+    save_bad(root, "fp16_weight_nan_op13", m, r"initializer 'W16'.*float16 element 6 is NaN")
 
 
 if __name__ == "__main__":
