@@ -1,4 +1,5 @@
-/* driver.h — the pass pipeline and the commands behind the CLI. Everything
+/* driver.h — the pass pipeline (passes.c), the streaming analysis (stream.c) and the commands
+ * behind the CLI (driver.c, check.c). Everything
  * returns an error value; only main() turns it into an exit status. */
 #ifndef RNNC_DRIVER_H
 #define RNNC_DRIVER_H
