@@ -38,7 +38,15 @@
     X(LOG_SOFTMAX, log_softmax)                                                                    \
     X(SIGMOID, sigmoid)                                                                            \
     X(TANH, tanh)                                                                                  \
-    X(RELU, relu)
+    X(RELU, relu)                                                                                  \
+    X(PAD, pad)                                                                                    \
+    X(SPLIT, split)                                                                                \
+    X(TILE, tile)                                                                                  \
+    X(RANGE, range)                                                                                \
+    X(SIZE, size)                                                                                  \
+    X(TOP_K, top_k)                                                                                \
+    X(SCATTER_ELEMENTS, scatter_elements)                                                          \
+    X(GATHER_ELEMENTS, gather_elements)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,
