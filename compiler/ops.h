@@ -46,7 +46,12 @@
     X(SIZE, size)                                                                                  \
     X(TOP_K, top_k)                                                                                \
     X(SCATTER_ELEMENTS, scatter_elements)                                                          \
-    X(GATHER_ELEMENTS, gather_elements)
+    X(GATHER_ELEMENTS, gather_elements)                                                            \
+    X(TRILU, trilu)                                                                                \
+    X(EYE_LIKE, eye_like)                                                                          \
+    X(DEPTH_TO_SPACE, depth_to_space)                                                              \
+    X(SPACE_TO_DEPTH, space_to_depth)                                                              \
+    X(CAST_LIKE, cast_like)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,

@@ -4,7 +4,10 @@
  * minimum or maximum (ONNX leaves them undefined; C makes the plain conversion
  * undefined behaviour). Integer to integer keeps the low bits (two's
  * complement), as NumPy does. To bool is x != 0. `saturate` (opset >= 19)
- * only concerns float8 types and so has no effect here. */
+ * only concerns float8 types and so has no effect here.
+ *
+ * CastLike (opsets 15, 19, 21): the same conversion, to the dtype of input 1
+ * (whose values are not read). */
 #include "glue.h"
 
 #include <inttypes.h>
@@ -41,6 +44,31 @@ static int cast_check(rc_ctx *c, ir_graph *g, ir_node *n) {
         return rc_err(c, n, "input", "casting from %s is not supported", ir_dtype_name(x->dtype));
     p = gl_params_new(n, sizeof *p);
     p->to = (int)to;
+    return gl_set_out(c, g, n, 0, p->to, x->rank, x->dims);
+}
+
+static int castlike_check(rc_ctx *c, ir_graph *g, ir_node *n) {
+    cast_params *p;
+    const ir_tensor *x, *like;
+    int64_t sat = 1;
+    int has_sat = 0;
+    if (gl_arity(c, n, 2, 2, 2, 1) || gl_dtype(c, g, n, 0, "input 'input'", IR_UNDEFINED) ||
+        gl_dtype(c, g, n, 1, "input 'target_type'", IR_UNDEFINED))
+        return -1;
+    if (g->opset >= 19 && rc_attr_int(c, n, "saturate", &sat, &has_sat))
+        return -1;
+    if (rc_attr_unused(c, g, n))
+        return -1;
+    x = ir_in(g, n, 0);
+    like = ir_in(g, n, 1);
+    if (!cast_supported(like->dtype))
+        return rc_err(c, n, "input 'target_type'", "casting to %s is not supported",
+                      ir_dtype_name(like->dtype));
+    if (!cast_supported(x->dtype))
+        return rc_err(c, n, "input 'input'", "casting from %s is not supported",
+                      ir_dtype_name(x->dtype));
+    p = gl_params_new(n, sizeof *p);
+    p->to = like->dtype;
     return gl_set_out(c, g, n, 0, p->to, x->rank, x->dims);
 }
 
@@ -114,6 +142,25 @@ const rc_op_def rc_op_cast = {
     .interp = cast_interp,
     .emit = cast_emit,
     .time = gl_time_same,
+    .flops = gl_flops_none,
+    .params = gl_params_consts,
+    .free_params = gl_free,
+};
+
+/* Only input 0 carries data: a time axis on input 1 (read for its dtype) is
+ * irrelevant. */
+static int castlike_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out) {
+    (void)c, (void)g, (void)n;
+    out[0] = in[0];
+    return 0;
+}
+
+const rc_op_def rc_op_cast_like = {
+    .op_type = "CastLike",
+    .check = castlike_check,
+    .interp = cast_interp,
+    .emit = cast_emit,
+    .time = castlike_time,
     .flops = gl_flops_none,
     .params = gl_params_consts,
     .free_params = gl_free,
