@@ -51,7 +51,9 @@
     X(EYE_LIKE, eye_like)                                                                          \
     X(DEPTH_TO_SPACE, depth_to_space)                                                              \
     X(SPACE_TO_DEPTH, space_to_depth)                                                              \
-    X(CAST_LIKE, cast_like)
+    X(CAST_LIKE, cast_like)                                                                        \
+    X(GATHER_ND, gather_nd)                                                                        \
+    X(SCATTER_ND, scatter_nd)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,

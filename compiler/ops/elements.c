@@ -1,5 +1,7 @@
 /* ops/elements.c — GatherElements (opsets 11, 13) and ScatterElements
- * (opsets 11, 13, 16, 18): indexing element by element along `axis`.
+ * (opsets 11, 13, 16, 18): indexing element by element along `axis`; and
+ * GatherND (opsets 11, 12, 13) and ScatterND (opsets 11, 13, 16, 18):
+ * indexing slices by tuples of m indices (see the ND part below).
  *
  *   GatherElements:  y[i..] = data[i.. with i_axis := idx[i..]]       (y: idx's shape)
  *   ScatterElements: y = data;  y[i.. with i_axis := idx[i..]] (op)= updates[i..]
@@ -28,7 +30,7 @@ static int reduction_of(rc_ctx *c, const ir_graph *g, ir_node *n, int *red) {
     const char *s = "none";
     int has;
     *red = RED_NONE;
-    if (n->op != RC_OP_SCATTER_ELEMENTS || g->opset < 16)
+    if ((n->op != RC_OP_SCATTER_ELEMENTS && n->op != RC_OP_SCATTER_ND) || g->opset < 16)
         return 0;
     if (rc_attr_string(c, n, "reduction", &s, &has))
         return -1;
@@ -229,6 +231,197 @@ const rc_op_def rc_op_scatter_elements = {
     .check = elements_check,
     .interp = elements_interp,
     .emit = elements_emit,
+    .flops = gl_flops_none,
+    .params = gl_params_consts,
+    .free_params = gl_free,
+};
+
+/* ND ---------------------------------------------------------------------
+ *
+ *   GatherND:  y[g..][e..] = data[bt..][idx[g..][0]]...[idx[g..][m-1]][e..]
+ *   ScatterND: y = data;  y[idx[g..][0]]...[idx[g..][m-1]][e..] (op)= updates[g..][e..]
+ *
+ * idx's last axis holds the m indices of a tuple; g.. runs over its other
+ * axes, e.. over data's axes after the indexed ones. GatherND's batch_dims b
+ * (opset 12+): the first b axes of idx and data are shared (bt.. = g's first
+ * b coordinates), and the tuple indexes the axes after them. ScatterND takes
+ * no batch_dims and updates of shape idx.shape[:-1] + data.shape[m:]. */
+
+typedef struct nd_params {
+    int red, b, m;
+    int64_t count;                             /* tuples: the elements of idx.shape[:-1] */
+    int64_t per_batch;                         /* tuples per batch entry */
+    int64_t bstride;                           /* data elements per batch entry */
+    int64_t inner;                             /* elements per slice */
+    int64_t dim[IR_MAX_RANK], st[IR_MAX_RANK]; /* the indexed axes of data */
+} nd_params;
+
+static int nd_shapes(rc_ctx *c, ir_node *n, const ir_tensor *x, const ir_tensor *ix, nd_params *p) {
+    int64_t xs[IR_MAX_RANK];
+    if (ix->rank < 1 || x->rank < 1)
+        return rc_err(c, n, "inputs", "data and indices must have rank >= 1");
+    p->m = (int)ix->dims[ix->rank - 1];
+    if (p->b < 0 || p->b >= ix->rank || p->b >= x->rank)
+        return rc_err(c, n, "attribute batch_dims", "%d must be below both ranks (%d, %d)", p->b,
+                      x->rank, ix->rank);
+    if (ix->dims[ix->rank - 1] < 1 || ix->dims[ix->rank - 1] > x->rank - p->b)
+        return rc_err(c, n, "input 'indices'",
+                      "tuples of %" PRId64 " indices for data of rank %d (batch_dims %d)",
+                      ix->dims[ix->rank - 1], x->rank, p->b);
+    for (int d = 0; d < p->b; d++)
+        if (ix->dims[d] != x->dims[d])
+            return rc_err(c, n, "input 'indices'",
+                          "batch dimension %d is %" PRId64 ", data's is %" PRId64, d, ix->dims[d],
+                          x->dims[d]);
+    gl_strides(x->rank, x->dims, xs);
+    p->count = ir_numel(ix) / ix->dims[ix->rank - 1];
+    p->bstride = p->b ? xs[p->b - 1] : ir_numel(x);
+    p->per_batch = p->count;
+    for (int d = 0; d < p->b; d++)
+        p->per_batch = ix->dims[d] ? p->per_batch / ix->dims[d] : 0;
+    p->inner = p->b + p->m > 0 ? xs[p->b + p->m - 1] : 1;
+    for (int t = 0; t < p->m; t++)
+        p->dim[t] = x->dims[p->b + t], p->st[t] = xs[p->b + t];
+    if (ix->data) /* constant tuples: every index in range */
+        for (int64_t j = 0; j < ir_numel(ix); j++) {
+            int64_t k = (int64_t)ir_get(ix->dtype, ix->data, j), s = p->dim[j % p->m];
+            if (k < -s || k >= s)
+                return rc_err(c, n, "input 'indices'",
+                              "index %" PRId64 " (element %" PRId64
+                              ") is out of range for an axis of size %" PRId64,
+                              k, j, s);
+        }
+    return 0;
+}
+
+static int nd_check(rc_ctx *c, ir_graph *g, ir_node *n) {
+    nd_params *p;
+    const ir_tensor *x, *ix, *up;
+    int64_t b = 0, dims[2 * IR_MAX_RANK];
+    int has, scatter = n->op == RC_OP_SCATTER_ND, red, rank = 0;
+    if (gl_arity(c, n, 2 + scatter, 2 + scatter, 2 + scatter, 1) ||
+        gl_dtype(c, g, n, 0, "input 'data'", IR_UNDEFINED) ||
+        gl_dtype(c, g, n, 1, "input 'indices'", IR_INT64) || reduction_of(c, g, n, &red))
+        return -1;
+    if (!scatter && g->opset >= 12 && rc_attr_int(c, n, "batch_dims", &b, &has))
+        return -1;
+    if (rc_attr_unused(c, g, n))
+        return -1;
+    x = ir_in(g, n, 0);
+    ix = ir_in(g, n, 1);
+    p = gl_params_new(n, sizeof *p);
+    p->red = red;
+    p->b = b > IR_MAX_RANK ? IR_MAX_RANK : (int)b;
+    if (nd_shapes(c, n, x, ix, p))
+        return -1;
+    /* idx.shape[:-1] + data.shape[b + m:] */
+    for (int d = 0; d < ix->rank - 1; d++)
+        dims[rank++] = ix->dims[d];
+    for (int d = p->b + p->m; d < x->rank; d++)
+        dims[rank++] = x->dims[d];
+    if (!scatter)
+        return gl_set_out(c, g, n, 0, x->dtype, rank, dims);
+    if (gl_dtype(c, g, n, 2, "input 'updates'", x->dtype))
+        return -1;
+    up = ir_in(g, n, 2);
+    if (up->rank != rank || memcmp(up->dims, dims, sizeof(int64_t) * (size_t)rank))
+        return rc_err(c, n, "input 'updates'",
+                      "must have the shape indices.shape[:-1] + "
+                      "data.shape[m:]");
+    if (red != RED_NONE &&
+        (x->dtype == IR_BOOL || x->dtype == IR_FLOAT16 || x->dtype == IR_BFLOAT16))
+        return rc_err(c, n, "attribute reduction", "reducing %s elements is not supported",
+                      ir_dtype_name(x->dtype));
+    return gl_set_out(c, g, n, 0, x->dtype, x->rank, x->dims);
+}
+
+static int nd_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values *v) {
+    const nd_params *p = n->params;
+    const ir_tensor *x = ir_in(g, n, 0);
+    const int64_t *ix = v->data[n->in[1]];
+    int scatter = n->op == RC_OP_SCATTER_ND, y = n->out[0];
+    rc_values_alloc(v, g, y);
+    if (scatter)
+        memcpy(v->data[y], v->data[n->in[0]], (size_t)ir_numel(x) * ir_dtype_size(x->dtype));
+    for (int64_t j = 0; j < p->count; j++) {
+        int64_t off = (j / p->per_batch) * p->bstride;
+        for (int t = 0; t < p->m; t++) {
+            int64_t k = ix[j * p->m + t];
+            if (k < -p->dim[t] || k >= p->dim[t])
+                return rc_err(c, n, "input 'indices'",
+                              "index %" PRId64 " (tuple %" PRId64
+                              ") is out of range for an axis of size %" PRId64,
+                              k, j, p->dim[t]);
+            off += (k < 0 ? k + p->dim[t] : k) * p->st[t];
+        }
+        for (int64_t e = 0; e < p->inner; e++) {
+            if (!scatter)
+                gl_copy_elem(g, v, y, j * p->inner + e, n->in[0], off + e);
+            else if (p->red == RED_NONE)
+                gl_copy_elem(g, v, y, off + e, n->in[2], j * p->inner + e);
+            else
+                gl_put(g, v, y, off + e,
+                       reduce(p->red, gl_get(g, v, y, off + e),
+                              gl_get(g, v, n->in[2], j * p->inner + e)));
+        }
+    }
+    return 0;
+}
+
+/* One loop over the tuples: the slice offset from the checked indices, then
+ * a memcpy of the slice (gather, plain scatter) or the reduction loop. */
+static int nd_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
+    const nd_params *p = n->params;
+    const char *ty = em_ctype(ir_in(g, n, 0)->dtype), *ix = em_tensor(e, n->in[1]);
+    const char *y = em_tensor(e, n->out[0]), *x = em_tensor(e, n->in[0]);
+    int scatter = n->op == RC_OP_SCATTER_ND;
+    (void)c;
+    if (scatter && ir_numel(ir_in(g, n, 0)))
+        em_printf(e, "memcpy(%s, %s, %" PRId64 " * sizeof(%s));\n", y, x, ir_numel(ir_in(g, n, 0)),
+                  ty);
+    if (p->count == 0 || p->inner == 0)
+        return 0;
+    e->has_loops = 1;
+    em_printf(e, "for (int64_t j = 0; j < %" PRId64 "; ++j) {\n", p->count);
+    em_printf(e, "int64_t off = j / %" PRId64 " * %" PRId64 ", k;\n", p->per_batch, p->bstride);
+    for (int t = 0; t < p->m; t++) {
+        em_printf(e, "k = %s[j * %d + %d];\n", ix, p->m, t);
+        em_printf(e, "if (k < -%" PRId64 " || k >= %" PRId64 ")\nreturn RNNRT_E_INDEX;\n",
+                  p->dim[t], p->dim[t]);
+        em_printf(e, "off += (k < 0 ? k + %" PRId64 " : k) * %" PRId64 ";\n", p->dim[t], p->st[t]);
+    }
+    if (!scatter) {
+        em_printf(e, "memcpy(&%s[j * %" PRId64 "], &%s[off], %" PRId64 " * sizeof(%s));\n", y,
+                  p->inner, x, p->inner, ty);
+    } else if (p->red == RED_NONE) {
+        em_printf(e, "memcpy(&%s[off], &%s[j * %" PRId64 "], %" PRId64 " * sizeof(%s));\n", y,
+                  em_tensor(e, n->in[2]), p->inner, p->inner, ty);
+    } else {
+        char red[96];
+        reduce_stmt(p->red, ir_in(g, n, 0)->dtype, red, sizeof red);
+        em_printf(e, "for (int64_t q = 0; q < %" PRId64 "; ++q) {\n", p->inner);
+        em_printf(e, "%s *t = &%s[off + q];\nconst %s u = %s[j * %" PRId64 " + q];\n%s\n}\n", ty, y,
+                  ty, em_tensor(e, n->in[2]), p->inner, red);
+    }
+    em_printf(e, "}\n");
+    return 0;
+}
+
+const rc_op_def rc_op_gather_nd = {
+    .op_type = "GatherND",
+    .check = nd_check,
+    .interp = nd_interp,
+    .emit = nd_emit,
+    .flops = gl_flops_none,
+    .params = gl_params_consts,
+    .free_params = gl_free,
+};
+
+const rc_op_def rc_op_scatter_nd = {
+    .op_type = "ScatterND",
+    .check = nd_check,
+    .interp = nd_interp,
+    .emit = nd_emit,
     .flops = gl_flops_none,
     .params = gl_params_consts,
     .free_params = gl_free,
