@@ -53,7 +53,9 @@
     X(SPACE_TO_DEPTH, space_to_depth)                                                              \
     X(CAST_LIKE, cast_like)                                                                        \
     X(GATHER_ND, gather_nd)                                                                        \
-    X(SCATTER_ND, scatter_nd)
+    X(SCATTER_ND, scatter_nd)                                                                      \
+    X(ONE_HOT, one_hot)                                                                            \
+    X(COMPRESS, compress)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,
