@@ -41,7 +41,23 @@
     X(TANH, tanh)                                                                                  \
     X(RELU, relu)                                                                                  \
     X(IF, if)                                                                                      \
-    X(IF_SELECT, if_select)
+    X(IF_SELECT, if_select)                                                                        \
+    X(PAD, pad)                                                                                    \
+    X(SPLIT, split)                                                                                \
+    X(TILE, tile)                                                                                  \
+    X(RANGE, range)                                                                                \
+    X(SIZE, size)                                                                                  \
+    X(TOP_K, top_k)                                                                                \
+    X(SCATTER_ELEMENTS, scatter_elements)                                                          \
+    X(GATHER_ELEMENTS, gather_elements)                                                            \
+    X(TRILU, trilu)                                                                                \
+    X(EYE_LIKE, eye_like)                                                                          \
+    X(DEPTH_TO_SPACE, depth_to_space)                                                              \
+    X(SPACE_TO_DEPTH, space_to_depth)                                                              \
+    X(GATHER_ND, gather_nd)                                                                        \
+    X(SCATTER_ND, scatter_nd)                                                                      \
+    X(ONE_HOT, one_hot)                                                                            \
+    X(COMPRESS, compress)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,
