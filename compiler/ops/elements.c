@@ -52,12 +52,17 @@ static int reduction_of(rc_ctx *c, const ir_graph *g, ir_node *n, int *red) {
     return 0;
 }
 
+/* Index element j, exactly (int64 values beyond 2^53 must not round into range). */
+static int64_t index_at(int dtype, const void *data, int64_t j) {
+    return dtype == IR_INT64 ? ((const int64_t *)data)[j] : ((const int32_t *)data)[j];
+}
+
 /* Constant indices: every one in range. */
 static int check_indices(rc_ctx *c, ir_node *n, const ir_tensor *ix, int axis, int64_t s) {
     if (!ix->data)
         return 0;
     for (int64_t j = 0; j < ir_numel(ix); j++) {
-        int64_t k = (int64_t)ir_get(ix->dtype, ix->data, j);
+        int64_t k = index_at(ix->dtype, ix->data, j);
         if (k < -s || k >= s)
             return rc_err(c, n, "input 'indices'",
                           "index %" PRId64 " (element %" PRId64
@@ -145,7 +150,7 @@ static int elements_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_va
     if (scatter)
         memcpy(v->data[y], v->data[n->in[0]], (size_t)ir_numel(x) * ir_dtype_size(x->dtype));
     for (int64_t j = 0; j < ir_numel(ix); j++) {
-        int64_t k0 = (int64_t)gl_get(g, v, n->in[1], j), k = k0 < 0 ? k0 + s : k0, off;
+        int64_t k0 = index_at(ix->dtype, v->data[n->in[1]], j), k = k0 < 0 ? k0 + s : k0, off;
         if (k < 0 || k >= s)
             return rc_err(c, n, "input 'indices'",
                           "index %" PRId64 " (element %" PRId64
@@ -284,7 +289,7 @@ static int nd_shapes(rc_ctx *c, ir_node *n, const ir_tensor *x, const ir_tensor 
         p->dim[t] = x->dims[p->b + t], p->st[t] = xs[p->b + t];
     if (ix->data) /* constant tuples: every index in range */
         for (int64_t j = 0; j < ir_numel(ix); j++) {
-            int64_t k = (int64_t)ir_get(ix->dtype, ix->data, j), s = p->dim[j % p->m];
+            int64_t k = index_at(ix->dtype, ix->data, j), s = p->dim[j % p->m];
             if (k < -s || k >= s)
                 return rc_err(c, n, "input 'indices'",
                               "index %" PRId64 " (element %" PRId64

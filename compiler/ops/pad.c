@@ -101,6 +101,11 @@ static int pad_args(rc_ctx *c, const ir_graph *g, ir_node *n, pad_params *p, int
             return -1;
         if (seen[a]++)
             return rc_err(c, n, "axes", "axis %d is given twice", a);
+        if (pads[k] < -INT32_MAX || pads[k] > INT32_MAX || pads[na + k] < -INT32_MAX ||
+            pads[na + k] > INT32_MAX) /* keeps the size arithmetic far from overflow */
+            return rc_err(c, n, "pads",
+                          "axis %d: pads %" PRId64 " and %" PRId64 " must be within +-%d", a,
+                          pads[k], pads[na + k], INT32_MAX);
         p->lo[a] = pads[k];
         p->hi[a] = pads[na + k];
     }
@@ -230,9 +235,7 @@ static void elem_lit(int dtype, double x, char *buf, size_t size) {
         snprintf(buf, size, "(uint64_t)%" PRIu64 "u", *(uint64_t *)(void *)bits);
         return;
     default: { /* signed: the stored value, widened */
-        int64_t k = (int64_t)ir_get(dtype, bits, 0);
-        if (dtype == IR_INT64)
-            k = *(int64_t *)(void *)bits;
+        int64_t k = dtype == IR_INT64 ? *(int64_t *)(void *)bits : (int64_t)ir_get(dtype, bits, 0);
         if (k == INT64_MIN)
             snprintf(buf, size, "INT64_MIN");
         else
