@@ -1,5 +1,6 @@
 /* ops/elements.c — GatherElements (opsets 11, 13) and ScatterElements
- * (opsets 11, 13, 16, 18): indexing element by element along `axis`; and
+ * (opsets 11, 13, 16, 18; and its older name Scatter, opsets 9, 11): indexing
+ * element by element along `axis`; and
  * GatherND (opsets 11, 12, 13) and ScatterND (opsets 11, 13, 16, 18):
  * indexing slices by tuples of m indices (see the ND part below).
  *
@@ -76,7 +77,7 @@ static int elements_check(rc_ctx *c, ir_graph *g, ir_node *n) {
     elements_params *p;
     const ir_tensor *x, *ix, *up;
     int64_t axis = 0;
-    int has, scatter = n->op == RC_OP_SCATTER_ELEMENTS, red;
+    int has, scatter = n->op != RC_OP_GATHER_ELEMENTS, red;
     if (gl_arity(c, n, 2 + scatter, 2 + scatter, 2 + scatter, 1) ||
         gl_dtype(c, g, n, 0, "input 'data'", IR_UNDEFINED) ||
         gl_dtype(c, g, n, 1, "input 'indices'", IR_UNDEFINED) ||
@@ -145,7 +146,7 @@ static int elements_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_va
     const elements_params *p = n->params;
     const ir_tensor *x = ir_in(g, n, 0), *ix = ir_in(g, n, 1);
     int64_t s = x->dims[p->axis], idx[IR_MAX_RANK];
-    int scatter = n->op == RC_OP_SCATTER_ELEMENTS, y = n->out[0];
+    int scatter = n->op != RC_OP_GATHER_ELEMENTS, y = n->out[0];
     rc_values_alloc(v, g, y);
     if (scatter)
         memcpy(v->data[y], v->data[n->in[0]], (size_t)ir_numel(x) * ir_dtype_size(x->dtype));
@@ -189,7 +190,7 @@ static void reduce_stmt(int red, int dtype, char *buf, size_t size) {
 static int elements_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
     const elements_params *p = n->params;
     const ir_tensor *x = ir_in(g, n, 0), *ix = ir_in(g, n, 1);
-    int scatter = n->op == RC_OP_SCATTER_ELEMENTS;
+    int scatter = n->op != RC_OP_GATHER_ELEMENTS;
     const char *ty = em_ctype(x->dtype);
     gl_operand ops[3] = {{em_tensor(e, n->in[1]), 0, {0}},
                          {em_tensor(e, scatter ? n->in[2] : n->out[0]), 0, {0}},
@@ -427,6 +428,17 @@ const rc_op_def rc_op_scatter_nd = {
     .check = nd_check,
     .interp = nd_interp,
     .emit = nd_emit,
+    .flops = gl_flops_none,
+    .params = gl_params_consts,
+    .free_params = gl_free,
+};
+
+/* Scatter (opsets 9, 11): ScatterElements before it was renamed. */
+const rc_op_def rc_op_scatter = {
+    .op_type = "Scatter",
+    .check = elements_check,
+    .interp = elements_interp,
+    .emit = elements_emit,
     .flops = gl_flops_none,
     .params = gl_params_consts,
     .free_params = gl_free,
