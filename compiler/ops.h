@@ -57,7 +57,8 @@
     X(GATHER_ND, gather_nd)                                                                        \
     X(SCATTER_ND, scatter_nd)                                                                      \
     X(ONE_HOT, one_hot)                                                                            \
-    X(COMPRESS, compress)
+    X(COMPRESS, compress)                                                                          \
+    X(SCATTER, scatter)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,

@@ -1,5 +1,6 @@
 /* ops/elements.c — GatherElements (opsets 11, 13) and ScatterElements
- * (opsets 11, 13, 16, 18): indexing element by element along `axis`; and
+ * (opsets 11, 13, 16, 18; and its older name Scatter, opsets 9, 11): indexing
+ * element by element along `axis`; and
  * GatherND (opsets 11, 12, 13) and ScatterND (opsets 11, 13, 16, 18):
  * indexing slices by tuples of m indices (see the ND part below).
  *
@@ -52,12 +53,17 @@ static int reduction_of(rc_ctx *c, const ir_graph *g, ir_node *n, int *red) {
     return 0;
 }
 
+/* Index element j, exactly (int64 values beyond 2^53 must not round into range). */
+static int64_t index_at(int dtype, const void *data, int64_t j) {
+    return dtype == IR_INT64 ? ((const int64_t *)data)[j] : ((const int32_t *)data)[j];
+}
+
 /* Constant indices: every one in range. */
 static int check_indices(rc_ctx *c, ir_node *n, const ir_tensor *ix, int axis, int64_t s) {
     if (!ix->data)
         return 0;
     for (int64_t j = 0; j < ir_numel(ix); j++) {
-        int64_t k = (int64_t)ir_get(ix->dtype, ix->data, j);
+        int64_t k = index_at(ix->dtype, ix->data, j);
         if (k < -s || k >= s)
             return rc_err(c, n, "input 'indices'",
                           "index %" PRId64 " (element %" PRId64
@@ -71,7 +77,7 @@ static int elements_check(rc_ctx *c, ir_graph *g, ir_node *n) {
     elements_params *p;
     const ir_tensor *x, *ix, *up;
     int64_t axis = 0;
-    int has, scatter = n->op == RC_OP_SCATTER_ELEMENTS, red;
+    int has, scatter = n->op != RC_OP_GATHER_ELEMENTS, red;
     if (gl_arity(c, n, 2 + scatter, 2 + scatter, 2 + scatter, 1) ||
         gl_dtype(c, g, n, 0, "input 'data'", IR_UNDEFINED) ||
         gl_dtype(c, g, n, 1, "input 'indices'", IR_UNDEFINED) ||
@@ -140,12 +146,12 @@ static int elements_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_va
     const elements_params *p = n->params;
     const ir_tensor *x = ir_in(g, n, 0), *ix = ir_in(g, n, 1);
     int64_t s = x->dims[p->axis], idx[IR_MAX_RANK];
-    int scatter = n->op == RC_OP_SCATTER_ELEMENTS, y = n->out[0];
+    int scatter = n->op != RC_OP_GATHER_ELEMENTS, y = n->out[0];
     rc_values_alloc(v, g, y);
     if (scatter)
         memcpy(v->data[y], v->data[n->in[0]], (size_t)ir_numel(x) * ir_dtype_size(x->dtype));
     for (int64_t j = 0; j < ir_numel(ix); j++) {
-        int64_t k0 = (int64_t)gl_get(g, v, n->in[1], j), k = k0 < 0 ? k0 + s : k0, off;
+        int64_t k0 = index_at(ix->dtype, v->data[n->in[1]], j), k = k0 < 0 ? k0 + s : k0, off;
         if (k < 0 || k >= s)
             return rc_err(c, n, "input 'indices'",
                           "index %" PRId64 " (element %" PRId64
@@ -184,7 +190,7 @@ static void reduce_stmt(int red, int dtype, char *buf, size_t size) {
 static int elements_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
     const elements_params *p = n->params;
     const ir_tensor *x = ir_in(g, n, 0), *ix = ir_in(g, n, 1);
-    int scatter = n->op == RC_OP_SCATTER_ELEMENTS;
+    int scatter = n->op != RC_OP_GATHER_ELEMENTS;
     const char *ty = em_ctype(x->dtype);
     gl_operand ops[3] = {{em_tensor(e, n->in[1]), 0, {0}},
                          {em_tensor(e, scatter ? n->in[2] : n->out[0]), 0, {0}},
@@ -284,7 +290,7 @@ static int nd_shapes(rc_ctx *c, ir_node *n, const ir_tensor *x, const ir_tensor 
         p->dim[t] = x->dims[p->b + t], p->st[t] = xs[p->b + t];
     if (ix->data) /* constant tuples: every index in range */
         for (int64_t j = 0; j < ir_numel(ix); j++) {
-            int64_t k = (int64_t)ir_get(ix->dtype, ix->data, j), s = p->dim[j % p->m];
+            int64_t k = index_at(ix->dtype, ix->data, j), s = p->dim[j % p->m];
             if (k < -s || k >= s)
                 return rc_err(c, n, "input 'indices'",
                               "index %" PRId64 " (element %" PRId64
@@ -422,6 +428,17 @@ const rc_op_def rc_op_scatter_nd = {
     .check = nd_check,
     .interp = nd_interp,
     .emit = nd_emit,
+    .flops = gl_flops_none,
+    .params = gl_params_consts,
+    .free_params = gl_free,
+};
+
+/* Scatter (opsets 9, 11): ScatterElements before it was renamed. */
+const rc_op_def rc_op_scatter = {
+    .op_type = "Scatter",
+    .check = elements_check,
+    .interp = elements_interp,
+    .emit = elements_emit,
     .flops = gl_flops_none,
     .params = gl_params_consts,
     .free_params = gl_free,

@@ -71,14 +71,18 @@ static int gather_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_valu
     const unsigned char *x = v->data[n->in[0]];
     unsigned char *y = rc_values_alloc(v, g, n->out[0]);
     for (int64_t j = 0; j < p->count; j++) {
-        int64_t k = (int64_t)gl_get(g, v, n->in[1], j);
+        /* read exactly: an int64 beyond 2^53 must not round (2^63 would not convert back) */
+        const int64_t k0 = g->t[n->in[1]].dtype == IR_INT64
+                               ? ((const int64_t *)v->data[n->in[1]])[j]
+                               : ((const int32_t *)v->data[n->in[1]])[j];
+        int64_t k = k0;
         if (k < 0)
             k += p->s;
         if (k < 0 || k >= p->s)
             return rc_err(c, n, "input 'indices'",
                           "index %" PRId64 " (element %" PRId64
                           ") is out of range for dimension %d of size %" PRId64,
-                          (int64_t)gl_get(g, v, n->in[1], j), j, p->axis, p->s);
+                          k0, j, p->axis, p->s);
         for (int64_t o = 0; o < p->outer; o++)
             for (int64_t i = 0; i < p->inner; i++)
                 memcpy(y + (size_t)(((o * p->count) + j) * p->inner + i) * esz,

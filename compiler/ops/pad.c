@@ -23,7 +23,7 @@ enum { PAD_CONSTANT, PAD_EDGE, PAD_REFLECT, PAD_WRAP };
 
 typedef struct pad_params {
     int mode;
-    double value;
+    unsigned char value[8]; /* the constant as one element of the dtype, bit for bit */
     int64_t lo[IR_MAX_RANK], hi[IR_MAX_RANK]; /* pads before / after, negative crops */
 } pad_params;
 
@@ -63,6 +63,27 @@ static int pad_mode(rc_ctx *c, const ir_graph *g, ir_node *n, int *mode) {
     return 0;
 }
 
+/* The constant_value input (absent: 0, all bits zero): one element of data's
+ * dtype, copied exactly (an int64 or uint64 beyond 2^53 would not survive a
+ * double). */
+static int pad_value(rc_ctx *c, const ir_graph *g, ir_node *n, pad_params *p) {
+    const ir_tensor *t = ir_in(g, n, 2), *x = ir_in(g, n, 0);
+    double v;
+    int nv;
+    if (!t)
+        return 0;
+    /* through gl_const_doubles for its compile-time rule and messages */
+    if (gl_const_doubles(c, g, n, 2, "input 'constant_value'", &v, 1, &nv))
+        return -1;
+    if (nv != 1)
+        return rc_err(c, n, "input 'constant_value'", "must hold one value, got %d", nv);
+    if (t->dtype != x->dtype)
+        return rc_err(c, n, "input 'constant_value'", "must be %s like the data, got %s",
+                      ir_dtype_name(x->dtype), ir_dtype_name(t->dtype));
+    memcpy(p->value, t->data, ir_dtype_size(t->dtype));
+    return 0;
+}
+
 /* Pads (2 per listed axis, all begins then all ends) and the axes they are for. */
 static int pad_args(rc_ctx *c, const ir_graph *g, ir_node *n, pad_params *p, int rank) {
     int64_t pads[2 * IR_MAX_RANK], axes[IR_MAX_RANK];
@@ -71,24 +92,20 @@ static int pad_args(rc_ctx *c, const ir_graph *g, ir_node *n, pad_params *p, int
         axes[d] = d;
     if (g->opset < 11) {
         const int64_t *a;
+        double value = 0;
         int has_v;
-        if (rc_attr_ints(c, n, "pads", &a, &np) || rc_attr_float(c, n, "value", &p->value, &has_v))
+        if (rc_attr_ints(c, n, "pads", &a, &np) || rc_attr_float(c, n, "value", &value, &has_v))
             return -1;
         if (!a)
             return rc_err(c, n, "attribute pads", "is required");
         if (np > 2 * IR_MAX_RANK)
             return rc_err(c, n, "attribute pads", "has %d values, at most %d", np, 2 * IR_MAX_RANK);
         memcpy(pads, a, sizeof(int64_t) * (size_t)np);
+        ir_put(ir_in(g, n, 0)->dtype, p->value, 0, value);
     } else {
-        if (gl_const_ints(c, g, n, 1, "input 'pads'", pads, 2 * IR_MAX_RANK, &np))
+        if (gl_const_ints(c, g, n, 1, "input 'pads'", pads, 2 * IR_MAX_RANK, &np) ||
+            pad_value(c, g, n, p))
             return -1;
-        if (ir_in(g, n, 2)) {
-            int nv;
-            if (gl_const_doubles(c, g, n, 2, "input 'constant_value'", &p->value, 1, &nv))
-                return -1;
-            if (nv != 1)
-                return rc_err(c, n, "input 'constant_value'", "must hold one value, got %d", nv);
-        }
         if (ir_in(g, n, 3) && gl_const_ints(c, g, n, 3, "input 'axes'", axes, IR_MAX_RANK, &na))
             return -1;
     }
@@ -101,6 +118,11 @@ static int pad_args(rc_ctx *c, const ir_graph *g, ir_node *n, pad_params *p, int
             return -1;
         if (seen[a]++)
             return rc_err(c, n, "axes", "axis %d is given twice", a);
+        if (pads[k] < -INT32_MAX || pads[k] > INT32_MAX || pads[na + k] < -INT32_MAX ||
+            pads[na + k] > INT32_MAX) /* keeps the size arithmetic far from overflow */
+            return rc_err(c, n, "pads",
+                          "axis %d: pads %" PRId64 " and %" PRId64 " must be within +-%d", a,
+                          pads[k], pads[na + k], INT32_MAX);
         p->lo[a] = pads[k];
         p->hi[a] = pads[na + k];
     }
@@ -182,6 +204,7 @@ static int pad_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values 
     const pad_params *p = n->params;
     const ir_tensor *x = ir_in(g, n, 0), *y = ir_out(g, n, 0);
     int64_t xs[IR_MAX_RANK], idx[IR_MAX_RANK];
+    size_t esz = ir_dtype_size(y->dtype);
     (void)c;
     gl_strides(x->rank, x->dims, xs);
     rc_values_alloc(v, g, n->out[0]);
@@ -193,20 +216,19 @@ static int pad_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values 
             s = k < 0 ? -1 : s + k * xs[d];
         }
         if (s < 0)
-            gl_put(g, v, n->out[0], i, p->value);
+            memcpy((unsigned char *)v->data[n->out[0]] + (size_t)i * esz, p->value, esz);
         else
             gl_copy_elem(g, v, n->out[0], i, n->in[0], s);
     }
     return 0;
 }
 
-/* A C expression of dtype's type holding x as ir_put would store it. */
-static void elem_lit(int dtype, double x, char *buf, size_t size) {
-    unsigned char bits[8] = {0};
-    ir_put(dtype, bits, 0, x);
+/* A C expression of dtype's type whose value has these bits. */
+static void elem_lit(int dtype, const unsigned char *bits, char *buf, size_t size) {
+    double x = ir_get(dtype, bits, 0);
     switch (dtype) {
     case IR_FLOAT:
-        em_float_lit(*(float *)(void *)bits, buf, size);
+        em_float_lit((float)x, buf, size); /* exact: float -> double -> float */
         return;
     case IR_DOUBLE:
         if (x != x || isinf(x))
@@ -217,22 +239,20 @@ static void elem_lit(int dtype, double x, char *buf, size_t size) {
     case IR_FLOAT16:
     case IR_BFLOAT16:
     case IR_UINT16:
-        snprintf(buf, size, "(uint16_t)%u", (unsigned)*(uint16_t *)(void *)bits);
+        snprintf(buf, size, "(uint16_t)%u", (unsigned)*(const uint16_t *)(const void *)bits);
         return;
     case IR_UINT8:
     case IR_BOOL:
         snprintf(buf, size, "(uint8_t)%u", (unsigned)bits[0]);
         return;
     case IR_UINT32:
-        snprintf(buf, size, "(uint32_t)%" PRIu32 "u", *(uint32_t *)(void *)bits);
+        snprintf(buf, size, "(uint32_t)%" PRIu32 "u", *(const uint32_t *)(const void *)bits);
         return;
     case IR_UINT64:
-        snprintf(buf, size, "(uint64_t)%" PRIu64 "u", *(uint64_t *)(void *)bits);
+        snprintf(buf, size, "(uint64_t)%" PRIu64 "u", *(const uint64_t *)(const void *)bits);
         return;
     default: { /* signed: the stored value, widened */
-        int64_t k = (int64_t)ir_get(dtype, bits, 0);
-        if (dtype == IR_INT64)
-            k = *(int64_t *)(void *)bits;
+        int64_t k = dtype == IR_INT64 ? *(const int64_t *)(const void *)bits : (int64_t)x;
         if (k == INT64_MIN)
             snprintf(buf, size, "INT64_MIN");
         else

@@ -99,14 +99,17 @@ static int split_check(rc_ctx *c, ir_graph *g, ir_node *n) {
     for (int k = 0; k < p->count; k++) {
         if (p->size[k] < 0)
             return rc_err(c, n, "split", "size %d is %" PRId64 ", must be >= 0", k, p->size[k]);
-        total += p->size[k];
-        if (total > x->dims[p->axis])
+        if (p->size[k] > x->dims[p->axis] - total) { /* total + size would exceed the axis */
+            total = x->dims[p->axis] + 1;
             break;
+        }
+        total += p->size[k];
     }
     if (total != x->dims[p->axis])
         return rc_err(c, n, "split",
                       "the sizes add up to %s%" PRId64 ", but axis %d has %" PRId64 " elements",
-                      total > x->dims[p->axis] ? "at least " : "", total, p->axis,
+                      total > x->dims[p->axis] ? "more than " : "",
+                      total > x->dims[p->axis] ? x->dims[p->axis] : total, p->axis,
                       x->dims[p->axis]);
     memcpy(dims, x->dims, sizeof(int64_t) * (size_t)x->rank);
     for (int k = 0; k < p->count; k++) {

@@ -4,8 +4,8 @@
  * asks. k is an attribute (opset 1) or a one-element input (10+) that must be
  * known at compile time, 0 <= k <= dims[axis]. sorted = 0 allows any order;
  * the sorted one is as good. Element types: float, double and the integers
- * (float16/bfloat16 and bool are refused). NaN is never taken ahead of a
- * number (it compares as neither larger nor smaller). */
+ * (float16/bfloat16 and bool are refused). NaN ranks after every number,
+ * largest or smallest (the spec leaves it open). */
 #include "glue.h"
 
 #include <inttypes.h>
@@ -105,12 +105,13 @@ static int top_k_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_value
 
 /* Insertion into the outputs themselves: each element of the row moves past
  * those it beats (strictly, so ties keep index order) and the list holds at
- * most k. A NaN beats nothing and nothing beats it, so it enters only while
- * the list has room, and numbers stop behind it; the interpreter ranks
- * numbers first, so the two agree only on NaN-free rows. */
+ * most k. For the float types a number also beats a NaN (NaNs rank last,
+ * as in the interpreter). */
 static int top_k_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
     const top_k_params *p = n->params;
     const char *x = em_tensor(e, n->in[0]), *cmp = p->largest ? ">" : "<";
+    int fl = ir_dtype_is_float(ir_in(g, n, 0)->dtype);
+    char beats[2][128]; /* xj beats the last kept / the one before q */
     const char *ty = em_ctype(ir_in(g, n, 0)->dtype), *vals, *idx;
     (void)c;
     if (p->k == 0 || p->outer * p->inner == 0)
@@ -129,11 +130,21 @@ static int top_k_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *
     em_printf(e, "for (int64_t j = 0; j < %" PRId64 "; ++j) {\n", p->len);
     em_printf(e, "const %s xj = xr[j * %" PRId64 "];\n", ty, p->inner);
     em_printf(e, "int64_t q;\n");
-    em_printf(e, "if (m == %" PRId64 " && !(xj %s vr[%" PRId64 "]))\ncontinue;\n", p->k, cmp,
-              (p->k - 1) * p->inner);
+    for (int w = 0; w < 2; w++) {
+        char v[64];
+        if (w == 0)
+            snprintf(v, sizeof v, "vr[%" PRId64 "]", (p->k - 1) * p->inner);
+        else
+            snprintf(v, sizeof v, "vr[(q - 1) * %" PRId64 "]", p->inner);
+        if (fl)
+            snprintf(beats[w], sizeof beats[w], "(xj %s %s || (%s != %s && xj == xj))", cmp, v, v,
+                     v);
+        else
+            snprintf(beats[w], sizeof beats[w], "xj %s %s", cmp, v);
+    }
+    em_printf(e, "if (m == %" PRId64 " && !(%s))\ncontinue;\n", p->k, beats[0]);
     em_printf(e, "if (m < %" PRId64 ")\n++m;\n", p->k);
-    em_printf(e, "for (q = m - 1; q > 0 && xj %s vr[(q - 1) * %" PRId64 "]; --q) {\n", cmp,
-              p->inner);
+    em_printf(e, "for (q = m - 1; q > 0 && %s; --q) {\n", beats[1]);
     em_printf(e, "vr[q * %" PRId64 "] = vr[(q - 1) * %" PRId64 "];\n", p->inner, p->inner);
     em_printf(e, "ir[q * %" PRId64 "] = ir[(q - 1) * %" PRId64 "];\n", p->inner, p->inner);
     em_printf(e, "}\n");
