@@ -38,7 +38,45 @@
     X(LOG_SOFTMAX, log_softmax)                                                                    \
     X(SIGMOID, sigmoid)                                                                            \
     X(TANH, tanh)                                                                                  \
-    X(RELU, relu)
+    X(RELU, relu)                                                                                  \
+    X(SQRT, sqrt)                                                                                  \
+    X(EXP, exp)                                                                                    \
+    X(LOG, log)                                                                                    \
+    X(RECIPROCAL, reciprocal)                                                                      \
+    X(FLOOR, floor)                                                                                \
+    X(CEIL, ceil)                                                                                  \
+    X(ROUND, round)                                                                                \
+    X(ABS, abs)                                                                                    \
+    X(NEG, neg)                                                                                    \
+    X(SIGN, sign)                                                                                  \
+    X(ERF, erf)                                                                                    \
+    X(SIN, sin)                                                                                    \
+    X(COS, cos)                                                                                    \
+    X(TAN, tan)                                                                                    \
+    X(ASIN, asin)                                                                                  \
+    X(ACOS, acos)                                                                                  \
+    X(ATAN, atan)                                                                                  \
+    X(SINH, sinh)                                                                                  \
+    X(COSH, cosh)                                                                                  \
+    X(ASINH, asinh)                                                                                \
+    X(ACOSH, acosh)                                                                                \
+    X(ATANH, atanh)                                                                                \
+    X(IS_NAN, is_nan)                                                                              \
+    X(IS_INF, is_inf)                                                                              \
+    X(NOT, not )                                                                                   \
+    X(LEAKY_RELU, leaky_relu)                                                                      \
+    X(ELU, elu)                                                                                    \
+    X(SELU, selu)                                                                                  \
+    X(CELU, celu)                                                                                  \
+    X(HARD_SIGMOID, hard_sigmoid)                                                                  \
+    X(HARD_SWISH, hard_swish)                                                                      \
+    X(SOFTPLUS, softplus)                                                                          \
+    X(SOFTSIGN, softsign)                                                                          \
+    X(THRESHOLDED_RELU, thresholded_relu)                                                          \
+    X(SHRINK, shrink)                                                                              \
+    X(MISH, mish)                                                                                  \
+    X(GELU, gelu)                                                                                  \
+    X(CLIP, clip)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,

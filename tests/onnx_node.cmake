@@ -18,3 +18,19 @@ foreach(dir ${NODE_DIRS})
             COMMAND $<TARGET_FILE:rnnc> check ${dir}/model.onnx ${dir}/test_data_set_0)
     endif()
 endforeach()
+
+# elem group: testdata/onnx-node-extra/ holds node tests in the same layout that onnx 1.12
+# does not have (Gelu, Mish, double and integer elementwise ops, Clip with constant bounds),
+# written by tests/gen/gen_elem_extra.py; node_extra_<case> runs rnnc check on each.
+get_filename_component(NODE_EXTRA_ROOT ${CMAKE_CURRENT_LIST_DIR}/../testdata/onnx-node-extra
+                       ABSOLUTE)
+file(GLOB NODE_EXTRA_DIRS LIST_DIRECTORIES true CONFIGURE_DEPENDS ${NODE_EXTRA_ROOT}/test_*)
+list(SORT NODE_EXTRA_DIRS)
+foreach(dir ${NODE_EXTRA_DIRS})
+    if(IS_DIRECTORY ${dir} AND EXISTS ${dir}/model.onnx)
+        get_filename_component(case ${dir} NAME)
+        string(REGEX REPLACE "^test_" "" case ${case})
+        add_test(NAME node_extra_${case}
+            COMMAND $<TARGET_FILE:rnnc> check ${dir}/model.onnx ${dir}/test_data_set_0)
+    endif()
+endforeach()
