@@ -46,10 +46,11 @@ static int clip_bound_input(rc_ctx *c, const ir_graph *g, ir_node *n, int k, cli
     if (t->dtype != x->dtype)
         return rc_err(c, n, what, "'%s' must have the input's type %s, got %s", t->name,
                       ir_dtype_name(x->dtype), ir_dtype_name(t->dtype));
+    if (ir_numel(t) != 1)
+        return rc_err(c, n, what, "'%s' must be a scalar, got %" PRId64 " values", t->name,
+                      ir_numel(t));
     if (gl_const_doubles(c, g, n, k + 1, what, &d, 1, &cnt))
         return -1;
-    if (cnt != 1)
-        return rc_err(c, n, what, "'%s' must be a scalar, got %d values", t->name, cnt);
     p->has[k] = 1;
     p->f[k] = d;
     if (t->dtype == IR_INT64 || t->dtype == IR_UINT64) /* read exactly, also past 2^53 */

@@ -14,7 +14,11 @@ the element type at the end; integers exactly, wrapping as two's complement).
 tests/onnx_node.cmake runs each as ctest node_extra_<case>.  Deterministic: data from
 RandomState(crc32(case name)).
 
+It also writes models rnnc must refuse, testdata/onnx-node-extra-bad/<case>/{model.onnx,
+expect} (expect: the regex the error line must match), run as node_extra_bad_<case>.
+
 Usage: /usr/bin/python3 tests/gen/gen_elem_extra.py [--out testdata/onnx-node-extra]
+           [--bad testdata/onnx-node-extra-bad]
 """
 
 import argparse
@@ -219,12 +223,75 @@ def gen(out):
                initializers=[("lo", np.array(-128, np.int8)), ("hi", np.array(127, np.int8))])
 
 
+def write_bad(out, name, opset, nodes, inputs, outputs, expect, initializers=()):
+    """A model rnnc must refuse; `expect` is the regex its error line must match.
+    inputs/outputs: (name, numpy dtype or TensorProto code, shape)."""
+    d = os.path.join(out, name)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    vi = lambda n, t, sh: helper.make_tensor_value_info(n, t if isinstance(t, int) else DT[t], sh)
+    graph = helper.make_graph(nodes, name, [vi(*i) for i in inputs], [vi(*o) for o in outputs],
+                              initializer=[numpy_helper.from_array(a, n) for n, a in initializers])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
+                              producer_name="gen_elem_extra")
+    model.ir_version = 8
+    with open(os.path.join(d, "model.onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+    with open(os.path.join(d, "expect"), "w") as f:
+        f.write(expect + "\n")
+
+
+def gen_bad(out):
+    def one(name, opset, op, expect, dtype=F32, odtype=None, n_in=None, inits=(), **attrs):
+        ins = n_in if n_in is not None else ["x"]
+        write_bad(out, name, opset, [helper.make_node(op, ins, ["y"], **attrs)],
+                  [("x", dtype, [2, 3])], [("y", odtype or dtype, [2, 3])], expect, inits)
+
+    one("isinf_detect_2", 10, "IsInf", "detect_negative and detect_positive must be 0 or 1",
+        odtype=np.bool_, detect_negative=2)
+    one("gelu_approximate_erf", 20, "Gelu", 'approximate.*must be "none" or "tanh", got "erf"',
+        approximate="erf")
+    one("gelu_op18", 18, "Gelu", "Gelu is defined from opset 20")
+    one("mish_op17", 17, "Mish", "Mish is defined from opset 18")
+    one("celu_alpha_zero", 13, "Celu", "alpha.*must be nonzero", alpha=0.0)
+    one("elu_alpha_inf", 13, "Elu", "alpha.*must be finite", alpha=float("inf"))
+    one("leakyrelu_unknown_attribute", 16, "LeakyRelu", "beta", beta=1.0)
+    one("relu_int32_op13", 13, "Relu", "element type int32 is not supported", dtype=np.int32)
+    one("neg_uint8", 13, "Neg", "element type uint8 is not supported", dtype=np.uint8)
+    one("sqrt_int32", 13, "Sqrt", "element type int32 is not supported", dtype=np.int32)
+    one("softplus_float16", 13, "Softplus", "element type float16 is not supported",
+        dtype=TensorProto.FLOAT16)
+    one("shrink_int32", 13, "Shrink", "element type int32 is not supported", dtype=np.int32)
+    one("not_float", 13, "Not", "element type float is not supported [(]bool[)]",
+        odtype=np.bool_)
+    one("isnan_int32", 13, "IsNaN", "element type int32 is not supported", dtype=np.int32,
+        odtype=np.bool_)
+    one("clip_int32_op11", 11, "Clip", "element type int32 is not supported", dtype=np.int32)
+    one("clip_bound_not_scalar", 13, "Clip", "'lo' must be a scalar, got 2 values",
+        n_in=["x", "lo"], inits=[("lo", np.array([0, 1], F32))])
+    one("clip_bound_dtype", 13, "Clip", "'lo' must have the input's type float, got double",
+        n_in=["x", "lo"], inits=[("lo", np.array(0, F64))])
+    one("clip_bound_nan", 13, "Clip", "'hi' is NaN", n_in=["x", "", "hi"],
+        inits=[("hi", np.array(np.nan, F32))])
+    one("clip_attr_nan_op7", 7, "Clip", "max.*is NaN", max=float("nan"))
+    one("clip_inputs_op7", 7, "Clip", "takes 1 input, got 2", n_in=["x", "lo"],
+        inits=[("lo", np.array(0, F32))])
+    # a bound computed at run time
+    write_bad(out, "clip_bound_at_run_time", 13,
+              [helper.make_node("Abs", ["b"], ["lo"]), helper.make_node("Clip", ["x", "lo"], ["y"])],
+              [("x", F32, [2, 3]), ("b", F32, [])], [("y", F32, [2, 3])],
+              "'lo' must be known at compile time.*computed at run time")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "..",
                                                   "testdata", "onnx-node-extra"))
+    ap.add_argument("--bad", default=os.path.join(os.path.dirname(__file__), "..", "..",
+                                                  "testdata", "onnx-node-extra-bad"))
     args = ap.parse_args()
     gen(args.out)
+    gen_bad(args.bad)
 
 
 if __name__ == "__main__":
