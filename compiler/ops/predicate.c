@@ -22,6 +22,9 @@ static int pred_check(rc_ctx *c, ir_graph *g, ir_node *n) {
         return -1;
     if (rc_attr_unused(c, g, n))
         return -1;
+    if (g->opset < (n->op == RC_OP_IS_INF ? 10 : n->op == RC_OP_IS_NAN ? 9 : 1))
+        return rc_err(c, n, "opset", "%s is defined from opset %d, the model imports opset %d",
+                      n->op_type, n->op == RC_OP_IS_INF ? 10 : 9, (int)g->opset);
     x = ir_in(g, n, 0);
     if (n->op == RC_OP_NOT ? x->dtype != IR_BOOL : x->dtype != IR_FLOAT && x->dtype != IR_DOUBLE)
         return rc_err(c, n, "input 'X'", "element type %s is not supported (%s)",

@@ -20,6 +20,7 @@ typedef struct unary_def {
     const char *sint; /* body for the signed integer types, NULL: refused */
     const char *uint; /* body for the unsigned integer types, NULL: refused */
     int int_opset;    /* integer types accepted from this opset on */
+    int since;        /* first opset that defines the op (0: before rnnc's minimum) */
 } unary_def;
 
 /* Integer bodies compute in uint64_t, where wrap-around is defined, and convert back. */
@@ -27,35 +28,35 @@ typedef struct unary_def {
 #define NEG_S "$0 = (@T)((uint64_t)0 - (uint64_t)x_);"
 
 static const unary_def unary_defs[] = {
-    {RC_OP_SIGMOID, "$0 = rnnrt_sigmoid_f32(x_);", "$0 = @1 / (@1 + @exp(-x_));", NULL, NULL, 0},
-    {RC_OP_TANH, "$0 = rnnrt_tanh_f32(x_);", "$0 = @tanh(x_);", NULL, NULL, 0},
+    {RC_OP_SIGMOID, "$0 = rnnrt_sigmoid_f32(x_);", "$0 = @1 / (@1 + @exp(-x_));", NULL, NULL, 0, 0},
+    {RC_OP_TANH, "$0 = rnnrt_tanh_f32(x_);", "$0 = @tanh(x_);", NULL, NULL, 0, 0},
     {RC_OP_RELU, "$0 = rnnrt_relu_f32(x_);", "$0 = x_ > 0 ? x_ : 0;", "$0 = x_ > 0 ? x_ : 0;", NULL,
-     14},
-    {RC_OP_SQRT, NULL, "$0 = @sqrt(x_);", NULL, NULL, 0},
-    {RC_OP_EXP, NULL, "$0 = @exp(x_);", NULL, NULL, 0},
-    {RC_OP_LOG, NULL, "$0 = @log(x_);", NULL, NULL, 0},
-    {RC_OP_RECIPROCAL, NULL, "$0 = @1 / x_;", NULL, NULL, 0},
-    {RC_OP_FLOOR, NULL, "$0 = @floor(x_);", NULL, NULL, 0},
-    {RC_OP_CEIL, NULL, "$0 = @ceil(x_);", NULL, NULL, 0},
+     14, 0},
+    {RC_OP_SQRT, NULL, "$0 = @sqrt(x_);", NULL, NULL, 0, 0},
+    {RC_OP_EXP, NULL, "$0 = @exp(x_);", NULL, NULL, 0, 0},
+    {RC_OP_LOG, NULL, "$0 = @log(x_);", NULL, NULL, 0, 0},
+    {RC_OP_RECIPROCAL, NULL, "$0 = @1 / x_;", NULL, NULL, 0, 0},
+    {RC_OP_FLOOR, NULL, "$0 = @floor(x_);", NULL, NULL, 0, 0},
+    {RC_OP_CEIL, NULL, "$0 = @ceil(x_);", NULL, NULL, 0, 0},
     /* nearbyint rounds in the default mode, to nearest with ties to even as ONNX wants */
-    {RC_OP_ROUND, NULL, "$0 = @nearbyint(x_);", NULL, NULL, 0},
-    {RC_OP_ABS, NULL, "$0 = @fabs(x_);", ABS_S, "$0 = x_;", 0},
-    {RC_OP_NEG, NULL, "$0 = -x_;", NEG_S, NULL, 0},
+    {RC_OP_ROUND, NULL, "$0 = @nearbyint(x_);", NULL, NULL, 0, 11},
+    {RC_OP_ABS, NULL, "$0 = @fabs(x_);", ABS_S, "$0 = x_;", 0, 0},
+    {RC_OP_NEG, NULL, "$0 = -x_;", NEG_S, NULL, 0, 0},
     /* sign(NaN) = NaN, sign(0) = 0 */
     {RC_OP_SIGN, NULL, "$0 = x_ > 0 ? 1 : (x_ < 0 ? -1 : x_);", "$0 = (@T)((x_ > 0) - (x_ < 0));",
-     "$0 = (@T)(x_ > 0);", 0},
-    {RC_OP_ERF, NULL, "$0 = @erf(x_);", NULL, NULL, 0},
-    {RC_OP_SIN, NULL, "$0 = @sin(x_);", NULL, NULL, 0},
-    {RC_OP_COS, NULL, "$0 = @cos(x_);", NULL, NULL, 0},
-    {RC_OP_TAN, NULL, "$0 = @tan(x_);", NULL, NULL, 0},
-    {RC_OP_ASIN, NULL, "$0 = @asin(x_);", NULL, NULL, 0},
-    {RC_OP_ACOS, NULL, "$0 = @acos(x_);", NULL, NULL, 0},
-    {RC_OP_ATAN, NULL, "$0 = @atan(x_);", NULL, NULL, 0},
-    {RC_OP_SINH, NULL, "$0 = @sinh(x_);", NULL, NULL, 0},
-    {RC_OP_COSH, NULL, "$0 = @cosh(x_);", NULL, NULL, 0},
-    {RC_OP_ASINH, NULL, "$0 = @asinh(x_);", NULL, NULL, 0},
-    {RC_OP_ACOSH, NULL, "$0 = @acosh(x_);", NULL, NULL, 0},
-    {RC_OP_ATANH, NULL, "$0 = @atanh(x_);", NULL, NULL, 0},
+     "$0 = (@T)(x_ > 0);", 0, 9},
+    {RC_OP_ERF, NULL, "$0 = @erf(x_);", NULL, NULL, 0, 9},
+    {RC_OP_SIN, NULL, "$0 = @sin(x_);", NULL, NULL, 0, 0},
+    {RC_OP_COS, NULL, "$0 = @cos(x_);", NULL, NULL, 0, 0},
+    {RC_OP_TAN, NULL, "$0 = @tan(x_);", NULL, NULL, 0, 0},
+    {RC_OP_ASIN, NULL, "$0 = @asin(x_);", NULL, NULL, 0, 0},
+    {RC_OP_ACOS, NULL, "$0 = @acos(x_);", NULL, NULL, 0, 0},
+    {RC_OP_ATAN, NULL, "$0 = @atan(x_);", NULL, NULL, 0, 0},
+    {RC_OP_SINH, NULL, "$0 = @sinh(x_);", NULL, NULL, 0, 9},
+    {RC_OP_COSH, NULL, "$0 = @cosh(x_);", NULL, NULL, 0, 9},
+    {RC_OP_ASINH, NULL, "$0 = @asinh(x_);", NULL, NULL, 0, 9},
+    {RC_OP_ACOSH, NULL, "$0 = @acosh(x_);", NULL, NULL, 0, 9},
+    {RC_OP_ATANH, NULL, "$0 = @atanh(x_);", NULL, NULL, 0, 9},
 };
 
 static const unary_def *def_of(rc_op op) {
@@ -72,6 +73,9 @@ static int unary_check(rc_ctx *c, ir_graph *g, ir_node *n) {
     if (gl_arity(c, n, 1, 1, 1, 1) || gl_dtype(c, g, n, 0, "input 'X'", IR_UNDEFINED) ||
         rc_attr_unused(c, g, n))
         return -1;
+    if (g->opset < d->since)
+        return rc_err(c, n, "opset", "%s is defined from opset %d, the model imports opset %d",
+                      n->op_type, d->since, (int)g->opset);
     x = ir_in(g, n, 0);
     dt = x->dtype;
     ok = dt == IR_FLOAT || dt == IR_DOUBLE;

@@ -252,6 +252,8 @@ def gen_bad(out):
     one("gelu_approximate_erf", 20, "Gelu", 'approximate.*must be "none" or "tanh", got "erf"',
         approximate="erf")
     one("gelu_op18", 18, "Gelu", "Gelu is defined from opset 20")
+    one("erf_op8", 8, "Erf", "Erf is defined from opset 9")
+    one("isinf_op9", 9, "IsInf", "IsInf is defined from opset 10", odtype=np.bool_)
     one("mish_op17", 17, "Mish", "Mish is defined from opset 18")
     one("celu_alpha_zero", 13, "Celu", "alpha.*must be nonzero", alpha=0.0)
     one("elu_alpha_inf", 13, "Elu", "alpha.*must be finite", alpha=float("inf"))
