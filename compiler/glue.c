@@ -2,6 +2,7 @@
 #include "glue.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -408,4 +409,123 @@ int gl_time_bcast(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in,
     }
     out[0] = axis;
     return 0;
+}
+
+/* Elementwise unary templates (elem group) -------------------------------- */
+
+void gl_float_lit(int dtype, double x, char *buf, size_t size) {
+    if (dtype == IR_FLOAT) {
+        em_float_lit((float)x, buf, size);
+        return;
+    }
+    if (x != x)
+        snprintf(buf, size, "NAN");
+    else if (x == INFINITY || x == -INFINITY)
+        snprintf(buf, size, "%s", x < 0 ? "(-INFINITY)" : "INFINITY");
+    else /* %a is exact; parenthesised so a negative literal is safe after any operator */
+        snprintf(buf, size, "(%a)", x);
+}
+
+/* Expands the @ forms of gl_emit_unary's body for element type dtype. */
+static void expand_unary(rc_buf *out, int dtype, const char *body, const double *k) {
+    int f32 = dtype == IR_FLOAT;
+    for (const char *p = body; *p; p++) {
+        char lit[64];
+        if (*p != '@') {
+            rc_buf_putn(out, p, 1);
+            continue;
+        }
+        p++;
+        if (*p == 'T') {
+            rc_buf_puts(out, em_ctype(dtype));
+        } else if (*p >= 'A' && *p <= 'D' && !(p[1] >= 'a' && p[1] <= 'z')) {
+            gl_float_lit(dtype, f32 ? (double)(float)k[*p - 'A'] : k[*p - 'A'], lit, sizeof lit);
+            rc_buf_printf(out, "(%s)", lit);
+        } else if (*p >= '0' && *p <= '9') { /* a decimal literal: 0.5 -> 0.5f */
+            const char *q = p;
+            while ((q[1] >= '0' && q[1] <= '9') || q[1] == '.')
+                q++;
+            rc_buf_putn(out, p, (size_t)(q - p + 1));
+            if (!memchr(p, '.', (size_t)(q - p + 1)))
+                rc_buf_puts(out, ".0");
+            if (f32)
+                rc_buf_puts(out, "f");
+            p = q;
+        } else { /* a <math.h> function name up to '(' */
+            const char *q = p;
+            while (q[1] && q[1] != '(')
+                q++;
+            rc_buf_putn(out, p, (size_t)(q - p + 1));
+            if (f32)
+                rc_buf_puts(out, "f");
+            p = q;
+        }
+    }
+}
+
+void gl_emit_unary(em_state *e, const ir_graph *g, const ir_node *n, const char *body,
+                   const double *k) {
+    int dtype = g->t[n->in[0]].dtype;
+    int64_t dims[1] = {ir_numel(&g->t[n->out[0]])};
+    gl_operand ops[2] = {{em_tensor(e, n->out[0]), 0, {1}}, {em_tensor(e, n->in[0]), 0, {1}}};
+    rc_buf b = {0};
+    rc_buf_printf(&b, "{ const %s x_ = $1; ", em_ctype(dtype));
+    expand_unary(&b, dtype, body, k);
+    rc_buf_puts(&b, " }");
+    gl_emit_map(e, 1, dims, ops, 2, b.p);
+    rc_buf_free(&b);
+}
+
+int gl_dtype_is_signed(int dtype) {
+    return dtype == IR_INT8 || dtype == IR_INT16 || dtype == IR_INT32 || dtype == IR_INT64;
+}
+
+uint64_t gl_get_bits(const ir_graph *g, const rc_values *v, int ti, int64_t i) {
+    const void *p = v->data[ti];
+    switch (g->t[ti].dtype) {
+    case IR_INT8:
+        return (uint64_t)(int64_t)((const int8_t *)p)[i];
+    case IR_INT16:
+        return (uint64_t)(int64_t)((const int16_t *)p)[i];
+    case IR_INT32:
+        return (uint64_t)(int64_t)((const int32_t *)p)[i];
+    case IR_INT64:
+        return (uint64_t)((const int64_t *)p)[i];
+    case IR_UINT8:
+    case IR_BOOL:
+        return ((const uint8_t *)p)[i];
+    case IR_UINT16:
+        return ((const uint16_t *)p)[i];
+    case IR_UINT32:
+        return ((const uint32_t *)p)[i];
+    case IR_UINT64:
+        return ((const uint64_t *)p)[i];
+    default:
+        rc_die("gl_get_bits: dtype %d", g->t[ti].dtype);
+    }
+}
+
+void gl_put_bits(const ir_graph *g, rc_values *v, int ti, int64_t i, uint64_t x) {
+    void *p = v->data[ti];
+    switch (g->t[ti].dtype) {
+    case IR_INT8:
+    case IR_UINT8:
+    case IR_BOOL:
+        ((uint8_t *)p)[i] = (uint8_t)x;
+        break;
+    case IR_INT16:
+    case IR_UINT16:
+        ((uint16_t *)p)[i] = (uint16_t)x;
+        break;
+    case IR_INT32:
+    case IR_UINT32:
+        ((uint32_t *)p)[i] = (uint32_t)x;
+        break;
+    case IR_INT64:
+    case IR_UINT64:
+        ((uint64_t *)p)[i] = x;
+        break;
+    default:
+        rc_die("gl_put_bits: dtype %d", g->t[ti].dtype);
+    }
 }

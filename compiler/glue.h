@@ -25,8 +25,8 @@ int gl_const_ints(rc_ctx *c, const ir_graph *g, ir_node *n, int k, const char *w
  * `rnnc run`/`check` then bind it from the data set and try again. */
 void gl_want_const(rc_ctx *c, const ir_tensor *t);
 /* The same for a constant of any numeric dtype, as doubles (Clip's min/max, Pad's value). */
-int gl_const_doubles(rc_ctx *c, const ir_graph *g, ir_node *n, int k, const char *what,
-                     double *out, int max, int *count);
+int gl_const_doubles(rc_ctx *c, const ir_graph *g, ir_node *n, int k, const char *what, double *out,
+                     int max, int *count);
 /* Sets output k's dtype and shape, refusing element counts past INT32_MAX. */
 int gl_set_out(rc_ctx *c, ir_graph *g, ir_node *n, int k, int dtype, int rank, const int64_t *dims);
 /* Multidirectional (numpy) broadcast of a and b into out; -1 with an error if
@@ -101,3 +101,23 @@ void gl_emit_copy(em_state *e, int rank, const int64_t *dims, const gl_operand *
                   const gl_operand *src, const char *ctype);
 
 #endif
+
+/* Elementwise unary templates (elem group) -------------------------------- */
+/* Emits, for every element of input 0 (same element count as output 0),
+ *   { const T x_ = <input element>; body }
+ * where T is input 0's C type and body assigns $0 (the output element). In body,
+ * @name( becomes the <math.h> function for T (expf for float, exp for double),
+ * @<number> a literal of type T (@1 -> 1.0f), @T the type T itself, and @A..@D
+ * the exact literal of k[0..3] rounded to T. Only float and double inputs may use
+ * the @ forms other than @T. */
+void gl_emit_unary(em_state *e, const ir_graph *g, const ir_node *n, const char *body,
+                   const double *k);
+/* The C literal of x as a value of the float or double dtype (exact, hex). */
+void gl_float_lit(int dtype, double x, char *buf, size_t size);
+/* Interpreter: integer element i of ti exactly, as its two's-complement bits widened to
+ * 64 (sign-extended for the signed dtypes, zero-extended for the unsigned and bool). */
+uint64_t gl_get_bits(const ir_graph *g, const rc_values *v, int ti, int64_t i);
+/* Stores the low bits of x into integer element i of ti (wraps, as the C conversion). */
+void gl_put_bits(const ir_graph *g, rc_values *v, int ti, int64_t i, uint64_t x);
+/* 1 for int8/16/32/64. */
+int gl_dtype_is_signed(int dtype);

@@ -58,7 +58,44 @@
     X(SCATTER_ND, scatter_nd)                                                                      \
     X(ONE_HOT, one_hot)                                                                            \
     X(COMPRESS, compress)                                                                          \
-    X(SCATTER, scatter)
+    X(SCATTER, scatter)                                                                            \
+    X(SQRT, sqrt)                                                                                  \
+    X(EXP, exp)                                                                                    \
+    X(LOG, log)                                                                                    \
+    X(RECIPROCAL, reciprocal)                                                                      \
+    X(FLOOR, floor)                                                                                \
+    X(CEIL, ceil)                                                                                  \
+    X(ROUND, round)                                                                                \
+    X(ABS, abs)                                                                                    \
+    X(NEG, neg)                                                                                    \
+    X(SIGN, sign)                                                                                  \
+    X(ERF, erf)                                                                                    \
+    X(SIN, sin)                                                                                    \
+    X(COS, cos)                                                                                    \
+    X(TAN, tan)                                                                                    \
+    X(ASIN, asin)                                                                                  \
+    X(ACOS, acos)                                                                                  \
+    X(ATAN, atan)                                                                                  \
+    X(SINH, sinh)                                                                                  \
+    X(COSH, cosh)                                                                                  \
+    X(ASINH, asinh)                                                                                \
+    X(ACOSH, acosh)                                                                                \
+    X(ATANH, atanh)                                                                                \
+    X(IS_NAN, is_nan)                                                                              \
+    X(IS_INF, is_inf)                                                                              \
+    X(LEAKY_RELU, leaky_relu)                                                                      \
+    X(ELU, elu)                                                                                    \
+    X(SELU, selu)                                                                                  \
+    X(CELU, celu)                                                                                  \
+    X(HARD_SIGMOID, hard_sigmoid)                                                                  \
+    X(HARD_SWISH, hard_swish)                                                                      \
+    X(SOFTPLUS, softplus)                                                                          \
+    X(SOFTSIGN, softsign)                                                                          \
+    X(THRESHOLDED_RELU, thresholded_relu)                                                          \
+    X(SHRINK, shrink)                                                                              \
+    X(MISH, mish)                                                                                  \
+    X(GELU, gelu)                                                                                  \
+    X(CLIP, clip)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,

@@ -18,3 +18,43 @@ foreach(dir ${NODE_DIRS})
             COMMAND $<TARGET_FILE:rnnc> check ${dir}/model.onnx ${dir}/test_data_set_0)
     endif()
 endforeach()
+
+# elem group: testdata/onnx-node-extra/ holds node tests in the same layout that onnx 1.12
+# does not have (Gelu, Mish, double and integer elementwise ops, Clip with constant bounds),
+# written by tests/gen/gen_elem_extra.py; node_extra_<case> runs rnnc check on each.
+get_filename_component(NODE_EXTRA_ROOT ${CMAKE_CURRENT_LIST_DIR}/../testdata/onnx-node-extra
+                       ABSOLUTE)
+file(GLOB NODE_EXTRA_DIRS LIST_DIRECTORIES true CONFIGURE_DEPENDS ${NODE_EXTRA_ROOT}/test_*)
+list(SORT NODE_EXTRA_DIRS)
+foreach(dir ${NODE_EXTRA_DIRS})
+    if(IS_DIRECTORY ${dir} AND EXISTS ${dir}/model.onnx)
+        get_filename_component(case ${dir} NAME)
+        string(REGEX REPLACE "^test_" "" case ${case})
+        add_test(NAME node_extra_${case}
+            COMMAND $<TARGET_FILE:rnnc> check ${dir}/model.onnx ${dir}/test_data_set_0)
+    endif()
+endforeach()
+
+# elem group: testdata/onnx-node-extra-bad/<case>/model.onnx must be refused (exit status 1,
+# one error line naming the model, nothing written: tests/errors/expect_error.sh) with a line
+# matching the regex in <case>/expect; ctest node_extra_bad_<case>.
+file(GLOB NODE_EXTRA_BAD_DIRS LIST_DIRECTORIES true CONFIGURE_DEPENDS
+     ${NODE_EXTRA_ROOT}-bad/*)
+list(SORT NODE_EXTRA_BAD_DIRS)
+foreach(dir ${NODE_EXTRA_BAD_DIRS})
+    if(IS_DIRECTORY ${dir} AND EXISTS ${dir}/model.onnx)
+        get_filename_component(case ${dir} NAME)
+        file(READ ${dir}/expect node_expect)
+        string(STRIP "${node_expect}" node_expect)
+        if(node_expect STREQUAL "" OR node_expect MATCHES ";")
+            message(FATAL_ERROR "${dir}/expect: must hold one non-empty regex without ';'")
+        endif()
+        set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${dir}/expect)
+        add_test(NAME node_extra_bad_${case}
+            COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/errors/expect_error.sh $<TARGET_FILE:rnnc>
+                    ${dir}/model.onnx "onnx-node-extra-bad/${case}/model.onnx: ")
+        set_tests_properties(node_extra_bad_${case} PROPERTIES
+            PASS_REGULAR_EXPRESSION "stderr: [^\n]*(${node_expect})"
+            FAIL_REGULAR_EXPRESSION "FAIL: (exit status|stderr lacks|expected exactly one line|files left behind)")
+    endif()
+endforeach()

@@ -12,3 +12,9 @@ endforeach()
 add_test(NAME silero_frame30_sr_from_data
     COMMAND $<TARGET_FILE:rnnc> check ${SILERO}/silero_vad_v5.onnx
             ${SILERO}/frame_30/test_data_set_0 --atol 1e-4 --rtol 1e-3)
+# on the Cortex-M4F (QEMU mps2-an386): 16 kHz bound at compile time, ONNX Runtime's frame 30,
+# and rnnc info --target cortex-m4's footprint against the measured one (run_qemu_test.sh)
+if(COMMAND rnnc_embedded_test)
+    rnnc_embedded_test(silero ${SILERO}/silero_vad_v5.onnx ${SILERO}/frame_30_bound/test_data_set_0
+        --const sr=16000 --shape input=1,576 --shape state=2,1,128)
+endif()
