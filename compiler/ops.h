@@ -83,6 +83,7 @@
     X(ATANH, atanh)                                                                                \
     X(IS_NAN, is_nan)                                                                              \
     X(IS_INF, is_inf)                                                                              \
+    X(NOT, not )                                                                                   \
     X(LEAKY_RELU, leaky_relu)                                                                      \
     X(ELU, elu)                                                                                    \
     X(SELU, selu)                                                                                  \
@@ -95,7 +96,24 @@
     X(SHRINK, shrink)                                                                              \
     X(MISH, mish)                                                                                  \
     X(GELU, gelu)                                                                                  \
-    X(CLIP, clip)
+    X(CLIP, clip)                                                                                  \
+    X(REDUCE_SUM, reduce_sum)                                                                      \
+    X(REDUCE_MEAN, reduce_mean)                                                                    \
+    X(REDUCE_MAX, reduce_max)                                                                      \
+    X(REDUCE_MIN, reduce_min)                                                                      \
+    X(REDUCE_PROD, reduce_prod)                                                                    \
+    X(REDUCE_L1, reduce_l1)                                                                        \
+    X(REDUCE_L2, reduce_l2)                                                                        \
+    X(REDUCE_LOG_SUM, reduce_log_sum)                                                              \
+    X(REDUCE_LOG_SUM_EXP, reduce_log_sum_exp)                                                      \
+    X(REDUCE_SUM_SQUARE, reduce_sum_square)                                                        \
+    X(ARG_MAX, arg_max)                                                                            \
+    X(ARG_MIN, arg_min)                                                                            \
+    X(CUM_SUM, cum_sum)                                                                            \
+    X(LAYER_NORM, layer_norm)                                                                      \
+    X(INSTANCE_NORM, instance_norm)                                                                \
+    X(MVN, mvn)                                                                                    \
+    X(LP_NORM, lp_norm)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,
