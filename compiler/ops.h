@@ -83,7 +83,6 @@
     X(ATANH, atanh)                                                                                \
     X(IS_NAN, is_nan)                                                                              \
     X(IS_INF, is_inf)                                                                              \
-    X(NOT, not )                                                                                   \
     X(LEAKY_RELU, leaky_relu)                                                                      \
     X(ELU, elu)                                                                                    \
     X(SELU, selu)                                                                                  \
@@ -113,7 +112,16 @@
     X(LAYER_NORM, layer_norm)                                                                      \
     X(INSTANCE_NORM, instance_norm)                                                                \
     X(MVN, mvn)                                                                                    \
-    X(LP_NORM, lp_norm)
+    X(LP_NORM, lp_norm)                                                                            \
+    X(EQUAL, equal)                                                                                \
+    X(LESS, less)                                                                                  \
+    X(GREATER, greater)                                                                            \
+    X(LESS_OR_EQUAL, less_or_equal)                                                                \
+    X(GREATER_OR_EQUAL, greater_or_equal)                                                          \
+    X(AND, and)                                                                                    \
+    X(OR, or)                                                                                      \
+    X(XOR, xor)                                                                                    \
+    X(WHERE, where)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,
