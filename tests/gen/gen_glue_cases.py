@@ -1695,11 +1695,12 @@ def _(b):
     b.out("Y")
 
 
-@bad("cos_unsupported_op13", 13, "Cos: an op outside rnnc's supported set", r"'Cos'.*support",
-     ort="ORT implements Cos")
+@bad("randomnormallike_unsupported_op13", 13,
+     "RandomNormalLike: an op outside rnnc's supported set", r"'RandomNormalLike'.*support",
+     ort="ORT implements RandomNormalLike")
 def _(b):
     b.input("X", b.u(2, 3))
-    b.node("Cos", ["X"], "Y")
+    b.node("RandomNormalLike", ["X"], "Y")
     b.out("Y")
 
 
