@@ -83,6 +83,7 @@
     X(ATANH, atanh)                                                                                \
     X(IS_NAN, is_nan)                                                                              \
     X(IS_INF, is_inf)                                                                              \
+    X(NOT, not )                                                                                   \
     X(LEAKY_RELU, leaky_relu)                                                                      \
     X(ELU, elu)                                                                                    \
     X(SELU, selu)                                                                                  \

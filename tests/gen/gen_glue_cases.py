@@ -1916,10 +1916,13 @@ def main():
     args = ap.parse_args()
     out = os.path.normpath(args.out)
     gdir, bdir = os.path.join(out, "glue"), os.path.join(out, "glue_bad")
-    for d in (gdir, bdir):
-        if os.path.isdir(d):
-            shutil.rmtree(d)
-        os.makedirs(d)
+    # other generators (gen_if_cases.py, gen_zero_size.py, ...) write cases here too: only
+    # this script's own case directories are replaced
+    for d, cases in ((gdir, GOOD), (bdir, BAD)):
+        os.makedirs(d, exist_ok=True)
+        for c in cases:
+            if os.path.isdir(os.path.join(d, c[0])):
+                shutil.rmtree(os.path.join(d, c[0]))
     if args.sidecar:
         os.makedirs(args.sidecar, exist_ok=True)
         for f in os.listdir(args.sidecar):
