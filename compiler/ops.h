@@ -113,7 +113,8 @@
     X(LAYER_NORM, layer_norm)                                                                      \
     X(INSTANCE_NORM, instance_norm)                                                                \
     X(MVN, mvn)                                                                                    \
-    X(LP_NORM, lp_norm)
+    X(LP_NORM, lp_norm)                                                                            \
+    X(POW, pow)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,
