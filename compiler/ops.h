@@ -114,7 +114,11 @@
     X(INSTANCE_NORM, instance_norm)                                                                \
     X(MVN, mvn)                                                                                    \
     X(LP_NORM, lp_norm)                                                                            \
-    X(POW, pow)
+    X(POW, pow)                                                                                    \
+    X(MAX, max)                                                                                    \
+    X(MIN, min)                                                                                    \
+    X(SUM, sum)                                                                                    \
+    X(MEAN, mean)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,
