@@ -118,7 +118,9 @@
     X(MAX, max)                                                                                    \
     X(MIN, min)                                                                                    \
     X(SUM, sum)                                                                                    \
-    X(MEAN, mean)
+    X(MEAN, mean)                                                                                  \
+    X(MOD, mod)                                                                                    \
+    X(BIT_SHIFT, bit_shift)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,
