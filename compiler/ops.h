@@ -120,7 +120,8 @@
     X(SUM, sum)                                                                                    \
     X(MEAN, mean)                                                                                  \
     X(MOD, mod)                                                                                    \
-    X(BIT_SHIFT, bit_shift)
+    X(BIT_SHIFT, bit_shift)                                                                        \
+    X(PRELU, prelu)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,
