@@ -122,7 +122,15 @@
     X(AND, and)                                                                                    \
     X(OR, or)                                                                                      \
     X(XOR, xor)                                                                                    \
-    X(WHERE, where)
+    X(WHERE, where)                                                                                \
+    X(POW, pow)                                                                                    \
+    X(MAX, max)                                                                                    \
+    X(MIN, min)                                                                                    \
+    X(SUM, sum)                                                                                    \
+    X(MEAN, mean)                                                                                  \
+    X(MOD, mod)                                                                                    \
+    X(BIT_SHIFT, bit_shift)                                                                        \
+    X(PRELU, prelu)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,
