@@ -183,6 +183,13 @@ void gl_unravel(int64_t i, int rank, const int64_t *dims, int64_t *idx) {
     }
 }
 
+int64_t gl_bcast_index(const ir_tensor *t, int yrank, const int64_t *idx) {
+    int64_t s = 0;
+    for (int d = 0; d < t->rank; d++)
+        s = s * t->dims[d] + (t->dims[d] == 1 ? 0 : idx[d + (yrank - t->rank)]);
+    return s;
+}
+
 int gl_used(const ir_graph *g, int ti) {
     if (ti < 0)
         return 0;

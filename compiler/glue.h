@@ -40,6 +40,9 @@ void gl_strides(int rank, const int64_t *dims, int64_t *strides);
 void gl_bcast_strides(const ir_tensor *t, int rank, const int64_t *dims, int64_t *strides);
 /* Multi-index of flat index i in dims. */
 void gl_unravel(int64_t i, int rank, const int64_t *dims, int64_t *idx);
+/* Interpreter: the flat index of the element of t (right-aligned, numpy broadcasting) that
+ * multi-index idx of a rank-yrank result reads. */
+int64_t gl_bcast_index(const ir_tensor *t, int yrank, const int64_t *idx);
 /* 1 if the tensor is read by a node or is a graph output. */
 int gl_used(const ir_graph *g, int ti);
 

@@ -58,16 +58,6 @@ static int bin_check(rc_ctx *c, ir_graph *g, ir_node *n) {
     return gl_set_out(c, g, n, 0, a->dtype, rank, dims);
 }
 
-/* Index of the element of t that broadcasts to multi-index idx of y. */
-static int64_t bcast_index(const ir_tensor *t, const ir_tensor *y, const int64_t *idx) {
-    int64_t s = 0;
-    for (int d = 0; d < t->rank; d++) {
-        int dy = d + (y->rank - t->rank);
-        s = s * t->dims[d] + (t->dims[d] == 1 ? 0 : idx[dy]);
-    }
-    return s;
-}
-
 /* Whether x op z leaves [lo, hi] (or int64_t itself). Shape arithmetic that overflows is an
  * error at the node that overflows, not a wrapped value some later node trips over. */
 static int int_overflows(int kind, int64_t x, int64_t z, int64_t lo, int64_t hi) {
@@ -136,8 +126,8 @@ static int bin_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values 
     for (int64_t i = 0; i < ir_numel(y); i++) {
         int64_t ia, ib;
         gl_unravel(i, y->rank, y->dims, idx);
-        ia = bcast_index(a, y, idx);
-        ib = bcast_index(b, y, idx);
+        ia = gl_bcast_index(a, y->rank, idx);
+        ib = gl_bcast_index(b, y->rank, idx);
         if (ir_dtype_is_int(y->dtype)) {
             /* integers stay integers: shape arithmetic must be exact */
             if (int_elem(c, g, n, v, i, ia, ib))

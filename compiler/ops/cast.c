@@ -22,10 +22,6 @@ typedef struct cast_params {
 
 static int cast_supported(int dt) { return dt != IR_STRING && ir_dtype_size(dt) > 0; }
 
-static int is_signed(int dt) {
-    return dt == IR_INT8 || dt == IR_INT16 || dt == IR_INT32 || dt == IR_INT64;
-}
-
 static int cast_check(rc_ctx *c, ir_graph *g, ir_node *n) {
     cast_params *p;
     const ir_tensor *x;
@@ -57,29 +53,8 @@ static int cast_check(rc_ctx *c, ir_graph *g, ir_node *n) {
 /* The range of an integer type, as doubles (the bounds of saturation). */
 static void int_range(int dt, double *lo, double *hi) {
     int bits = (int)ir_dtype_size(dt) * 8;
-    *lo = is_signed(dt) ? -ldexp(1.0, bits - 1) : 0;
-    *hi = is_signed(dt) ? ldexp(1.0, bits - 1) - 1 : ldexp(1.0, bits) - 1;
-}
-
-/* An integer element's bits, sign-extended to 64 (bool as 0/1). */
-static uint64_t int_bits(int dt, const void *p, int64_t i) {
-    switch (dt) {
-    case IR_INT8:
-        return (uint64_t)(int64_t)((const int8_t *)p)[i];
-    case IR_INT16:
-        return (uint64_t)(int64_t)((const int16_t *)p)[i];
-    case IR_INT32:
-        return (uint64_t)(int64_t)((const int32_t *)p)[i];
-    case IR_INT64:
-    case IR_UINT64:
-        return ((const uint64_t *)p)[i];
-    case IR_UINT16:
-        return ((const uint16_t *)p)[i];
-    case IR_UINT32:
-        return ((const uint32_t *)p)[i];
-    default: /* uint8, bool */
-        return ((const uint8_t *)p)[i];
-    }
+    *lo = gl_dtype_is_signed(dt) ? -ldexp(1.0, bits - 1) : 0;
+    *hi = gl_dtype_is_signed(dt) ? ldexp(1.0, bits - 1) - 1 : ldexp(1.0, bits) - 1;
 }
 
 static int cast_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values *v) {
@@ -87,34 +62,34 @@ static int cast_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values
     const void *x = v->data[n->in[0]];
     int64_t count = ir_numel(&g->t[n->out[0]]);
     size_t esz = ir_dtype_size(to);
-    unsigned char *y = rc_values_alloc(v, g, n->out[0]);
+    void *y = rc_values_alloc(v, g, n->out[0]);
     (void)c;
     for (int64_t i = 0; i < count; i++) {
         uint64_t k;
         if (!ir_dtype_is_int(to)) { /* to a float type or bool: through double */
-            double d = !ir_dtype_is_int(from) ? ir_get(from, x, i)
-                       : is_signed(from)      ? (double)(int64_t)int_bits(from, x, i)
-                                              : (double)int_bits(from, x, i);
+            double d = !ir_dtype_is_int(from)     ? ir_get(from, x, i)
+                       : gl_dtype_is_signed(from) ? (double)(int64_t)gl_get_bits(g, v, n->in[0], i)
+                                                  : (double)gl_get_bits(g, v, n->in[0], i);
             ir_put(to, y, i, d);
             continue;
         }
         if (ir_dtype_is_int(from) || from == IR_BOOL) {
-            k = int_bits(from, x, i); /* integers never pass through double */
+            k = gl_get_bits(g, v, n->in[0], i); /* integers never pass through double */
         } else {
             double d = ir_get(from, x, i), lo, hi;
             int bits = (int)esz * 8;
-            uint64_t max = is_signed(to) ? ((uint64_t)1 << (bits - 1)) - 1
-                           : bits == 64  ? ~(uint64_t)0
-                                         : ((uint64_t)1 << bits) - 1;
+            uint64_t max = gl_dtype_is_signed(to) ? ((uint64_t)1 << (bits - 1)) - 1
+                           : bits == 64           ? ~(uint64_t)0
+                                                  : ((uint64_t)1 << bits) - 1;
             int_range(to, &lo, &hi);
             /* hi of a 64-bit type rounds up to 2^63 or 2^64 in double: >= catches it */
-            k = d != d          ? 0
-                : d >= hi       ? max
-                : d <= lo       ? (is_signed(to) ? ~max : 0)
-                : is_signed(to) ? (uint64_t)(int64_t)d
-                                : (uint64_t)d;
+            k = d != d                   ? 0
+                : d >= hi                ? max
+                : d <= lo                ? (gl_dtype_is_signed(to) ? ~max : 0)
+                : gl_dtype_is_signed(to) ? (uint64_t)(int64_t)d
+                                         : (uint64_t)d;
         }
-        memcpy(y + (size_t)i * esz, &k, esz); /* the low bytes: little-endian host */
+        gl_put_bits(g, v, n->out[0], i, k); /* the low bits */
     }
     return 0;
 }
@@ -152,7 +127,7 @@ static int cast_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n
                  "{ double v_ = (double)%s; $0 = v_ != v_ ? (%s)0 : v_ >= %.17g ? (%s)%s : v_ <= "
                  "%.17g ? (%s)%s : (%s)v_; }",
                  x, ct, hi, ct, lim[to][1], lo, ct, lim[to][0], ct);
-    } else if (is_signed(to) && ir_dtype_is_int(from)) {
+    } else if (gl_dtype_is_signed(to) && ir_dtype_is_int(from)) {
         /* the low bits, through the unsigned type of the same width */
         snprintf(body, sizeof body, "$0 = (%s)(u%s)$1;", ct, ct);
     } else {

@@ -38,14 +38,6 @@ static int cmp_check(rc_ctx *c, ir_graph *g, ir_node *n) {
     return gl_set_out(c, g, n, 0, IR_BOOL, rank, dims);
 }
 
-/* Index of the element of t that broadcasts to multi-index idx of y. */
-static int64_t bcast_index(const ir_tensor *t, int yrank, const int64_t *idx) {
-    int64_t s = 0;
-    for (int d = 0; d < t->rank; d++)
-        s = s * t->dims[d] + (t->dims[d] == 1 ? 0 : idx[d + (yrank - t->rank)]);
-    return s;
-}
-
 /* -1, 0, 1 for a < b, a == b, a > b; 2 when unordered (a NaN). */
 static int compare_elems(int dt, const void *pa, int64_t ia, const void *pb, int64_t ib) {
     if (dt == IR_INT64 || dt == IR_UINT64) { /* exact beyond 2^53 */
@@ -94,8 +86,8 @@ static int cmp_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values 
     for (int64_t i = 0; i < ir_numel(y); i++) {
         int64_t ia, ib;
         gl_unravel(i, y->rank, y->dims, idx);
-        ia = bcast_index(a, y->rank, idx);
-        ib = bcast_index(b, y->rank, idx);
+        ia = gl_bcast_index(a, y->rank, idx);
+        ib = gl_bcast_index(b, y->rank, idx);
         if (is_logic(n->op))
             out[i] = (unsigned char)cmp_result(n->op, 0, ((const unsigned char *)pa)[ia] != 0,
                                                ((const unsigned char *)pb)[ib] != 0);
@@ -169,12 +161,12 @@ static int where_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_value
     for (int64_t i = 0; i < ir_numel(y); i++) {
         int take;
         gl_unravel(i, y->rank, y->dims, idx);
-        take =
-            ((const unsigned char *)v->data[n->in[0]])[bcast_index(&g->t[n->in[0]], y->rank, idx)]
-                ? 1
-                : 2;
+        take = ((const unsigned char *)
+                    v->data[n->in[0]])[gl_bcast_index(&g->t[n->in[0]], y->rank, idx)]
+                   ? 1
+                   : 2;
         gl_copy_elem(g, v, n->out[0], i, n->in[take],
-                     bcast_index(&g->t[n->in[take]], y->rank, idx));
+                     gl_bcast_index(&g->t[n->in[take]], y->rank, idx));
     }
     return 0;
 }

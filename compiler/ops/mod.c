@@ -22,16 +22,6 @@ typedef struct mod_params {
     int right; /* BitShift: 1 = RIGHT */
 } mod_params;
 
-/* Index of the element of t that broadcasts to multi-index idx of y. */
-static int64_t bcast_index(const ir_tensor *t, const ir_tensor *y, const int64_t *idx) {
-    int64_t s = 0;
-    for (int d = 0; d < t->rank; d++) {
-        int dy = d + (y->rank - t->rank);
-        s = s * t->dims[d] + (t->dims[d] == 1 ? 0 : idx[dy]);
-    }
-    return s;
-}
-
 /* Arity, one dtype for both inputs, broadcast output of that dtype. */
 static int pair_check(rc_ctx *c, ir_graph *g, ir_node *n) {
     const ir_tensor *a, *b;
@@ -120,8 +110,8 @@ static int mod_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values 
         int64_t ia, ib;
         uint64_t x, z;
         gl_unravel(i, y->rank, y->dims, idx);
-        ia = bcast_index(a, y, idx);
-        ib = bcast_index(b, y, idx);
+        ia = gl_bcast_index(a, y->rank, idx);
+        ib = gl_bcast_index(b, y->rank, idx);
         if (!ir_dtype_is_int(y->dtype)) { /* Mod, fmod = 1 */
             gl_put(g, v, n->out[0], i,
                    fmod(gl_get(g, v, n->in[0], ia), gl_get(g, v, n->in[1], ib)));

@@ -74,16 +74,6 @@ static int pow_check(rc_ctx *c, ir_graph *g, ir_node *n) {
     return gl_set_out(c, g, n, 0, x->dtype, rank, dims);
 }
 
-/* Index of the element of t that broadcasts to multi-index idx of z. */
-static int64_t bcast_index(const ir_tensor *t, const ir_tensor *z, const int64_t *idx) {
-    int64_t s = 0;
-    for (int d = 0; d < t->rank; d++) {
-        int dz = d + (z->rank - t->rank);
-        s = s * t->dims[d] + (t->dims[d] == 1 ? 0 : idx[dz]);
-    }
-    return s;
-}
-
 /* b ^ e modulo 2^64 for the integer b (its bits sign-extended) and e >= 0:
  * b^e = prod over the set bits k of e of b^(2^k). */
 static uint64_t ipow(uint64_t b, uint64_t e) {
@@ -133,8 +123,8 @@ static int pow_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values 
     for (int64_t i = 0; i < ir_numel(z); i++) {
         int64_t ix, iy;
         gl_unravel(i, z->rank, z->dims, idx);
-        ix = bcast_index(x, z, idx);
-        iy = bcast_index(y, z, idx);
+        ix = gl_bcast_index(x, z->rank, idx);
+        iy = gl_bcast_index(y, z->rank, idx);
         if (ir_dtype_is_int(z->dtype))
             int_elem(g, v, n, i, ix, iy);
         else

@@ -7,16 +7,6 @@
 
 #include <stdio.h>
 
-/* Index of the element of t that broadcasts to multi-index idx of y. */
-static int64_t bcast_index(const ir_tensor *t, const ir_tensor *y, const int64_t *idx) {
-    int64_t s = 0;
-    for (int d = 0; d < t->rank; d++) {
-        int dy = d + (y->rank - t->rank);
-        s = s * t->dims[d] + (t->dims[d] == 1 ? 0 : idx[dy]);
-    }
-    return s;
-}
-
 static int prelu_check(rc_ctx *c, ir_graph *g, ir_node *n) {
     const ir_tensor *x, *s;
     int64_t dims[IR_MAX_RANK];
@@ -54,7 +44,7 @@ static int prelu_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_value
     for (int64_t i = 0; i < ir_numel(y); i++) {
         double x = gl_get(g, v, n->in[0], i), k;
         gl_unravel(i, y->rank, y->dims, idx);
-        k = gl_get(g, v, n->in[1], bcast_index(s, y, idx));
+        k = gl_get(g, v, n->in[1], gl_bcast_index(s, y->rank, idx));
         gl_put(g, v, n->out[0], i, x < 0 ? k * x : x);
     }
     return 0;

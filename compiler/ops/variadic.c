@@ -81,16 +81,6 @@ static int var_check(rc_ctx *c, ir_graph *g, ir_node *n) {
     return gl_set_out(c, g, n, 0, acc.dtype, acc.rank, acc.dims);
 }
 
-/* Index of the element of t that broadcasts to multi-index idx of y. */
-static int64_t bcast_index(const ir_tensor *t, const ir_tensor *y, const int64_t *idx) {
-    int64_t s = 0;
-    for (int d = 0; d < t->rank; d++) {
-        int dy = d + (y->rank - t->rank);
-        s = s * t->dims[d] + (t->dims[d] == 1 ? 0 : idx[dy]);
-    }
-    return s;
-}
-
 /* Whether integer x (bits of dtype) is past m in the direction of kind (> for Max). */
 static int int_beats(var_kind kind, int dtype, uint64_t x, uint64_t m) {
     if (gl_dtype_is_signed(dtype))
@@ -104,18 +94,18 @@ static void var_elem(const ir_graph *g, const ir_node *n, rc_values *v, int64_t 
     const var_params *p = n->params;
     const ir_tensor *y = &g->t[n->out[0]];
     if (ir_dtype_is_int(y->dtype)) {
-        uint64_t m = gl_get_bits(g, v, n->in[0], bcast_index(&g->t[n->in[0]], y, idx));
+        uint64_t m = gl_get_bits(g, v, n->in[0], gl_bcast_index(&g->t[n->in[0]], y->rank, idx));
         for (int k = 1; k < n->n_in; k++) {
-            uint64_t x = gl_get_bits(g, v, n->in[k], bcast_index(&g->t[n->in[k]], y, idx));
+            uint64_t x = gl_get_bits(g, v, n->in[k], gl_bcast_index(&g->t[n->in[k]], y->rank, idx));
             if (int_beats(p->kind, y->dtype, x, m))
                 m = x;
         }
         gl_put_bits(g, v, n->out[0], i, m);
         return;
     }
-    double m = gl_get(g, v, n->in[0], bcast_index(&g->t[n->in[0]], y, idx));
+    double m = gl_get(g, v, n->in[0], gl_bcast_index(&g->t[n->in[0]], y->rank, idx));
     for (int k = 1; k < n->n_in; k++) {
-        double x = gl_get(g, v, n->in[k], bcast_index(&g->t[n->in[k]], y, idx));
+        double x = gl_get(g, v, n->in[k], gl_bcast_index(&g->t[n->in[k]], y->rank, idx));
         if (p->kind == VAR_SUM || p->kind == VAR_MEAN)
             m += x;
         else if (isnan(x) || (p->kind == VAR_MAX ? x > m : x < m)) /* NaN sticks */
