@@ -103,7 +103,10 @@ static int parse_values(rc_ctx *c, const char *name, const char *text, ir_tensor
         if (ir_dtype_is_float(t->dtype)) {
             ir_put(t->dtype, t->data, k, strtod(p, &end));
         } else if (t->dtype == IR_UINT64) {
-            unsigned long long u = *p == '-' ? (errno = ERANGE, 0) : strtoull(p, &end, 10);
+            /* strtoull accepts "-1" as its wrapped value: a minus sign is out of range */
+            unsigned long long u = strtoull(p, &end, 10);
+            if (strchr(p, '-') && strchr(p, '-') < end)
+                errno = ERANGE;
             ((uint64_t *)t->data)[k] = u;
         } else {
             long long v = strtoll(p, &end, 10);
