@@ -130,7 +130,14 @@
     X(MEAN, mean)                                                                                  \
     X(MOD, mod)                                                                                    \
     X(BIT_SHIFT, bit_shift)                                                                        \
-    X(PRELU, prelu)
+    X(PRELU, prelu)                                                                                \
+    X(CONV, conv)                                                                                  \
+    X(CONV_TRANSPOSE, conv_transpose)                                                              \
+    X(MAX_POOL, max_pool)                                                                          \
+    X(AVERAGE_POOL, average_pool)                                                                  \
+    X(GLOBAL_AVERAGE_POOL, global_average_pool)                                                    \
+    X(GLOBAL_MAX_POOL, global_max_pool)                                                            \
+    X(BATCH_NORMALIZATION, batch_normalization)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,
@@ -149,6 +156,9 @@ struct em_state;
 /* What an operator file provides. */
 typedef struct rc_op_def {
     const char *op_type;
+    /* The default-domain opsets that define the op: from `since` (0: every opset rnnc
+     * loads) up to `until` (0: still current); a model outside them is refused by name. */
+    int since, until;
     /* Parses and validates attributes, checks input shapes and dtypes, infers
      * output shapes; stores the parsed form in node->params. */
     int (*check)(struct rc_ctx *c, struct ir_graph *g, struct ir_node *n);
@@ -181,9 +191,10 @@ typedef struct rc_op_def {
      * with a time axis. */
     int (*time)(struct rc_ctx *c, const struct ir_graph *g, const struct ir_node *n, const int *in,
                 int *out);
-    /* Optional: called right after a successful check, replaces node i of g by other nodes
-     * (If inlines the branch its constant condition selects); the check pass then visits
-     * the replacements. */
+    /* Optional: called right after a successful check, may replace node i of g by other
+     * nodes (If inlines the branch its constant condition selects; BatchNormalization folds
+     * into the Conv before it): 1 when it did (the check pass then visits the replacements),
+     * 0 when node i stays as it is, -1 on error. */
     int (*expand)(struct rc_ctx *c, struct ir_graph *g, int i);
 } rc_op_def;
 

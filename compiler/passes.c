@@ -290,6 +290,70 @@ static int check_sizes(rc_ctx *c, const ir_graph *g, const ir_node *n) {
  * interpreter and becomes constants. Shape arithmetic therefore never reaches
  * generated code, and ops that need a constant input (Reshape's shape, ...)
  * see it. */
+/* The one graph input the value of tensor t is computed from, or -1 (none, or several). */
+static int sole_input_source(const ir_graph *g, int t) {
+    int *todo = rc_xcalloc((size_t)g->n_tensor + 1, sizeof(int));
+    unsigned char *seen = rc_xcalloc((size_t)g->n_tensor + 1, 1);
+    int n = 0, found = -1;
+    todo[n++] = t, seen[t] = 1;
+    while (n > 0 && found != -2) {
+        int k = todo[--n];
+        if (g->t[k].is_input) {
+            found = found < 0 ? k : -2;
+            continue;
+        }
+        for (int i = 0; i < g->n_node; i++)
+            for (int o = 0; o < g->node[i].n_out; o++)
+                if (g->node[i].out[o] == k)
+                    for (int j = 0; j < g->node[i].n_in; j++) {
+                        int m = g->node[i].in[j];
+                        if (m >= 0 && !seen[m])
+                            seen[m] = 1, todo[n++] = m;
+                    }
+    }
+    free(todo);
+    free(seen);
+    return found >= 0 ? found : -1;
+}
+
+/* A node that failed inside a branch of a run-time If: both branches are compiled, and the
+ * one not taken may not even be valid for these shapes (Silero VAD's 8 kHz branch at a 16 kHz
+ * frame size, which ONNX Runtime refuses too when asked to take it). Say so, and when the
+ * condition comes from one graph input, name it, and let `run`/`check` bind it from their data
+ * set as for any input needed at compile time. */
+static void branch_hint(rc_ctx *c, const ir_graph *g, const ir_node *n) {
+    int src = n->guard >= 0 ? sole_input_source(g, n->guard) : -1;
+    size_t len = strlen(c->msg);
+    if (n->guard < 0 || !c->failed)
+        return;
+    if (src < 0) {
+        snprintf(c->msg + len, sizeof c->msg - len,
+                 " (the node is in a branch of an If decided at run time: both branches are "
+                 "compiled)");
+        return;
+    }
+    snprintf(c->msg + len, sizeof c->msg - len,
+             " (the node is in a branch of an If decided at run time by graph input '%s', so both "
+             "branches are compiled; bind it with --const to compile only the branch it takes)",
+             rc_show(g->t[src].name));
+    if (!c->need_const[0])
+        snprintf(c->need_const, sizeof c->need_const, "%s", g->t[src].name);
+}
+
+/* The op must exist in the opset the model imports (rc_op_def.since/until). */
+static int opset_ok(rc_ctx *c, const ir_graph *g, const ir_node *n) {
+    const rc_op_def *d = rc_op_defs[n->op];
+    if (d->since && g->opset < d->since)
+        return rc_err(c, n, "opset", "%s is defined from opset %d, the model imports opset %lld",
+                      d->op_type, d->since, (long long)g->opset);
+    if (d->until && g->opset > d->until)
+        return rc_err(c, n, "opset",
+                      "%s is defined up to opset %d (removed after it), the model imports opset "
+                      "%lld",
+                      d->op_type, d->until, (long long)g->opset);
+    return 0;
+}
+
 static int infer_fold(rc_ctx *c, ir_graph *g) {
     rc_values v = {0};
     int rc = 0;
@@ -298,9 +362,12 @@ static int infer_fold(rc_ctx *c, ir_graph *g) {
     v.owned = rc_xcalloc((size_t)g->n_tensor + 1, 1);
     for (int i = 0; i < g->n_node && rc == 0; i++) {
         ir_node *n = &g->node[i];
-        rc = rc_op_defs[n->op]->check(c, g, n);
+        rc = opset_ok(c, g, n);
+        if (rc == 0)
+            rc = rc_op_defs[n->op]->check(c, g, n);
         if (rc == 0 && rc_op_defs[n->op]->expand) {
-            rc = rc_op_defs[n->op]->expand(c, g, i);
+            int r = rc_op_defs[n->op]->expand(c, g, i);
+            rc = r < 0 ? -1 : 0;
             if (g->n_tensor > v.n) { /* the replacement brought tensors of its own */
                 v.data = rc_xrealloc(v.data, sizeof(void *) * ((size_t)g->n_tensor + 1));
                 v.owned = rc_xrealloc(v.owned, (size_t)g->n_tensor + 1);
@@ -308,13 +375,18 @@ static int infer_fold(rc_ctx *c, ir_graph *g) {
                     v.data[k] = NULL, v.owned[k] = 0;
                 v.n = g->n_tensor;
             }
-            i--; /* visit what replaced node i */
-            continue;
+            if (r > 0) {
+                i--; /* visit what replaced node i */
+                continue;
+            }
+            n = &g->node[i];
         }
         if (rc == 0)
             rc = check_sizes(c, g, n);
         if (rc == 0 && foldable(g, n))
             rc = fold_node(c, g, n, &v);
+        if (rc != 0)
+            branch_hint(c, g, &g->node[i]);
     }
     rc_values_free(&v);
     return rc;

@@ -4,10 +4,10 @@
  * Float to integer truncates toward zero and saturates: NaN gives 0, values beyond the
  * integer type its minimum or maximum (ONNX leaves them undefined; C makes the plain
  * conversion undefined behaviour). Integer to integer keeps the low bits (two's complement),
- * as NumPy does. To bool is x != 0. To float16/bfloat16 rounds to nearest even. float16 and
- * bfloat16 are folded at compile time (fp16 weights of an export, then Cast to float): a
- * Cast from or to them that runs in generated code is refused by name. `saturate` (opset
- * >= 19) only concerns float8 types and so has no effect here. Strings are refused. */
+ * as NumPy does. To bool is x != 0. To float16/bfloat16 rounds to nearest even. Casts of
+ * constants fold at compile time (fp16 weights of an export, then Cast to float); one that
+ * runs in generated code converts with the runtime's rnnrt_f16/bf16 helpers. `saturate`
+ * (opset >= 19) only concerns float8 types and so has no effect here. Strings are refused. */
 #include "glue.h"
 
 #include <inttypes.h>
@@ -137,9 +137,10 @@ static int cast_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n
     return 0;
 }
 
-#define CAST_OP(sym, name)                                                                         \
+#define CAST_OP(sym, name, from)                                                                   \
     const rc_op_def rc_op_##sym = {                                                                \
         .op_type = name,                                                                           \
+        .since = from,                                                                             \
         .check = cast_check,                                                                       \
         .interp = cast_interp,                                                                     \
         .emit = cast_emit,                                                                         \
@@ -149,5 +150,5 @@ static int cast_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n
         .free_params = gl_free,                                                                    \
     };
 
-CAST_OP(cast, "Cast")
-CAST_OP(cast_like, "CastLike")
+CAST_OP(cast, "Cast", 0)
+CAST_OP(cast_like, "CastLike", 15)

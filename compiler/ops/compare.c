@@ -186,9 +186,10 @@ static int where_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *
     return 0;
 }
 
-#define CMP_OP(sym, name)                                                                          \
+#define CMP_OP(sym, name, from)                                                                    \
     const rc_op_def rc_op_##sym = {                                                                \
         .op_type = name,                                                                           \
+        .since = from,                                                                             \
         .check = cmp_check,                                                                        \
         .interp = cmp_interp,                                                                      \
         .emit = cmp_emit,                                                                          \
@@ -198,16 +199,17 @@ static int where_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *
         .time = gl_time_bcast,                                                                     \
     };
 
-CMP_OP(equal, "Equal")
-CMP_OP(less, "Less")
-CMP_OP(greater, "Greater")
-CMP_OP(less_or_equal, "LessOrEqual")
-CMP_OP(greater_or_equal, "GreaterOrEqual")
-CMP_OP(and, "And")
-CMP_OP(or, "Or")
-CMP_OP(xor, "Xor")
+CMP_OP(equal, "Equal", 0)
+CMP_OP(less, "Less", 0)
+CMP_OP(greater, "Greater", 0)
+CMP_OP(less_or_equal, "LessOrEqual", 12)
+CMP_OP(greater_or_equal, "GreaterOrEqual", 12)
+CMP_OP(and, "And", 0)
+CMP_OP(or, "Or", 0)
+CMP_OP(xor, "Xor", 0)
 
 const rc_op_def rc_op_where = {
+    .since = 9,
     .op_type = "Where",
     .check = where_check,
     .interp = where_interp,

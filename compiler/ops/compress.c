@@ -100,6 +100,7 @@ static int compress_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const i
 }
 
 const rc_op_def rc_op_compress = {
+    .since = 9,
     .op_type = "Compress",
     .check = compress_check,
     .interp = compress_interp,

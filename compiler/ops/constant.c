@@ -143,6 +143,7 @@ static int cos_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values 
 }
 
 const rc_op_def rc_op_constant_of_shape = {
+    .since = 9,
     .op_type = "ConstantOfShape",
     .check = cos_check,
     .interp = cos_interp,

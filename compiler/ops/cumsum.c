@@ -119,6 +119,7 @@ static int cum_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *i
 }
 
 const rc_op_def rc_op_cum_sum = {
+    .since = 11,
     .op_type = "CumSum",
     .check = cum_check,
     .interp = cum_interp,

@@ -223,6 +223,7 @@ static int elements_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_nod
 }
 
 const rc_op_def rc_op_gather_elements = {
+    .since = 11,
     .op_type = "GatherElements",
     .check = elements_check,
     .interp = elements_interp,
@@ -233,6 +234,7 @@ const rc_op_def rc_op_gather_elements = {
 };
 
 const rc_op_def rc_op_scatter_elements = {
+    .since = 11,
     .op_type = "ScatterElements",
     .check = elements_check,
     .interp = elements_interp,
@@ -414,6 +416,7 @@ static int nd_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) 
 }
 
 const rc_op_def rc_op_gather_nd = {
+    .since = 11,
     .op_type = "GatherND",
     .check = nd_check,
     .interp = nd_interp,
@@ -424,6 +427,7 @@ const rc_op_def rc_op_gather_nd = {
 };
 
 const rc_op_def rc_op_scatter_nd = {
+    .since = 11,
     .op_type = "ScatterND",
     .check = nd_check,
     .interp = nd_interp,
@@ -435,6 +439,8 @@ const rc_op_def rc_op_scatter_nd = {
 
 /* Scatter (opsets 9, 11): ScatterElements before it was renamed. */
 const rc_op_def rc_op_scatter = {
+    .since = 9,
+    .until = 10, /* deprecated by ScatterElements in opset 11 */
     .op_type = "Scatter",
     .check = elements_check,
     .interp = elements_interp,

@@ -62,6 +62,7 @@ static int expand_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int
 }
 
 const rc_op_def rc_op_expand = {
+    .since = 8,
     .op_type = "Expand",
     .check = expand_check,
     .interp = expand_interp,

@@ -47,6 +47,7 @@ static int eye_like_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_va
 }
 
 const rc_op_def rc_op_eye_like = {
+    .since = 9,
     .op_type = "EyeLike",
     .check = eye_like_check,
     .interp = eye_like_interp,

@@ -189,7 +189,7 @@ static int if_expand(rc_ctx *c, ir_graph *g, int i) {
     free(bout);
     ir_replace_node(g, i, nodes, count);
     free(nodes);
-    return 0;
+    return 1;
 }
 
 /* ---- IfSelect: the outputs of the branch a run-time cond takes ---- */

@@ -116,6 +116,7 @@ static int one_hot_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const in
 }
 
 const rc_op_def rc_op_one_hot = {
+    .since = 9,
     .op_type = "OneHot",
     .check = one_hot_check,
     .interp = one_hot_interp,

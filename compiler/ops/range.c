@@ -103,6 +103,7 @@ static int range_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_value
 }
 
 const rc_op_def rc_op_range = {
+    .since = 11,
     .op_type = "Range",
     .check = range_check,
     .interp = range_interp,

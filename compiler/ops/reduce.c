@@ -722,6 +722,7 @@ static int mvn_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *i
 }
 
 const rc_op_def rc_op_mvn = {
+    .since = 9,
     .op_type = "MeanVarianceNormalization",
     .check = mvn_check,
     .interp = mvn_interp,

@@ -84,6 +84,7 @@ static int trilu_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int 
 }
 
 const rc_op_def rc_op_trilu = {
+    .since = 14,
     .op_type = "Trilu",
     .check = trilu_check,
     .interp = trilu_interp,

@@ -104,7 +104,7 @@ def cases():
 
     # ---- operators and opsets
     m = model()
-    m.graph.node[0].op_type = "Conv"
+    m.graph.node[0].op_type = "Unique"
     c["unknown_op"] = m
     c["foreign_domain"] = model(domain="com.example")
     c["opset6"] = model(opset=6, attrs={"hidden_size": H})
