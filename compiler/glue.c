@@ -411,8 +411,10 @@ int gl_time_bcast(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in,
         if (!t || in[k] >= 0)
             continue;
         d = axis - (y->rank - t->rank);
-        if (d >= 0 && t->dims[d] != 1)
+        if (d >= 0 && t->dims[d] != 1) {
+            c->no_time = 1;
             return gl_time_mixes(c, n, "an input without a time axis extends along it");
+        }
     }
     out[0] = axis;
     return 0;

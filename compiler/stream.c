@@ -57,13 +57,14 @@ static int time_pass(rc_ctx *c, const ir_graph *g, const int *in, int *tax) {
  * node accepts its inputs step by step. */
 static int stream_analyse(rc_ctx *c, ir_graph *g) {
     int64_t T = -1;
-    int cand[64][IR_MAX_RANK + 1], nc[64], pick[64], found = 0, best = -1;
+    int cand[64][IR_MAX_RANK + 1], nc[64], pick[64], found = 0, best = -1, any_cand = 0;
+    const ir_node *rnode = NULL;
     int *tax = rc_xcalloc((size_t)g->n_tensor + 1, sizeof(int));
     int *sol = rc_xcalloc((size_t)g->n_input + 1, sizeof(int));
     rc_ctx best_err = {0};
     for (int i = 0; i < g->n_node && T < 0; i++)
         if (g->node[i].op == RC_OP_RNN || g->node[i].op == RC_OP_LSTM || g->node[i].op == RC_OP_GRU)
-            T = ((const rec_params *)g->node[i].params)->T;
+            T = ((const rec_params *)g->node[i].params)->T, rnode = &g->node[i];
     if (T < 0 || g->n_input > 64) {
         free(tax), free(sol);
         return rc_err(c, NULL, "--stream",
@@ -84,21 +85,36 @@ static int stream_analyse(rc_ctx *c, ir_graph *g) {
         cand[i][nc[i]++] = -1;
         for (int d = 0; d < t->rank; d++)
             if (t->dims[d] == T)
-                cand[i][nc[i]++] = d;
+                cand[i][nc[i]++] = d, any_cand = 1;
         pick[i] = 0;
     }
+    if (!any_cand) {
+        free(tax), free(sol);
+        return rc_err(c, rnode, "--stream",
+                      "no graph input has an axis of this node's sequence length %" PRId64
+                      ", so the time axis cannot be found: streaming needs the layers before "
+                      "the first recurrent node to keep the length of time (a strided Conv or "
+                      "pool changes it)",
+                      T);
+    }
     for (int combos = 0; combos < 4096; combos++) {
-        int in[64], i, passed;
+        int in[64], i, passed, score;
         rc_ctx tc = {0};
         tc.file = c->file;
         for (i = 0; i < g->n_input; i++)
             in[i] = cand[i][pick[i]];
         passed = time_pass(&tc, g, in, tax);
+        /* The error reported is that of the assignment that got furthest, but one that
+         * failed only for want of time on an input ("does not carry the time axis",
+         * "extends along it") ranks below any other: it would hide the rule that really stops
+         * streaming (a Conv or a reduction over time, sequence_lens) under an assignment
+         * where that input does carry time. */
+        score = passed + (tc.no_time ? 0 : g->n_node + 1);
         if (passed == g->n_node) {
             if (found++ == 0)
                 memcpy(sol, in, sizeof(int) * (size_t)g->n_input);
-        } else if (passed > best) {
-            best = passed;
+        } else if (score > best) {
+            best = score;
             best_err = tc;
         }
         for (i = 0; i < g->n_input && ++pick[i] == nc[i]; i++)

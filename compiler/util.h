@@ -46,6 +46,9 @@ typedef struct rc_ctx {
     const char *file;
     int failed;
     int unbound; /* the error is only that symbolic input dims are not bound */
+    /* --stream: the error is only that an input lacks the time axis (another assignment of
+     * time axes to the graph inputs may be the one to explain) */
+    int no_time;
     char msg[4096];
     /* --max-mb: the largest tensor (initializer, folded constant, intermediate) and the
      * largest total of initializers accepted, in bytes; 0 = RC_MAX_BYTES_DEFAULT */

@@ -370,8 +370,10 @@ int rec_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int 
     /* a rule of the node itself, before any about where time is: no axis assignment helps */
     if (p->in[REC_LENS] >= 0)
         return rc_err(c, n, "--stream", "sequence_lens is not supported when streaming");
-    if (in[REC_X] < 0)
+    if (in[REC_X] < 0) {
+        c->no_time = 1;
         return rc_err(c, n, "--stream", "input X does not carry the streamed time axis");
+    }
     if (in[REC_X] != tax)
         return rc_err(c, n, "--stream",
                       "input X has the streamed time axis as dimension %d, the node reads time "

@@ -115,13 +115,13 @@ class KWS(nn.Module):
     bn_after_relu: Conv1d -> ReLU -> BatchNorm1d instead (the exporter cannot fold that
     BatchNorm into the Conv, so a BatchNormalization node stays)."""
 
-    def __init__(self, F_, C, H, O, bn_after_relu=False):
+    def __init__(self, F_, C, H, O, bn_after_relu=False, pool=True):
         super().__init__()
         self.bn_after_relu = bn_after_relu
         self.conv = nn.Conv1d(F_, C, 3, padding=1)
         self.bn = nn.BatchNorm1d(C)
         randomize_bn(self.bn)
-        self.pool = nn.MaxPool1d(2)
+        self.pool = nn.MaxPool1d(2) if pool else nn.Identity()
         self.gru = nn.GRU(C, H, batch_first=True)
         self.lin = nn.Linear(H, O)
 
@@ -324,6 +324,51 @@ class PackedGRU(nn.Module):
 # cases
 # ---------------------------------------------------------------------------
 
+# --stream expectation of each case (written to <case>/stream_expect, run by
+# tests/torch_patterns.cmake): "ok K..." = the step API with K steps per call matches
+# PyTorch; "error REGEX" = --stream must be refused for that reason.
+STREAM_EXPECT = {
+    "attnpool_gru_dyn_op14": "error it normalises across the time axis, so",
+    "attnpool_lstm_op13": "error it normalises across the time axis, so",
+    "crnn_ocr_bilstm_op13": "error no graph input has an axis of this",
+    "decoder_step_lstm_emb_op13": "error the sequence length is 1; bind it to at",
+    "decoder_step_lstmcell_op13": "error the graph has no RNN, LSTM or GRU node",
+    "fp16_weights_lstm2_op13": "ok 1 7",
+    "fp16_weights_residual_lstm_op13": "ok 1 3",
+    "grucell_loop_op11": "error the graph has no RNN, LSTM or GRU node",
+    "grucell_loop_op13": "error the graph has no RNN, LSTM or GRU node",
+    "grucell_loop_op14": "error the graph has no RNN, LSTM or GRU node",
+    "head_elu_op13": "ok 1 2",
+    "head_gelu_op13": "ok 1 2",
+    "head_hardtanh_op13": "ok 1 2",
+    "head_hardtanh_op9": "ok 1 2",
+    "head_leakyrelu_op13": "ok 1 2",
+    "kws_conv_gru_dyn_op13": "error no graph input has an axis of this",
+    "kws_conv_gru_op11": "error no graph input has an axis of this",
+    "kws_conv_gru_op13": "error no graph input has an axis of this",
+    "kws_conv_gru_op17": "error no graph input has an axis of this",
+    "kws_conv_gru_op9": "error no graph input has an axis of this",
+    "kws_conv_relu_bn_gru_op13": "error no graph input has an axis of this",
+    "layernorm_lstm_op11": "ok 1 7",
+    "layernorm_lstm_op13": "ok 1 7",
+    "layernorm_lstm_op14": "ok 1 7",
+    "layernorm_lstm_op17": "ok 1 7",
+    "lstmcell_loop_op13": "error the graph has no RNN, LSTM or GRU node",
+    "lstmcell_loop_op17": "error the graph has no RNN, LSTM or GRU node",
+    "lstmcell_loop_op9": "error the graph has no RNN, LSTM or GRU node",
+    "manual_lstm_gates_op13": "error the graph has no RNN, LSTM or GRU node",
+    "mask_where_gru_op13": "error it reduces over the time axis",
+    "meanmax_pool_bigru_op11": "error direction 'bidirectional' reads the",
+    "meanmax_pool_gru_op13": "error it reduces over the time axis, so the",
+    "packed_gru_op13": "error sequence_lens is not supported when",
+    "residual_lstm_x2_op13": "ok 1 3",
+    "rnncell_loop_op13": "error the graph has no RNN, LSTM or GRU node",
+    "rnncell_loop_op17": "error the graph has no RNN, LSTM or GRU node",
+    "rnncell_loop_op9": "error the graph has no RNN, LSTM or GRU node",
+    "kws_conv_nopool_gru_op13": "error the convolution mixes neighbouring time steps",
+}
+
+
 class Case:
     """name; make() -> nn.Module; inputs(rs) -> list of np arrays; input/output names;
     dyn: dynamic_axes; dims: {dim name: size} bound in rnnc_args; fp16: float16 surgery."""
@@ -389,6 +434,11 @@ def cases():
                    "MaxPool1d(2) -> GRU(batch_first) -> last step -> Linear",
                    lambda: KWS(10, 16, 24, 6, bn_after_relu=True), feeds(randn(2, 10, 16)),
                    ["x"], ["logits"]))
+    cl.append(Case("kws_conv_nopool_gru_op13",
+                   "Conv1d(k3,p1)+BatchNorm1d+ReLU -> GRU(batch_first) -> last step -> Linear: "
+                   "time keeps its length, so --stream reaches the Conv and must refuse it",
+                   lambda: KWS(10, 16, 24, 6, pool=False), feeds(randn(2, 10, 16)), ["x"],
+                   ["logits"]))
     # 4. CRNN / OCR
     cl.append(Case("crnn_ocr_bilstm_op13",
                    "Conv2d+BN+ReLU+MaxPool2d x2 on [1,1,32,40] (BN folded into the Conv) -> "
@@ -580,6 +630,8 @@ def write_case(c, out, sidecar=None):
             f.write(numpy_helper.from_array(a, n).SerializeToString())
     with open(os.path.join(cdir, "rnnc_args"), "w") as f:
         f.write(" ".join("--dim %s=%d" % kv for kv in sorted(c.dims.items())) + "\n")
+    with open(os.path.join(cdir, "stream_expect"), "w") as f:
+        f.write(STREAM_EXPECT[c.name] + "\n")
     if sidecar:
         obj = {"model": os.path.abspath(mpath), "skip": None, "note": None,
                "inputs": {n: _tjson(a) for n, a in zip(c.ins, fs)},
@@ -619,6 +671,8 @@ Layout (ONNX backend-test layout):
     <case>/test_data_set_0/output_<i>.pb   graph outputs (PyTorch's outputs)
     <case>/rnnc_args                       extra rnnc arguments (--dim bindings of the
                                            dynamic axes), may be empty
+    <case>/stream_expect                   what --stream must do: "ok K..." (the step API
+                                           with K steps per call matches) or "error REGEX"
 
 Run one with
 
