@@ -61,11 +61,11 @@ int main(int argc, char **argv) {
             memmove(input, input + FRAME, CONTEXT * sizeof(float));
             for (int i = 0; i < FRAME; i++)
                 input[CONTEXT + i] = pcm[k * FRAME + i] / 32768.0f;
-            in[SILERO_IN_INPUT] = input;
-            in[SILERO_IN_STATE] = state;
-            out[SILERO_OUT_OUTPUT] = prob;
-            out[SILERO_OUT_STATEN] = state_n;
-            if (silero_run(&ctx, in, out) != RNNRT_OK)
+            in[SILERO_IN_input] = input;
+            in[SILERO_IN_state] = state;
+            out[SILERO_OUT_output] = prob;
+            out[SILERO_OUT_stateN] = state_n;
+            if (silero_run(&ctx, in, out) != 0)
                 return fprintf(stderr, "bench_silero: silero_run failed\n"), 1;
             memcpy(state, state_n, sizeof state);
             sum += prob[0];

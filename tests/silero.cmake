@@ -18,3 +18,15 @@ if(COMMAND rnnc_embedded_test)
     rnnc_embedded_test(silero ${SILERO}/silero_vad_v5.onnx ${SILERO}/frame_30_bound/test_data_set_0
         --const sr=16000 --shape input=1,576 --shape state=2,1,128)
 endif()
+# Silero VAD v4 (testdata/silero/v4: the package's silero_vad_legacy.onnx, another exporter and
+# another interface: 512 samples, h and c): single-call data sets of ONNX Runtime's outputs with
+# the state ONNX Runtime carried to each frame, sr bound from the data and at compile time.
+# (v6, the same interface as v5, runs the whole recording in examples/vad: example_vad_v6_*.)
+foreach(frame 0 30 200 400)
+    add_test(NAME silero_v4_frame${frame}
+        COMMAND $<TARGET_FILE:rnnc> check ${SILERO}/v4/silero_vad_legacy.onnx
+                ${SILERO}/v4/frame_${frame}/test_data_set_0 --atol 1e-4 --rtol 1e-3)
+    add_test(NAME silero_v4_frame${frame}_const_sr
+        COMMAND $<TARGET_FILE:rnnc> check --const sr=16000 ${SILERO}/v4/silero_vad_legacy.onnx
+                ${SILERO}/v4/frame_${frame}/test_data_set_0 --atol 1e-4 --rtol 1e-3)
+endforeach()

@@ -19,7 +19,8 @@ int main(int argc, char **argv) {
         return perror(argv[1]), 2;
     while (scanf("%ld %lf", &frame, &p) == 2) {
         if (frame != n || fread(&r, sizeof r, 1, ref) != 1)
-            return fprintf(stderr, "frame %ld: not in the reference (%ld frames read)\n", frame, n), 1;
+            return fprintf(stderr, "frame %ld: not in the reference (%ld frames read)\n", frame, n),
+                   1;
         if (fabs(p - r) > worst)
             worst = fabs(p - r);
         if (fabs(p - r) > ATOL || (p > 0.5) != (r > 0.5)) {
@@ -31,7 +32,8 @@ int main(int argc, char **argv) {
     if (fread(&r, sizeof r, 1, ref) == 1)
         return fprintf(stderr, "the reference has more than %ld frames\n", n), 1;
     fclose(ref);
-    printf("%ld frames, max |rnnc - ONNX Runtime| = %.3g, %ld outside atol %g or the 0.5 decision\n",
-           n, worst, bad, ATOL);
+    printf(
+        "%ld frames, max |rnnc - ONNX Runtime| = %.3g, %ld outside atol %g or the 0.5 decision\n",
+        n, worst, bad, ATOL);
     return n > 0 && bad == 0 ? 0 : 1;
 }

@@ -144,12 +144,12 @@ int main(int argc, char **argv) {
         memmove(input, input + FRAME, CONTEXT * sizeof(float)); /* the previous frame's tail */
         for (int i = 0; i < FRAME; i++)
             input[CONTEXT + i] = (float)(short)(raw[2 * i] | raw[2 * i + 1] << 8) / 32768.0f;
-        in[SILERO_IN_INPUT] = input;
-        in[SILERO_IN_STATE] = state;
-        out[SILERO_OUT_OUTPUT] = prob;
-        out[SILERO_OUT_STATEN] = state_n;
+        in[SILERO_IN_input] = input;
+        in[SILERO_IN_state] = state;
+        out[SILERO_OUT_output] = prob;
+        out[SILERO_OUT_stateN] = state_n;
         rc = silero_run(&ctx, in, out);
-        if (rc != RNNRT_OK)
+        if (rc != 0)
             return fprintf(stderr, "vad: silero_run failed (%d)\n", rc), 1;
         memcpy(state, state_n, sizeof state);
         if (probs)

@@ -8,6 +8,9 @@
 // min silence 100 ms, padding 30 ms), in the format examples/vad prints.
 // With DUMP_FRAMES=i,j,... and DUMP_DIR, also writes DUMP_DIR/frame_<i>.json: that frame's
 // input, state, output and stateN (for the single-call data sets of testdata/silero).
+// With LEGACY=1 the model is Silero VAD v4 (silero_vad_legacy.onnx: inputs input [1][512] without
+// the context, h and c [2][1][64], sr; outputs output, hn, cn), fed 512 samples per frame with h
+// and c carried; frame dumps then hold input, h, c, output, hn, cn.
 // Run with NODE_PATH pointing at a node_modules that holds onnxruntime-node.
 const fs = require("fs");
 const ort = require("onnxruntime-node");
@@ -45,23 +48,33 @@ async function main() {
     for (let i = 0; i < n; i++) x[i] = buf.readInt16LE(2 * i) / 32768;
     const opts = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: "sequential" };
     const s = await ort.InferenceSession.create(model, opts);
-    let state = new ort.Tensor("float32", new Float32Array(2 * 128), [2, 1, 128]);
+    const legacy = process.env.LEGACY === "1";
+    const zeros = (shape) => new ort.Tensor("float32", new Float32Array(shape.reduce((a, b) => a * b)), shape);
+    // the recurrent state each frame passes to the next: model input name -> output name
+    const carried = legacy ? { h: "hn", c: "cn" } : { state: "stateN" };
+    const state = legacy ? { h: zeros([2, 1, 64]), c: zeros([2, 1, 64]) } : { state: zeros([2, 1, 128]) };
     const sr = new ort.Tensor("int64", BigInt64Array.from([16000n]), []);
+    const before = legacy ? 0 : ctx;
     const context = new Float32Array(ctx);
     const probs = [];
     const dump = (process.env.DUMP_FRAMES || "").split(",").filter((x) => x).map(Number);
     for (let f = 0; (f + 1) * frame <= n; f++) {
-        const input = new Float32Array(ctx + frame);
-        input.set(context, 0);
-        input.set(x.subarray(f * frame, (f + 1) * frame), ctx);
-        const r = await s.run({ input: new ort.Tensor("float32", input, [1, ctx + frame]), state, sr });
-        if (dump.includes(f))
-            fs.writeFileSync(`${process.env.DUMP_DIR}/frame_${f}.json`, JSON.stringify({
-                input: Array.from(input), state: Array.from(state.data),
-                output: Array.from(r.output.data), stateN: Array.from(r.stateN.data) }));
+        const input = new Float32Array(before + frame);
+        if (!legacy) input.set(context, 0);
+        input.set(x.subarray(f * frame, (f + 1) * frame), before);
+        const feeds = { input: new ort.Tensor("float32", input, [1, before + frame]), sr, ...state };
+        const r = await s.run(feeds);
+        if (dump.includes(f)) {
+            const obj = { input: Array.from(input), output: Array.from(r.output.data) };
+            for (const [i, o] of Object.entries(carried)) {
+                obj[i] = Array.from(state[i].data);
+                obj[o] = Array.from(r[o].data);
+            }
+            fs.writeFileSync(`${process.env.DUMP_DIR}/frame_${f}.json`, JSON.stringify(obj));
+        }
         probs.push(r.output.data[0]);
-        state = r.stateN;
-        context.set(input.subarray(frame, frame + ctx));
+        for (const [i, o] of Object.entries(carried)) state[i] = r[o];
+        if (!legacy) context.set(input.subarray(frame, frame + ctx));
     }
     fs.writeFileSync(out, Buffer.from(new Float32Array(probs).buffer));
     if (process.argv[5]) fs.writeFileSync(process.argv[5], segments(probs, n).join(""));
