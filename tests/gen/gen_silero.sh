@@ -24,4 +24,12 @@ NODE_PATH=$root/bench/node_modules node "$root/tests/gen/silero_ort.js" "$out/si
 mkdir -p "$tmp/dump"
 DUMP_FRAMES=0,30,200,400 DUMP_DIR=$tmp/dump NODE_PATH=$root/bench/node_modules \
     node "$root/tests/gen/silero_ort.js" "$out/silero_vad_v5.onnx" "$out/speech.pcm" "$tmp/p.f32"
-/usr/bin/python3 "$root/tests/gen/silero_frames.py" "$tmp/dump" "$out"
+/usr/bin/python3 "$root/tests/gen/silero_frames.py" "$out/silero_vad_v5.onnx" "$tmp/dump" "$out"
+# Silero VAD v6 (the same interface) and v4 (silero_vad_legacy.onnx: 512 samples, h and c)
+NODE_PATH=$root/bench/node_modules node "$root/tests/gen/silero_ort.js" "$out/v6/silero_vad_v6.onnx" \
+    "$out/speech.pcm" "$out/v6/ort_probs.f32" "$out/v6/ort_segments.txt"
+mkdir -p "$tmp/dump4"
+LEGACY=1 DUMP_FRAMES=0,30,200,400 DUMP_DIR=$tmp/dump4 NODE_PATH=$root/bench/node_modules \
+    node "$root/tests/gen/silero_ort.js" "$out/v4/silero_vad_legacy.onnx" "$out/speech.pcm" \
+    "$out/v4/ort_probs.f32"
+/usr/bin/python3 "$root/tests/gen/silero_frames.py" "$out/v4/silero_vad_legacy.onnx" "$tmp/dump4" "$out/v4"
