@@ -136,9 +136,11 @@ static void harness_steps(rc_buf *b, const ir_graph *g, const ir_graph *step, co
                       "        fprintf(stderr, \"output %d differs after %s_reset\\n\");\n"
                       "        return 93;\n    }\n",
                       k, k, k, k, name);
-        rc_buf_printf(b,
-                      "    if (io(argv[%d], fout%d[1], sizeof fout%d[1], 1))\n        return 92;\n",
-                      1 + g->n_input + g->n_output + k, k, k);
+        rc_buf_printf(
+            b,
+            "    if (io(argv[%d], fout%d[1], %s_OUTPUT_%d_COUNT * sizeof fout%d[1][0], 1))\n"
+            "        return 92;\n",
+            1 + g->n_input + g->n_output + k, k, NAME, k, k);
     }
     (void)NAME;
 }
@@ -147,24 +149,26 @@ static void harness(rc_buf *b, const ir_graph *g, const ir_graph *step, const ch
                     const char *NAME) {
     rc_buf_printf(b,
                   "#include \"%s.h\"\n#include <stdio.h>\n#include <stdint.h>\n"
-                  "#include <string.h>\n\n",
+                  "#include <string.h>\n\n"
+                  "/* an empty input or output still gets an array (C has no zero-size ones) */\n"
+                  "#define N1(n) ((n) > 0 ? (n) : 1)\n\n",
                   name);
     rc_buf_printf(b, "static %s_ctx ctx;\n", name);
     for (int i = 0; i < g->n_input; i++)
-        rc_buf_printf(b, "static %s in%d[%s_INPUT_%d_COUNT];\n", em_ctype(g->t[g->input[i]].dtype),
-                      i, NAME, i);
+        rc_buf_printf(b, "static %s in%d[N1(%s_INPUT_%d_COUNT)];\n",
+                      em_ctype(g->t[g->input[i]].dtype), i, NAME, i);
     for (int i = 0; i < g->n_output; i++)
-        rc_buf_printf(b, "static %s out%d[%s_OUTPUT_%d_COUNT];\n",
+        rc_buf_printf(b, "static %s out%d[N1(%s_OUTPUT_%d_COUNT)];\n",
                       em_ctype(g->t[g->output[i]].dtype), i, NAME, i);
     if (step) {
         for (int i = 0; i < g->n_input; i++)
             if (g->in_time[i] >= 0)
-                rc_buf_printf(b, "static %s sin%d[%s_STEP_INPUT_%d_COUNT];\n",
+                rc_buf_printf(b, "static %s sin%d[N1(%s_STEP_INPUT_%d_COUNT)];\n",
                               em_ctype(g->t[g->input[i]].dtype), i, NAME, i);
         for (int i = 0; i < g->n_output; i++)
             rc_buf_printf(b,
-                          "static %s sout%d[%s_STEP_OUTPUT_%d_COUNT];\n"
-                          "static %s fout%d[2][%s_OUTPUT_%d_COUNT];\n",
+                          "static %s sout%d[N1(%s_STEP_OUTPUT_%d_COUNT)];\n"
+                          "static %s fout%d[2][N1(%s_OUTPUT_%d_COUNT)];\n",
                           em_ctype(g->t[g->output[i]].dtype), i, NAME, i,
                           em_ctype(g->t[g->output[i]].dtype), i, NAME, i);
         /* chunk ch of a [outer][len][inner] tensor <-> a [outer][k][inner] one */
@@ -190,17 +194,20 @@ static void harness(rc_buf *b, const ir_graph *g, const ir_graph *step, const ch
                   1 + g->n_input + g->n_output * (step ? 2 : 1));
     for (int i = 0; i < g->n_input; i++)
         rc_buf_printf(b,
-                      "    if (io(argv[%d], in%d, sizeof in%d, 0))\n        return 91;\n"
+                      "    if (io(argv[%d], in%d, %s_INPUT_%d_COUNT * sizeof in%d[0], 0))\n"
+                      "        return 91;\n"
                       "    ins[%d] = in%d;\n",
-                      1 + i, i, i, i, i);
+                      1 + i, i, NAME, i, i, i, i);
     for (int i = 0; i < g->n_output; i++)
         rc_buf_printf(b, "    outs[%d] = out%d;\n", i, i);
     rc_buf_printf(b, "    %s_init(&ctx);\n    rc = %s_run(&ctx, ins, outs);\n", name, name);
     rc_buf_puts(b, "    if (rc != 0) {\n        fprintf(stderr, \"run returned %d\\n\", rc);\n"
                    "        return 10 + rc;\n    }\n");
     for (int i = 0; i < g->n_output; i++)
-        rc_buf_printf(b, "    if (io(argv[%d], out%d, sizeof out%d, 1))\n        return 92;\n",
-                      1 + g->n_input + i, i, i);
+        rc_buf_printf(b,
+                      "    if (io(argv[%d], out%d, %s_OUTPUT_%d_COUNT * sizeof out%d[0], 1))\n"
+                      "        return 92;\n",
+                      1 + g->n_input + i, i, NAME, i, i);
     if (step)
         harness_steps(b, g, step, name, NAME);
     rc_buf_puts(b, "    return 0;\n}\n");
@@ -384,12 +391,14 @@ static int check_output(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, co
     snprintf(path, sizeof path, "%s/output_%d.pb", dir, k);
     if (rc_load_tensor_file(c, path, &exp))
         return -1;
+    rc_tensor_data_for(&exp, gt->dtype);
     if (!ir_same_type(&exp, gt)) {
         char a[256], b[256];
         ir_shape_str(&exp, a, sizeof a);
         ir_shape_str(gt, b, sizeof b);
         rc_tensor_clear(&exp);
-        return rc_err(c, NULL, path, "holds %s, but graph output %d '%s' is %s", a, k, gt->name, b);
+        return rc_err(c, NULL, path, "holds %s, but graph output %d '%s' is %s", a, k,
+                      rc_show(gt->name), b);
     }
     sg = compare(&exp, gen->t[k].data, o->atol, o->rtol);
     si = compare(&exp, ref->t[k].data, o->atol, o->rtol);

@@ -158,12 +158,13 @@ int rc_read_inputs(rc_ctx *c, const ir_graph *g, const char *const *files, int n
             continue;
         }
         j++;
+        rc_tensor_data_for(t, gt->dtype);
         if (!ir_same_type(t, gt)) {
             char a[256], b[256];
             ir_shape_str(t, a, sizeof a);
             ir_shape_str(gt, b, sizeof b);
-            return rc_err(c, NULL, path, "holds %s, but graph input %d '%s' is %s", a, i, gt->name,
-                          b);
+            return rc_err(c, NULL, path, "holds %s, but graph input %d '%s' is %s", a, i,
+                          rc_show(gt->name), b);
         }
     }
     return 0;
@@ -270,6 +271,8 @@ int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc) {
         const ir_node *n = &g->node[i];
         rc_op_defs[n->op]->params(g, n, &params_const, &params_rt);
         printf("node %d:   %s '%s'", i, rc_show(n->op_type), rc_show(n->name));
+        if (n->post_act)
+            printf(" (+%s fused)", ir_act_name(n->post_act));
         for (int k = 1; k < n->n_in; k++) {
             const ir_tensor *t = ir_in(g, n, k);
             if (!t || t->dtype != IR_FLOAT)

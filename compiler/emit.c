@@ -94,6 +94,19 @@ typedef struct em_region {
 /* Tokens are \x01S<id>\x01: escaped model text never holds a raw \x01. */
 #define ARENA_MARK '\x01'
 
+/* 1 if node n has outputs and every one of them has no elements */
+static int outputs_empty(const ir_graph *g, const ir_node *n) {
+    int any = 0;
+    for (int k = 0; k < n->n_out; k++) {
+        if (n->out[k] < 0)
+            continue;
+        if (ir_numel(&g->t[n->out[k]]) != 0)
+            return 0;
+        any = 1;
+    }
+    return any;
+}
+
 static const char *field(em_state *e, const char *tag, int dtype, size_t n) {
     char buf[128];
     /* a zero-size array is not C99: keep one element */
@@ -648,13 +661,20 @@ static int emit_nodes(rc_ctx *c, em_state *e) {
         }
         rc_buf_printf(&e->funcs, "/* %snode %d: %s '", e->stream ? "step " : "", i, n->op_type);
         comment_name(&e->funcs, n->name);
+        rc_buf_puts(&e->funcs, "'");
+        if (n->post_act)
+            rc_buf_printf(&e->funcs, " + %s (fused)", ir_act_name(n->post_act));
         rc_buf_printf(&e->funcs,
-                      "' */\nstatic int %s_%s%d(%s_ctx *ctx, const void *const *inputs, "
+                      " */\nstatic int %s_%s%d(%s_ctx *ctx, const void *const *inputs, "
                       "void *const *outputs)\n{\n",
                       name, e->stream ? "step_node" : "node", i, name);
         mark = e->funcs.len;
         rc_buf_puts(&e->funcs, "(void)ctx;\n(void)inputs;\n(void)outputs;\n");
-        if (rc_op_defs[n->op]->emit(c, e, g, n)) {
+        /* a node whose outputs are all empty computes nothing: its emitter is not asked, so
+         * the constants only it reads are not defined either (unused, they would warn) */
+        if (outputs_empty(g, n))
+            rc_buf_puts(&e->funcs, "/* every output is empty: nothing to compute */\n");
+        else if (rc_op_defs[n->op]->emit(c, e, g, n)) {
             free(skip);
             return -1;
         }

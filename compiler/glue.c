@@ -49,9 +49,10 @@ int gl_axis(rc_ctx *c, ir_node *n, const char *what, int64_t axis, int rank, int
     return 0;
 }
 
-void gl_want_const(rc_ctx *c, const ir_tensor *t) {
-    if (t->is_input && !c->failed)
-        snprintf(c->need_const, sizeof c->need_const, "%s", t->name);
+void gl_want_const(rc_ctx *c, const ir_graph *g, const ir_tensor *t) {
+    int src = t->is_input ? (int)(t - g->t) : ir_sole_input(g, (int)(t - g->t));
+    if (src >= 0 && !c->failed)
+        snprintf(c->need_const, sizeof c->need_const, "%s", g->t[src].name);
 }
 
 /* Input k must be a compile-time constant: its tensor, or NULL with an error. A graph input
@@ -65,13 +66,21 @@ static const ir_tensor *const_input(rc_ctx *c, const ir_graph *g, ir_node *n, in
         return NULL;
     }
     if (!t->data) {
-        gl_want_const(c, t);
-        rc_err(c, n, what,
-               "'%s' must be known at compile time (a constant, or computed from "
-               "constants and shapes), but it is %s",
-               t->name,
-               t->is_input ? "a graph input (bind it with --const NAME=FILE)"
-                           : "computed at run time");
+        int src = t->is_input ? -1 : ir_sole_input(g, (int)(t - g->t));
+        gl_want_const(c, g, t);
+        if (src >= 0)
+            rc_err(c, n, what,
+                   "'%s' must be known at compile time (a constant, or computed from "
+                   "constants and shapes), but it is computed at run time from graph input "
+                   "'%s' (bind that with --const NAME=FILE)",
+                   rc_show(t->name), rc_show(g->t[src].name));
+        else
+            rc_err(c, n, what,
+                   "'%s' must be known at compile time (a constant, or computed from "
+                   "constants and shapes), but it is %s",
+                   rc_show(t->name),
+                   t->is_input ? "a graph input (bind it with --const NAME=FILE)"
+                               : "computed at run time");
         return NULL;
     }
     if (t->rank > 1) {

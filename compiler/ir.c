@@ -487,6 +487,39 @@ int ir_verify(rc_ctx *c, const ir_graph *g, int shapes) {
     return rc;
 }
 
+/* The one graph input the value of tensor t is computed from, or -1 (none, or several). */
+int ir_sole_input(const ir_graph *g, int t) {
+    int *todo = rc_xcalloc((size_t)g->n_tensor + 1, sizeof(int));
+    unsigned char *seen = rc_xcalloc((size_t)g->n_tensor + 1, 1);
+    int n = 0, found = -1;
+    todo[n++] = t, seen[t] = 1;
+    while (n > 0 && found != -2) {
+        int k = todo[--n];
+        if (g->t[k].is_input) {
+            found = found < 0 ? k : -2;
+            continue;
+        }
+        for (int i = 0; i < g->n_node; i++)
+            for (int o = 0; o < g->node[i].n_out; o++)
+                if (g->node[i].out[o] == k)
+                    for (int j = 0; j < g->node[i].n_in; j++) {
+                        int m = g->node[i].in[j];
+                        if (m >= 0 && !seen[m])
+                            seen[m] = 1, todo[n++] = m;
+                    }
+    }
+    free(todo);
+    free(seen);
+    return found >= 0 ? found : -1;
+}
+
+const char *ir_act_name(ir_act a) {
+    return a == IR_ACT_RELU      ? "Relu"
+           : a == IR_ACT_SIGMOID ? "Sigmoid"
+           : a == IR_ACT_TANH    ? "Tanh"
+                                 : "";
+}
+
 void ir_dump(const ir_graph *g, const char *title, void *file) {
     FILE *f = file;
     char shp[256];
@@ -500,7 +533,8 @@ void ir_dump(const ir_graph *g, const char *title, void *file) {
     }
     for (int i = 0; i < g->n_node; i++) {
         const ir_node *n = &g->node[i];
-        fprintf(f, "  node %d '%s' %s(", i, n->name, n->op_type);
+        fprintf(f, "  node %d '%s' %s%s%s(", i, n->name, n->op_type, n->post_act ? "+" : "",
+                ir_act_name(n->post_act));
         for (int k = 0; k < n->n_in; k++)
             fprintf(f, "%s%%%d", k ? ", " : "", n->in[k]);
         fprintf(f, ") -> (");

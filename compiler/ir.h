@@ -105,6 +105,11 @@ typedef struct ir_attr {
     int used;                 /* set when an op consumes it; an unconsumed one is an error */
 } ir_attr;
 
+/* An activation fused into a node's output 0 (a Relu, Sigmoid or Tanh that read only it):
+ * the node's own interpreter and emitter apply it (rc_op_def.fuses_act). */
+typedef enum ir_act { IR_ACT_NONE, IR_ACT_RELU, IR_ACT_SIGMOID, IR_ACT_TANH } ir_act;
+const char *ir_act_name(ir_act a); /* "Relu", ...; "" for none */
+
 typedef struct ir_node {
     char *name;
     char *op_type;
@@ -123,6 +128,7 @@ typedef struct ir_node {
     /* A branch of an If decided at run time: the node runs only when the one-element bool
      * tensor `guard` is true (guard_neg 0) or false (guard_neg 1); -1: always. */
     int guard, guard_neg;
+    ir_act post_act; /* fused into output 0 (IR_ACT_NONE: none) */
 } ir_node;
 
 typedef struct ir_graph {
@@ -182,6 +188,8 @@ void ir_remove_nodes(ir_graph *g, const unsigned char *drop);
 void ir_replace_node(ir_graph *g, int i, ir_node *nodes, int count);
 /* Number of node inputs that read tensor ti (graph outputs not counted). */
 int ir_consumers(const ir_graph *g, int ti);
+/* The one graph input tensor ti's value is computed from (its index), or -1: none, or several. */
+int ir_sole_input(const ir_graph *g, int ti);
 
 /* Structural verifier: names unique, every node input defined before use,
  * producers consistent, graph outputs defined. With shapes=1 also requires

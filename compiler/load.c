@@ -859,6 +859,11 @@ int rc_load_tensor_file(rc_ctx *c, const char *path, ir_tensor *t) {
     return rc;
 }
 
+void rc_tensor_data_for(ir_tensor *t, int want) {
+    if (t->dtype == IR_UINT16 && want == IR_BFLOAT16)
+        t->dtype = IR_BFLOAT16;
+}
+
 int rc_save_tensor_file(rc_ctx *c, const char *path, const ir_tensor *t) {
     Onnx__TensorProto tp = ONNX__TENSOR_PROTO__INIT;
     int64_t dims[IR_MAX_RANK];

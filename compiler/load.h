@@ -21,6 +21,9 @@ int rc_load_tensor_file(rc_ctx *c, const char *path, ir_tensor *t);
 int rc_save_tensor_file(rc_ctx *c, const char *path, const ir_tensor *t);
 /* The error for a node whose op rnnc does not implement. */
 int rc_err_unknown_op(rc_ctx *c, const struct ir_node *n);
+/* A data file for a value of type `want`: onnx before 1.14 writes bfloat16 test data as
+ * uint16 (the same bits), so such a tensor is taken as bfloat16. */
+void rc_tensor_data_for(ir_tensor *t, int want);
 /* Frees what rc_load_tensor_file allocated. */
 void rc_tensor_clear(ir_tensor *t);
 

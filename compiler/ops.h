@@ -159,6 +159,9 @@ typedef struct rc_op_def {
     /* The default-domain opsets that define the op: from `since` (0: every opset rnnc
      * loads) up to `until` (0: still current); a model outside them is refused by name. */
     int since, until;
+    /* The op's interpreter and emitter apply node->post_act to output 0, so a Relu, Sigmoid
+     * or Tanh that alone reads it folds into the node (unary.c's expand). */
+    int fuses_act;
     /* Parses and validates attributes, checks input shapes and dtypes, infers
      * output shapes; stores the parsed form in node->params. */
     int (*check)(struct rc_ctx *c, struct ir_graph *g, struct ir_node *n);

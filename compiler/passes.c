@@ -290,39 +290,13 @@ static int check_sizes(rc_ctx *c, const ir_graph *g, const ir_node *n) {
  * interpreter and becomes constants. Shape arithmetic therefore never reaches
  * generated code, and ops that need a constant input (Reshape's shape, ...)
  * see it. */
-/* The one graph input the value of tensor t is computed from, or -1 (none, or several). */
-static int sole_input_source(const ir_graph *g, int t) {
-    int *todo = rc_xcalloc((size_t)g->n_tensor + 1, sizeof(int));
-    unsigned char *seen = rc_xcalloc((size_t)g->n_tensor + 1, 1);
-    int n = 0, found = -1;
-    todo[n++] = t, seen[t] = 1;
-    while (n > 0 && found != -2) {
-        int k = todo[--n];
-        if (g->t[k].is_input) {
-            found = found < 0 ? k : -2;
-            continue;
-        }
-        for (int i = 0; i < g->n_node; i++)
-            for (int o = 0; o < g->node[i].n_out; o++)
-                if (g->node[i].out[o] == k)
-                    for (int j = 0; j < g->node[i].n_in; j++) {
-                        int m = g->node[i].in[j];
-                        if (m >= 0 && !seen[m])
-                            seen[m] = 1, todo[n++] = m;
-                    }
-    }
-    free(todo);
-    free(seen);
-    return found >= 0 ? found : -1;
-}
-
 /* A node that failed inside a branch of a run-time If: both branches are compiled, and the
  * one not taken may not even be valid for these shapes (Silero VAD's 8 kHz branch at a 16 kHz
  * frame size, which ONNX Runtime refuses too when asked to take it). Say so, and when the
  * condition comes from one graph input, name it, and let `run`/`check` bind it from their data
  * set as for any input needed at compile time. */
 static void branch_hint(rc_ctx *c, const ir_graph *g, const ir_node *n) {
-    int src = n->guard >= 0 ? sole_input_source(g, n->guard) : -1;
+    int src = n->guard >= 0 ? ir_sole_input(g, n->guard) : -1;
     size_t len = strlen(c->msg);
     if (n->guard < 0 || !c->failed)
         return;

@@ -57,21 +57,26 @@ foreach(dir ${NODE_EXTRA_BAD_DIRS})
     endif()
 endforeach()
 
-# BatchNormalization folding (tests/gen/gen_conv_cases.py): after the passes, a foldable
-# BatchNormalization (constant parameters after a Conv/Gemm/2-D MatMul with constant weights
-# and no other reader) is gone from `rnnc info`'s node list; one that must stay is still there.
-# node_extra_bn_* above checks the values of both.
+# What the passes did, in `rnnc info`'s node list (tests/gen/gen_conv_cases.py's cases):
+# - BatchNormalization folding: a foldable one (constant parameters after a Conv/Gemm/2-D
+#   MatMul with constant weights and no other reader) is gone; one that must stay is there;
+# - activation fusion: a Relu/Sigmoid/Tanh that alone reads a Conv's output is applied by the
+#   Conv ("(+Relu fused)"); not when the output is read elsewhere too.
+# node_extra_<case> above checks the values of all of them.
 foreach(dir ${NODE_EXTRA_DIRS})
     get_filename_component(case ${dir} NAME)
-    if(case MATCHES "^test_bn_(fold|nofold)_")
-        string(REGEX REPLACE "^test_" "" case ${case})
-        add_test(NAME node_extra_${case}_ir COMMAND $<TARGET_FILE:rnnc> info ${dir}/model.onnx)
-        if(case MATCHES "^bn_fold_")
-            set_tests_properties(node_extra_${case}_ir PROPERTIES
-                FAIL_REGULAR_EXPRESSION "node [0-9]+: +BatchNormalization")
-        else()
-            set_tests_properties(node_extra_${case}_ir PROPERTIES
-                PASS_REGULAR_EXPRESSION "node [0-9]+: +BatchNormalization")
-        endif()
+    string(REGEX REPLACE "^test_" "" case ${case})
+    if(case MATCHES "^bn_fold_")
+        set(ir_prop FAIL_REGULAR_EXPRESSION "node [0-9]+: +BatchNormalization")
+    elseif(case MATCHES "^bn_nofold_")
+        set(ir_prop PASS_REGULAR_EXPRESSION "node [0-9]+: +BatchNormalization")
+    elseif(case MATCHES "^conv_act_fused_")
+        set(ir_prop PASS_REGULAR_EXPRESSION "node 0: +Conv 'conv' [(][+](Relu|Sigmoid|Tanh) fused[)]")
+    elseif(case MATCHES "^conv_act_not_fused_")
+        set(ir_prop FAIL_REGULAR_EXPRESSION "[(][+][A-Za-z]+ fused[)]")
+    else()
+        continue()
     endif()
+    add_test(NAME node_extra_${case}_ir COMMAND $<TARGET_FILE:rnnc> info ${dir}/model.onnx)
+    set_tests_properties(node_extra_${case}_ir PROPERTIES ${ir_prop})
 endforeach()

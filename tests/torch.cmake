@@ -20,27 +20,7 @@ foreach(dir ${TORCH_CASE_DIRS})
         add_test(NAME torch_${case}
             COMMAND $<TARGET_FILE:rnnc> check ${torch_args}
                     ${dir}/model.onnx ${dir}/test_data_set_0 --atol 1e-4 --rtol 1e-3)
-        # the step API (--stream): fed chunk by chunk it must match PyTorch and NAME_run;
-        # models that need the whole sequence must be refused, naming why
-        if(EXISTS ${dir}/stream_expect)
-            file(STRINGS ${dir}/stream_expect stream_line LIMIT_COUNT 1)
-            set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${dir}/stream_expect)
-            if(stream_line MATCHES "^ok (.*)$")
-                separate_arguments(stream_chunks UNIX_COMMAND "${CMAKE_MATCH_1}")
-                foreach(k ${stream_chunks})
-                    add_test(NAME torch_stream_${case}_chunk${k}
-                        COMMAND $<TARGET_FILE:rnnc> check --stream --chunk ${k} ${torch_args}
-                                ${dir}/model.onnx ${dir}/test_data_set_0 --atol 1e-4 --rtol 1e-3)
-                endforeach()
-            elseif(stream_line MATCHES "^error (.*)$")
-                add_test(NAME torch_stream_${case}_refused
-                    COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/errors/expect_status.sh 1 ""
-                            $<TARGET_FILE:rnnc> check --stream ${torch_args}
-                            ${dir}/model.onnx ${dir}/test_data_set_0)
-                set_tests_properties(torch_stream_${case}_refused PROPERTIES
-                    PASS_REGULAR_EXPRESSION "--stream: .*${CMAKE_MATCH_1}"
-                    FAIL_REGULAR_EXPRESSION "FAIL: exit status")
-            endif()
-        endif()
+        # the step API (--stream): tests/stream_expect.cmake
+        rnnc_stream_expect(torch_stream_${case} ${dir} ${torch_args})
     endif()
 endforeach()

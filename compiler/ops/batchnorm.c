@@ -192,7 +192,7 @@ static int bn_new_const(ir_graph *g, const char *base, const char *suffix, int r
 /* The fold's preconditions on the producer node m of X. */
 static int bn_foldable(const ir_graph *g, const ir_node *n, const ir_node *m) {
     const int xi = n->in[0];
-    if ((m->op != RC_OP_CONV && m->op != RC_OP_GEMM && m->op != RC_OP_MATMUL) ||
+    if ((m->op != RC_OP_CONV && m->op != RC_OP_GEMM && m->op != RC_OP_MATMUL) || m->post_act ||
         m->guard != n->guard || (m->guard >= 0 && m->guard_neg != n->guard_neg))
         return 0;
     if (g->t[xi].data || g->t[xi].is_output || ir_consumers(g, xi) != 1 ||

@@ -18,6 +18,7 @@
 #include "rnnrt.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +307,15 @@ static int64_t cv_src(const cv_geom *gm, int j, int64_t o, int64_t t) {
     return q >= 0 && q < gm->in[j] ? q : -1;
 }
 
+/* A fused activation (ir_node.post_act) on the float the Conv would have written. */
+static float fused_act(ir_act a, float v) {
+    double x = v;
+    return a == IR_ACT_RELU      ? (float)(x > 0 ? x : 0.0)
+           : a == IR_ACT_SIGMOID ? (float)(1.0 / (1.0 + exp(-x)))
+           : a == IR_ACT_TANH    ? (float)tanh(x)
+                                 : v;
+}
+
 static int conv_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values *v) {
     const conv_params *p = n->params;
     const cv_geom *gm = &p->gm;
@@ -332,7 +342,7 @@ static int conv_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values
                                                                    gm->in, q)] *
                                                    w[cv_at(m, Cg, ci, gm->k, t)];
                                     }
-                        y[cv_at(nn, p->M, m, gm->out, o)] = (float)acc;
+                        y[cv_at(nn, p->M, m, gm->out, o)] = fused_act(n->post_act, (float)acc);
                     }
     return 0;
 }
@@ -403,9 +413,17 @@ static void src_pos(em_state *e, const cv_geom *gm, int j) {
               gm->s[j], gm->pb[j], j, gm->d[j]);
 }
 
+/* The runtime's function for a fused activation, with its opening parenthesis. */
+static const char *act_open(ir_act a) {
+    return a == IR_ACT_RELU      ? "rnnrt_relu_f32("
+           : a == IR_ACT_SIGMOID ? "rnnrt_sigmoid_f32("
+           : a == IR_ACT_TANH    ? "rnnrt_tanh_f32("
+                                 : "";
+}
+
 /* Generic direct loop: one output element per iteration, taps in the padding skipped. */
 static void conv_emit_direct(em_state *e, const conv_params *p, const char *x, const char *w,
-                             const char *b, const char *y) {
+                             const char *b, const char *y, ir_act act) {
     const cv_geom *gm = &p->gm;
     int64_t Cg = p->C / p->G, Mg = p->M / p->G;
     char cin[96];
@@ -440,8 +458,8 @@ static void conv_emit_direct(em_state *e, const conv_params *p, const char *x, c
               x, p->C, cin, gm->in[0], gm->in[1], gm->in[2], w, Cg, gm->k[0], gm->k[1], gm->k[2]);
     em_printf(e,
               "%s[(((n * %" PRId64 " + m) * %" PRId64 " + o0) * %" PRId64 " + o1) * %" PRId64
-              " + o2] = acc;\n}\n",
-              y, p->M, gm->out[0], gm->out[1], gm->out[2]);
+              " + o2] = %sacc%s;\n}\n",
+              y, p->M, gm->out[0], gm->out[1], gm->out[2], act_open(act), act ? ")" : "");
 }
 
 /* W of group gi as Mg rows of Kg = Cg * k taps, packed; all groups one after another. */
@@ -514,9 +532,9 @@ static void conv_emit_packed(em_state *e, const ir_graph *g, const ir_node *n, c
     loop(e, "m", Mg);
     loop(e, "q", P);
     em_printf(e,
-              "%s[(n * %" PRId64 " + g * %" PRId64 " + m) * %" PRId64 " + q] = %s[q * %" PRId64
-              " + m];\n}\n}\n",
-              y, p->M, Mg, P, out, Mg);
+              "%s[(n * %" PRId64 " + g * %" PRId64 " + m) * %" PRId64 " + q] = %s%s[q * %" PRId64
+              " + m]%s;\n}\n}\n",
+              y, p->M, Mg, P, act_open(n->post_act), out, Mg, n->post_act ? ")" : "");
 }
 
 static int conv_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
@@ -529,7 +547,7 @@ static int conv_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n
     if (packed)
         conv_emit_packed(e, g, n, p, x, b, y);
     else
-        conv_emit_direct(e, p, x, w, b, y);
+        conv_emit_direct(e, p, x, w, b, y, n->post_act);
     return 0;
 }
 
@@ -608,6 +626,7 @@ static int conv_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *
 
 const rc_op_def rc_op_conv = {
     .op_type = "Conv",
+    .fuses_act = 1,
     .check = conv_check,
     .interp = conv_interp,
     .emit = conv_emit,

@@ -200,6 +200,31 @@ static int unary_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *
     return 0;
 }
 
+/* Fusion: a float Relu, Sigmoid or Tanh whose input is output 0 of a node that can apply it
+ * (rc_op_def.fuses_act: Conv) and that nothing else reads becomes part of that node, which
+ * then writes this node's output: one pass over the data instead of two. */
+static int unary_fuse(rc_ctx *c, ir_graph *g, int i) {
+    const ir_node *n = &g->node[i];
+    const ir_act act = n->op == RC_OP_RELU      ? IR_ACT_RELU
+                       : n->op == RC_OP_SIGMOID ? IR_ACT_SIGMOID
+                       : n->op == RC_OP_TANH    ? IR_ACT_TANH
+                                                : IR_ACT_NONE;
+    const int x = n->in[0], y = n->out[0];
+    int j = x >= 0 ? g->t[x].producer : -1;
+    ir_node *m = j >= 0 ? &g->node[j] : NULL;
+    (void)c;
+    if (!act || !m || !rc_op_defs[m->op]->fuses_act || m->post_act || m->out[0] != x ||
+        g->t[x].data || g->t[x].is_output || ir_consumers(g, x) != 1 || g->t[x].dtype != IR_FLOAT ||
+        m->guard != n->guard || (m->guard >= 0 && m->guard_neg != n->guard_neg))
+        return 0;
+    m->post_act = act;
+    m->out[0] = y;
+    g->t[y].producer = j;
+    g->t[x].producer = -1;
+    ir_replace_node(g, i, NULL, 0);
+    return 1;
+}
+
 #define UNARY_OP(sym, name)                                                                        \
     const rc_op_def rc_op_##sym = {                                                                \
         .op_type = name,                                                                           \
@@ -210,6 +235,7 @@ static int unary_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *
         .params = gl_params_consts,                                                                \
         .free_params = gl_free,                                                                    \
         .time = gl_time_same,                                                                      \
+        .expand = unary_fuse,                                                                      \
     };
 
 UNARY_OP(sigmoid, "Sigmoid")

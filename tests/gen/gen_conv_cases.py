@@ -25,6 +25,7 @@ Usage: /usr/bin/python3 tests/gen/gen_conv_cases.py [--out testdata/onnx-node-ex
 """
 
 import argparse
+import sys
 import itertools
 import math
 import os
@@ -34,63 +35,15 @@ import zlib
 import numpy as np
 from onnx import TensorProto, helper, numpy_helper
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 F32, F64 = np.float32, np.float64
-DT = {np.float32: TensorProto.FLOAT, np.float64: TensorProto.DOUBLE, np.int8: TensorProto.INT8,
-      np.uint8: TensorProto.UINT8, np.int32: TensorProto.INT32, np.int64: TensorProto.INT64}
-PRODUCER = "gen_conv_cases"
 
 
-# ---- writers ---------------------------------------------------------------------------
+import nodetest  # noqa: E402
+from nodetest import DT, write_bad, write_case, write_graph  # noqa: E402
 
-def _model(name, opset, nodes, graph_inputs, graph_outputs, initializers):
-    graph = helper.make_graph(nodes, name, graph_inputs, graph_outputs,
-                              initializer=[numpy_helper.from_array(a, n) for n, a in initializers])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
-                              producer_name=PRODUCER)
-    model.ir_version = 8
-    return model
-
-
-def write_graph(out, name, opset, nodes, inputs, outputs, initializers=()):
-    """A multi-node case. inputs/outputs: lists of (name, array) (outputs = expected values);
-    initializers: (name, array) constants the nodes read."""
-    d = os.path.join(out, "test_" + name)
-    shutil.rmtree(d, ignore_errors=True)
-    os.makedirs(os.path.join(d, "test_data_set_0"))
-    vi = lambda n, a: helper.make_tensor_value_info(n, DT[a.dtype.type], list(a.shape))
-    model = _model(name, opset, nodes, [vi(n, a) for n, a in inputs],
-                   [vi(n, a) for n, a in outputs], initializers)
-    with open(os.path.join(d, "model.onnx"), "wb") as f:
-        f.write(model.SerializeToString())
-    for kind, arrs in (("input", inputs), ("output", outputs)):
-        for i, (n, a) in enumerate(arrs):
-            with open(os.path.join(d, "test_data_set_0", "%s_%d.pb" % (kind, i)), "wb") as f:
-                f.write(numpy_helper.from_array(a, n).SerializeToString())
-
-
-def write_case(out, name, opset, op, inputs, outputs, attrs=None, node_inputs=None,
-               initializers=()):
-    """A single-node case; node_inputs: the node's input names when they differ from the
-    graph inputs (initializers, empty names)."""
-    node = helper.make_node(op, node_inputs if node_inputs is not None else [n for n, _ in inputs],
-                            [n for n, _ in outputs], name=name, **(attrs or {}))
-    write_graph(out, name, opset, [node], inputs, outputs, initializers)
-
-
-def write_bad(out, name, opset, nodes, inputs, outputs, expect, initializers=()):
-    """A model rnnc must refuse; `expect` is the regex its error line must match.
-    inputs/outputs: (name, numpy dtype or TensorProto code, shape)."""
-    assert expect and ";" not in expect
-    d = os.path.join(out, name)
-    shutil.rmtree(d, ignore_errors=True)
-    os.makedirs(d)
-    vi = lambda n, t, sh: helper.make_tensor_value_info(n, t if isinstance(t, int) else DT[t], sh)
-    model = _model(name, opset, nodes, [vi(*i) for i in inputs], [vi(*o) for o in outputs],
-                   initializers)
-    with open(os.path.join(d, "model.onnx"), "wb") as f:
-        f.write(model.SerializeToString())
-    with open(os.path.join(d, "expect"), "w") as f:
-        f.write(expect + "\n")
+nodetest.PRODUCER = "gen_conv_cases"
 
 
 # ---- the reference: direct definitions from the ONNX operator specs ----------------------
@@ -375,6 +328,42 @@ def gen_conv(out):
          strides=[2, 2, 2], auto_pad="SAME_UPPER")
     # opset 22 (Conv-22 only widens the types)
     conv("conv_2d_op22", 22, (1, 2, 5, 5), (3, 2, 3, 3), pads=[1, 1, 1, 1])
+
+
+def gen_conv_act(out):
+    """Conv followed by an activation: rnnc fuses a Relu, Sigmoid or Tanh that alone reads the
+    Conv's output into it (node_extra_conv_act_fused_*_ir checks the IR), and must not when
+    something else reads the Conv's output too."""
+    acts = {"Relu": lambda y: np.maximum(y, 0), "Sigmoid": lambda y: 1 / (1 + np.exp(-y)),
+            "Tanh": np.tanh}
+    for act, fn in sorted(acts.items()):
+        for packed in (0, 1):  # a 3-tap reduction (direct loops) or the packed im2col path
+            name = "conv_act_fused_%s_%s" % (act.lower(), "packed" if packed else "direct")
+            r = rng_for(name)
+            C, M = (8, 16) if packed else (1, 2)
+            x, w, b = uni(r, (2, C, 9)), uni(r, (M, C, 3)), uni(r, (M,))
+            y = fn(conv_ref(x.astype(F64), w.astype(F64), b.astype(F64), pads=[1, 1]))
+            write_graph(out, name, 13, [
+                helper.make_node("Conv", ["x", "w", "b"], ["c"], name="conv", pads=[1, 1]),
+                helper.make_node(act, ["c"], ["y"], name="act")],
+                [("x", x)], [("y", y.astype(F32))], initializers=[("w", w), ("b", b)])
+    # not fusable: the Conv's output is also a graph output / also read by an Add
+    name = "conv_act_not_fused_output"
+    r = rng_for(name)
+    x, w = uni(r, (1, 4, 7)), uni(r, (6, 4, 3))
+    c = conv_ref(x.astype(F64), w.astype(F64))
+    write_graph(out, name, 13, [helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
+                                helper.make_node("Relu", ["c"], ["y"], name="act")],
+                [("x", x)], [("c", c.astype(F32)), ("y", np.maximum(c, 0).astype(F32))],
+                initializers=[("w", w)])
+    name = "conv_act_not_fused_two_readers"
+    r = rng_for(name)
+    x, w = uni(r, (1, 4, 7)), uni(r, (6, 4, 3))
+    c = conv_ref(x.astype(F64), w.astype(F64))
+    write_graph(out, name, 13, [helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
+                                helper.make_node("Tanh", ["c"], ["t"], name="act"),
+                                helper.make_node("Add", ["c", "t"], ["y"], name="add")],
+                [("x", x)], [("y", (c + np.tanh(c)).astype(F32))], initializers=[("w", w)])
 
 
 def gen_convtranspose(out):
@@ -803,6 +792,7 @@ def main():
                                                   "onnx-node-extra-bad"))
     args = ap.parse_args()
     gen_conv(args.out)
+    gen_conv_act(args.out)
     gen_convtranspose(args.out)
     gen_pool(args.out)
     gen_bn(args.out)
