@@ -228,8 +228,8 @@ static int value_info_type(rc_ctx *c, const Onnx__ValueInfoProto *vi, const char
     for (size_t i = 0; i < tt->shape->n_dim; i++) {
         const Onnx__TensorShapeProto__Dimension *d = tt->shape->dim[i];
         if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE) {
-            if (d->dim_value < 1 && require_static)
-                return rc_err(c, NULL, what, "dimension %zu must be >= 1, got %" PRId64, i,
+            if (d->dim_value < 0 && require_static)
+                return rc_err(c, NULL, what, "dimension %zu must be >= 0, got %" PRId64, i,
                               d->dim_value);
             if (d->dim_value > INT32_MAX)
                 return rc_err(c, NULL, what, "dimension %zu is too large (%" PRId64 ")", i,
