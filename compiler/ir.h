@@ -133,6 +133,7 @@ typedef struct ir_node {
 
 typedef struct ir_graph {
     char *model_path;
+    char model_sha256[65]; /* of the model file's bytes ("" for a subgraph) */
     char *graph_name;
     char *producer;
     int64_t ir_version;

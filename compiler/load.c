@@ -812,6 +812,8 @@ ir_graph *rc_load_model_bytes(rc_ctx *c, const char *path, const unsigned char *
     }
     g = build_graph(c, path, m);
     onnx__model_proto__free_unpacked(m, NULL);
+    if (g)
+        rc_sha256_hex(buf, len, g->model_sha256);
     return g;
 }
 

@@ -258,11 +258,25 @@ static int parse_unroll(const char *v, rc_unroll *u) {
     return 0;
 }
 
+/* The command as the generated files record it. The same command gives the same bytes
+ * wherever rnnc, the model and the output live: "rnnc", not argv[0]; the output directory
+ * left out; every path (an argument, or the value after NAME=) cut to its last component. */
 static void join_command(char *buf, size_t n, int argc, char **argv) {
-    /* "rnnc", not argv[0]: the same command gives the same bytes wherever rnnc lives */
     snprintf(buf, n, "rnnc");
-    for (int i = 1; i < argc; i++)
-        snprintf(buf + strlen(buf), n - strlen(buf), " %s", argv[i]);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *eq = strchr(a, '='), *slash = strrchr(a, '/');
+        if ((strcmp(a, "-o") == 0 || strcmp(a, "--output-dir") == 0) && i + 1 < argc) {
+            i++;
+            continue;
+        }
+        if (slash && eq && eq < slash && a[0] != '-') /* NAME=path */
+            snprintf(buf + strlen(buf), n - strlen(buf), " %.*s%s", (int)(eq - a + 1), a,
+                     slash + 1);
+        else if (slash && a[0] != '-')
+            snprintf(buf + strlen(buf), n - strlen(buf), " %s", slash + 1);
+        else
+            snprintf(buf + strlen(buf), n - strlen(buf), " %s", a);
+    }
 }
 
 static int cli(int argc, char **argv, const char **files, const char **dirs, rc_binding *bind) {

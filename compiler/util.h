@@ -77,6 +77,10 @@ const char *rc_show(const char *s);
 /* Whole-file read; returns NULL and sets *err_no on failure. */
 unsigned char *rc_read_file(const char *path, size_t *len, int *err_no);
 
+/* SHA-256 of len bytes as 64 lowercase hex digits and a NUL (the model's content hash in the
+ * generated files' headers: the same model gives the same bytes from any path). */
+void rc_sha256_hex(const unsigned char *data, size_t len, char out[65]);
+
 /* Element counts: returns 0 on overflow past INT32_MAX elements. */
 int rc_mul_ok(int64_t a, int64_t b, int64_t *out);
 

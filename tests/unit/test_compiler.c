@@ -759,6 +759,26 @@ static void test_interp_tiny_rnn(void **state)
     ir_free(g);
 }
 
+/* SHA-256 against FIPS 180-4's examples and lengths around the padding boundary (55, 56, 64
+ * bytes: one or two final blocks), the latter checked with coreutils' sha256sum. */
+static void test_sha256(void **state) {
+    static const char *abc448 = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    unsigned char a[64];
+    char hex[65];
+    (void)state;
+    rc_sha256_hex((const unsigned char *)"", 0, hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    rc_sha256_hex((const unsigned char *)"abc", 3, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    rc_sha256_hex((const unsigned char *)abc448, strlen(abc448), hex);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    memset(a, 'a', sizeof a);
+    rc_sha256_hex(a, 55, hex);
+    assert_string_equal(hex, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318");
+    rc_sha256_hex(a, 64, hex);
+    assert_string_equal(hex, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -782,6 +802,7 @@ int main(void)
         cmocka_unit_test(test_valid_name),
         cmocka_unit_test(test_escaped),
         cmocka_unit_test(test_interp_tiny_rnn),
+        cmocka_unit_test(test_sha256),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
