@@ -247,6 +247,45 @@ static void const_words(em_state *e, const uint32_t *w, size_t n) {
     rc_buf_puts(&e->consts, "\n}};\n\n");
 }
 
+typedef struct em_fconst {
+    uint64_t hash;
+    size_t n;
+    float *v;   /* a copy of the values */
+    char *expr; /* its C expression */
+} em_fconst;
+
+static uint64_t fconst_hash(const float *v, size_t n) {
+    const unsigned char *p = (const unsigned char *)v;
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (size_t i = 0; i < n * sizeof(float); i++)
+        h = (h ^ p[i]) * 1099511628211u;
+    return h;
+}
+
+/* The expression of an already emitted float constant with exactly these bits, or NULL. */
+static const char *fconst_find(const em_state *e, const float *v, size_t n) {
+    uint64_t h = fconst_hash(v, n);
+    for (int i = 0; i < e->n_fconsts; i++)
+        if (e->fconsts[i].hash == h && e->fconsts[i].n == n &&
+            memcmp(e->fconsts[i].v, v, n * sizeof(float)) == 0)
+            return e->fconsts[i].expr;
+    return NULL;
+}
+
+static void fconst_add(em_state *e, const float *v, size_t n, const char *expr) {
+    em_fconst *f;
+    if (e->n_fconsts == e->cap_fconsts) {
+        e->cap_fconsts = e->cap_fconsts ? 2 * e->cap_fconsts : 16;
+        e->fconsts = rc_xrealloc(e->fconsts, sizeof *e->fconsts * (size_t)e->cap_fconsts);
+    }
+    f = &e->fconsts[e->n_fconsts++];
+    f->hash = fconst_hash(v, n);
+    f->n = n;
+    f->v = rc_xmalloc(sizeof(float) * (n ? n : 1));
+    memcpy(f->v, v, sizeof(float) * n);
+    f->expr = rc_xstrdup(expr);
+}
+
 static const char *const_f32_named(em_state *e, const char *cname, const float *v, size_t n) {
     char buf[160];
     uint32_t *w = rc_xmalloc(sizeof(uint32_t) * (n ? n : 1));
@@ -265,6 +304,7 @@ static const char *const_f32_named(em_state *e, const char *cname, const float *
     free(w);
     e->const_bytes += n * sizeof(float);
     snprintf(buf, sizeof buf, "%s.f", cname);
+    fconst_add(e, v, n, buf);
     return pooled(e, buf);
 }
 
@@ -282,6 +322,9 @@ size_t em_pack_panels(float *t, const float *v, int rows, int k, size_t rs, size
 
 const char *em_const_f32(em_state *e, const char *tag, const float *v, size_t n) {
     char cname[128];
+    const char *same = fconst_find(e, v, n);
+    if (same)
+        return pooled(e, same);
     snprintf(cname, sizeof cname, "%s_%s%d_%s", e->opts->name, e->stream ? "s" : "n", e->node, tag);
     rc_buf_printf(&e->consts, "/* %s of %snode %d, folded at compile time */\n", tag,
                   e->stream ? "step " : "", e->node);
@@ -339,6 +382,10 @@ const char *em_tensor(em_state *e, int ti) {
     /* initializers are shared by the run and step graphs; folded values may differ */
     snprintf(cname, sizeof cname, "%s_%s%d", e->opts->name, e->stream && !t->is_init ? "sc" : "c",
              ti);
+    if (t->dtype == IR_FLOAT && fconst_find(e, t->data, (size_t)ir_numel(t))) {
+        e->texpr[ti] = rc_xstrdup(fconst_find(e, t->data, (size_t)ir_numel(t)));
+        return e->texpr[ti];
+    }
     rc_buf_puts(&e->consts, "/* initializer '");
     comment_name(&e->consts, t->name);
     rc_buf_printf(&e->consts, "' %s */\n", ir_dtype_name(t->dtype));
@@ -850,6 +897,9 @@ done:
     for (int i = 0; i < e.n_pool; i++)
         free(e.pool[i]);
     free(e.pool);
+    for (int i = 0; i < e.n_fconsts; i++)
+        free(e.fconsts[i].v), free(e.fconsts[i].expr);
+    free(e.fconsts);
     rc_buf_free(&e.consts);
     rc_buf_free(&e.fields);
     rc_buf_free(&e.funcs);

@@ -49,6 +49,10 @@ typedef struct em_state {
     int n_bufs, cap_bufs;
     struct em_region *regions; /* which node each part of funcs belongs to */
     int n_regions, cap_regions;
+    /* float constants emitted so far, by content: an identical one (the step graph's copy
+     * of a packed weight, a weight two nodes share) reuses the first definition */
+    struct em_fconst *fconsts;
+    int n_fconsts, cap_fconsts;
 } em_state;
 
 /* Emits NAME.h and NAME.c for a checked graph; with step (the same model
