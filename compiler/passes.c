@@ -196,6 +196,11 @@ static int bind_dims(rc_ctx *c, ir_graph *g, const rc_binding *b) {
             return -1;
     for (int k = 0; b && k < b->n_dims; k++) {
         int used = 0;
+        for (int j = 0; j < k; j++)
+            if (strcmp(b->dim_name[j], b->dim_name[k]) == 0 && b->dim_val[j] != b->dim_val[k])
+                return rc_err(c, NULL, "--dim",
+                              "'%s' is bound twice, to %" PRId64 " and to %" PRId64,
+                              rc_show(b->dim_name[k]), b->dim_val[j], b->dim_val[k]);
         for (int i = 0; i < g->n_input; i++) {
             ir_tensor *t = &g->t[g->input[i]];
             for (int d = 0; d < t->rank; d++)
@@ -212,6 +217,9 @@ static int bind_dims(rc_ctx *c, ir_graph *g, const rc_binding *b) {
         if (!t || !t->is_input)
             return rc_err(c, NULL, "--shape", "'%s' is not a graph input of the model",
                           b->shape_name[s]);
+        for (int j = 0; j < s; j++)
+            if (strcmp(b->shape_name[j], b->shape_name[s]) == 0)
+                return rc_err(c, NULL, "--shape", "'%s' is given twice", rc_show(b->shape_name[s]));
         t->rank = b->shape_rank[s];
         for (int d = 0; d < t->rank; d++)
             t->dims[d] = b->shape_dims[s][d];
