@@ -382,9 +382,12 @@ const char *em_tensor(em_state *e, int ti) {
     /* initializers are shared by the run and step graphs; folded values may differ */
     snprintf(cname, sizeof cname, "%s_%s%d", e->opts->name, e->stream && !t->is_init ? "sc" : "c",
              ti);
-    if (t->dtype == IR_FLOAT && fconst_find(e, t->data, (size_t)ir_numel(t))) {
-        e->texpr[ti] = rc_xstrdup(fconst_find(e, t->data, (size_t)ir_numel(t)));
-        return e->texpr[ti];
+    if (t->dtype == IR_FLOAT) {
+        const char *same = fconst_find(e, t->data, (size_t)ir_numel(t));
+        if (same) {
+            e->texpr[ti] = rc_xstrdup(same);
+            return e->texpr[ti];
+        }
     }
     rc_buf_puts(&e->consts, "/* initializer '");
     comment_name(&e->consts, t->name);

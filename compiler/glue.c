@@ -49,10 +49,11 @@ int gl_axis(rc_ctx *c, ir_node *n, const char *what, int64_t axis, int rank, int
     return 0;
 }
 
-void gl_want_const(rc_ctx *c, const ir_graph *g, const ir_tensor *t) {
+int gl_want_const(rc_ctx *c, const ir_graph *g, const ir_tensor *t) {
     int src = t->is_input ? (int)(t - g->t) : ir_sole_input(g, (int)(t - g->t));
     if (src >= 0 && !c->failed)
         snprintf(c->need_const, sizeof c->need_const, "%s", g->t[src].name);
+    return src;
 }
 
 /* Input k must be a compile-time constant: its tensor, or NULL with an error. A graph input
@@ -66,9 +67,8 @@ static const ir_tensor *const_input(rc_ctx *c, const ir_graph *g, ir_node *n, in
         return NULL;
     }
     if (!t->data) {
-        int src = t->is_input ? -1 : ir_sole_input(g, (int)(t - g->t));
-        gl_want_const(c, g, t);
-        if (src >= 0)
+        int src = gl_want_const(c, g, t);
+        if (src >= 0 && !t->is_input)
             rc_err(c, n, what,
                    "'%s' must be known at compile time (a constant, or computed from "
                    "constants and shapes), but it is computed at run time from graph input "

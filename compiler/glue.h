@@ -22,9 +22,9 @@ int gl_axis(rc_ctx *c, ir_node *n, const char *what, int64_t axis, int rank, int
 int gl_const_ints(rc_ctx *c, const ir_graph *g, ir_node *n, int k, const char *what, int64_t *out,
                   int max, int *count);
 /* Records that graph input t (or the one graph input t is computed from) is needed at compile
- * time (before the error that says so):
- * `rnnc run`/`check` then bind it from the data set and try again. */
-void gl_want_const(rc_ctx *c, const ir_graph *g, const ir_tensor *t);
+ * time (before the error that says so): `rnnc run`/`check` then bind it from the data set and
+ * try again. Returns that input's tensor index, or -1. */
+int gl_want_const(rc_ctx *c, const ir_graph *g, const ir_tensor *t);
 /* The same for a constant of any numeric dtype, as doubles (Clip's min/max, Pad's value). */
 int gl_const_doubles(rc_ctx *c, const ir_graph *g, ir_node *n, int k, const char *what, double *out,
                      int max, int *count);

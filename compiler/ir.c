@@ -487,26 +487,24 @@ int ir_verify(rc_ctx *c, const ir_graph *g, int shapes) {
     return rc;
 }
 
-/* The one graph input the value of tensor t is computed from, or -1 (none, or several). */
+/* The one graph input the value of tensor t is computed from, or -1 (none, or several):
+ * a walk back along the producer links (ir_verify keeps them right). */
 int ir_sole_input(const ir_graph *g, int t) {
     int *todo = rc_xcalloc((size_t)g->n_tensor + 1, sizeof(int));
     unsigned char *seen = rc_xcalloc((size_t)g->n_tensor + 1, 1);
     int n = 0, found = -1;
     todo[n++] = t, seen[t] = 1;
     while (n > 0 && found != -2) {
-        int k = todo[--n];
+        int k = todo[--n], p = g->t[k].producer;
         if (g->t[k].is_input) {
             found = found < 0 ? k : -2;
             continue;
         }
-        for (int i = 0; i < g->n_node; i++)
-            for (int o = 0; o < g->node[i].n_out; o++)
-                if (g->node[i].out[o] == k)
-                    for (int j = 0; j < g->node[i].n_in; j++) {
-                        int m = g->node[i].in[j];
-                        if (m >= 0 && !seen[m])
-                            seen[m] = 1, todo[n++] = m;
-                    }
+        for (int j = 0; p >= 0 && j < g->node[p].n_in; j++) {
+            int m = g->node[p].in[j];
+            if (m >= 0 && !seen[m])
+                seen[m] = 1, todo[n++] = m;
+        }
     }
     free(todo);
     free(seen);

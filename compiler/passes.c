@@ -292,12 +292,6 @@ static int check_sizes(rc_ctx *c, const ir_graph *g, const ir_node *n) {
     return 0;
 }
 
-/* The check pass, in graph order: each op validates its attributes and
- * infers its output shapes from its (by then known) inputs; a node whose
- * inputs are all known at compile time is then evaluated by the reference
- * interpreter and becomes constants. Shape arithmetic therefore never reaches
- * generated code, and ops that need a constant input (Reshape's shape, ...)
- * see it. */
 /* A node that failed inside a branch of a run-time If: both branches are compiled, and the
  * one not taken may not even be valid for these shapes (Silero VAD's 8 kHz branch at a 16 kHz
  * frame size, which ONNX Runtime refuses too when asked to take it). Say so, and when the
@@ -336,6 +330,12 @@ static int opset_ok(rc_ctx *c, const ir_graph *g, const ir_node *n) {
     return 0;
 }
 
+/* The check pass, in graph order: each op validates its attributes and
+ * infers its output shapes from its (by then known) inputs; a node whose
+ * inputs are all known at compile time is then evaluated by the reference
+ * interpreter and becomes constants. Shape arithmetic therefore never reaches
+ * generated code, and ops that need a constant input (Reshape's shape, ...)
+ * see it. */
 static int infer_fold(rc_ctx *c, ir_graph *g) {
     rc_values v = {0};
     int rc = 0;
