@@ -205,6 +205,26 @@ int gl_used(const ir_graph *g, int ti) {
     return g->t[ti].is_output || ir_consumers(g, ti) > 0;
 }
 
+int gl_absorbable(const ir_graph *g, int i) {
+    const ir_node *n = &g->node[i];
+    const int x = n->n_in > 0 ? n->in[0] : -1;
+    const int j = x >= 0 ? g->t[x].producer : -1;
+    const ir_node *m = j >= 0 ? &g->node[j] : NULL;
+    if (!m || m->out[0] != x || g->t[x].data || g->t[x].is_output || ir_consumers(g, x) != 1 ||
+        g->t[x].dtype != IR_FLOAT || m->guard != n->guard ||
+        (m->guard >= 0 && m->guard_neg != n->guard_neg))
+        return -1;
+    return j;
+}
+
+void gl_absorb(ir_graph *g, int i, int j) {
+    const int x = g->node[i].in[0], y = g->node[i].out[0];
+    g->node[j].out[0] = y;
+    g->t[y].producer = j;
+    g->t[x].producer = -1;
+    ir_replace_node(g, i, NULL, 0);
+}
+
 double gl_get(const ir_graph *g, const rc_values *v, int ti, int64_t i) {
     return ir_get(g->t[ti].dtype, v->data[ti], i);
 }

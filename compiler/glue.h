@@ -46,6 +46,13 @@ void gl_unravel(int64_t i, int rank, const int64_t *dims, int64_t *idx);
 int64_t gl_bcast_index(const ir_tensor *t, int yrank, const int64_t *idx);
 /* 1 if the tensor is read by a node or is a graph output. */
 int gl_used(const ir_graph *g, int ti);
+/* Node i folding into the node before it (BatchNormalization into a Conv, an activation fused
+ * into one): the index of the producer of node i's float input 0 when that value is its output
+ * 0, is computed at run time, is no graph output, has no other reader and runs under the same
+ * If guard; else -1. gl_absorb then makes the producer write node i's output 0 and removes
+ * node i. */
+int gl_absorbable(const ir_graph *g, int i);
+void gl_absorb(ir_graph *g, int i, int j);
 
 /* Interpreter: element ti[i] as double (every numeric dtype, see ir_get). */
 double gl_get(const ir_graph *g, const rc_values *v, int ti, int64_t i);

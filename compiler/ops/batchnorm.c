@@ -189,14 +189,11 @@ static int bn_new_const(ir_graph *g, const char *base, const char *suffix, int r
     return ti;
 }
 
-/* The fold's preconditions on the producer node m of X. */
+/* The fold's preconditions on the producer node m of X (beside gl_absorbable's). */
 static int bn_foldable(const ir_graph *g, const ir_node *n, const ir_node *m) {
     const int xi = n->in[0];
     if ((m->op != RC_OP_CONV && m->op != RC_OP_GEMM && m->op != RC_OP_MATMUL) || m->post_act ||
-        m->guard != n->guard || (m->guard >= 0 && m->guard_neg != n->guard_neg))
-        return 0;
-    if (g->t[xi].data || g->t[xi].is_output || ir_consumers(g, xi) != 1 ||
-        g->t[xi].dtype != IR_FLOAT || ir_out(g, n, 0)->dtype != IR_FLOAT)
+        ir_out(g, n, 0)->dtype != IR_FLOAT)
         return 0;
     if (!ir_in(g, m, 1)->data || (m->n_in > 2 && m->in[2] >= 0 && !ir_in(g, m, 2)->data))
         return 0;
@@ -258,7 +255,7 @@ static void bn_rewrite(ir_graph *g, ir_node *m, int C, const double *s, const do
 static int bn_expand(rc_ctx *c, ir_graph *g, int i) {
     ir_node *n = &g->node[i], *m;
     const bn_params *p = n->params;
-    int j = g->t[n->in[0]].producer, y = n->out[0];
+    int j = gl_absorbable(g, i);
     double *s, *t;
     if (j < 0 || !bn_foldable(g, n, &g->node[j]))
         return 0;
@@ -273,17 +270,13 @@ static int bn_expand(rc_ctx *c, ir_graph *g, int i) {
     s = rc_xcalloc((size_t)p->C, sizeof(double));
     t = rc_xcalloc((size_t)p->C, sizeof(double));
     if (bn_affine(g, n, s, t) == 0) {
-        int old = n->in[0];
         bn_rewrite(g, m, (int)p->C, s, t);
         m = &g->node[j]; /* (tensors may have moved, nodes did not) */
-        m->out[0] = y;
-        g->t[y].producer = j;
-        g->t[old].producer = -1;
         rc_op_defs[m->op]->free_params(m->params);
         m->params = NULL;
         for (int a = 0; a < m->n_attr; a++)
             m->attr[a].used = 0;
-        ir_replace_node(g, i, NULL, 0);
+        gl_absorb(g, i, j);
         free(s);
         free(t);
         return rc_op_defs[g->node[j].op]->check(c, g, &g->node[j]) ? -1 : 1;

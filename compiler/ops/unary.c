@@ -209,19 +209,12 @@ static int unary_fuse(rc_ctx *c, ir_graph *g, int i) {
                        : n->op == RC_OP_SIGMOID ? IR_ACT_SIGMOID
                        : n->op == RC_OP_TANH    ? IR_ACT_TANH
                                                 : IR_ACT_NONE;
-    const int x = n->in[0], y = n->out[0];
-    int j = x >= 0 ? g->t[x].producer : -1;
-    ir_node *m = j >= 0 ? &g->node[j] : NULL;
+    const int j = act ? gl_absorbable(g, i) : -1;
     (void)c;
-    if (!act || !m || !rc_op_defs[m->op]->fuses_act || m->post_act || m->out[0] != x ||
-        g->t[x].data || g->t[x].is_output || ir_consumers(g, x) != 1 || g->t[x].dtype != IR_FLOAT ||
-        m->guard != n->guard || (m->guard >= 0 && m->guard_neg != n->guard_neg))
+    if (j < 0 || !rc_op_defs[g->node[j].op]->fuses_act || g->node[j].post_act)
         return 0;
-    m->post_act = act;
-    m->out[0] = y;
-    g->t[y].producer = j;
-    g->t[x].producer = -1;
-    ir_replace_node(g, i, NULL, 0);
+    g->node[j].post_act = act;
+    gl_absorb(g, i, j);
     return 1;
 }
 
