@@ -243,12 +243,37 @@ static void print_signature(const ir_graph *g) {
     }
 }
 
+/* The nodes by op type in order of first use, with counts; ops rnnc does not implement
+ * marked. */
+static void print_op_counts(const ir_graph *g) {
+    printf("ops:     ");
+    for (int i = 0; i < g->n_node; i++) {
+        const ir_node *n = &g->node[i];
+        int count = 0, seen = 0;
+        for (int j = 0; j < g->n_node && !seen; j++) {
+            const ir_node *m = &g->node[j];
+            int same = strcmp(m->op_type, n->op_type) == 0 && strcmp(m->domain, n->domain) == 0;
+            seen = same && j < i;
+            count += same;
+        }
+        if (seen)
+            continue;
+        printf("%s %s%s%s%s x%d%s", i ? "," : "", rc_show(n->op_type),
+               n->domain[0] ? " (domain '" : "", rc_show(n->domain), n->domain[0] ? "')" : "",
+               count, n->op == RC_OP_NONE ? " (not supported)" : "");
+    }
+    printf("\n");
+}
+
 int rc_info_unbound(rc_ctx *c, const char *model) {
-    ir_graph *g = rc_load_model(c, model);
+    ir_graph *g;
+    c->keep_unknown_ops = 1;
+    g = rc_load_model(c, model);
     if (!g)
         return -1;
     printf("model:    %s\n", rc_show(g->model_path));
     print_signature(g);
+    print_op_counts(g);
     ir_free(g);
     return 0;
 }

@@ -21,7 +21,8 @@ typedef struct rc_binding {
      * what the options leave open (NULL entries are skipped) */
     int n_data;
     const ir_tensor **data;
-    ir_tensor *data_store; /* owner of what data points at (the CLI's) */
+    ir_tensor *data_store;  /* owner of what data points at (the CLI's) */
+    const char **data_path; /* the file each data tensor was read from (for messages) */
     /* --const NAME=FILE|VALUES: graph inputs bound to constants (they leave the generated
      * API; ops that need them at compile time see them). const_val[k] is the tensor read
      * from FILE, or NULL and const_text[k] the values ("16000", "1,2,3") in the input's

@@ -611,9 +611,67 @@ int rc_err_unknown_op(rc_ctx *c, const ir_node *n) {
                   rc_op_names());
 }
 
+/* Unknown op types of g and, recursively, of its subgraphs: each (op_type, domain) once
+ * with its node count; sub counts those inside subgraphs. */
+typedef struct unknown_op {
+    const ir_node *first;
+    int count, sub;
+} unknown_op;
+
+static int collect_unknown(const ir_graph *g, int in_sub, unknown_op *u, int n, int cap) {
+    for (int i = 0; i < g->n_node; i++) {
+        const ir_node *nd = &g->node[i];
+        int k = 0;
+        for (int a = 0; a < nd->n_attr; a++)
+            if (nd->attr[a].type == IR_ATTR_GRAPH && nd->attr[a].graph)
+                n = collect_unknown(nd->attr[a].graph, 1, u, n, cap);
+        if (nd->op != RC_OP_NONE)
+            continue;
+        while (k < n && !(strcmp(u[k].first->op_type, nd->op_type) == 0 &&
+                          strcmp(u[k].first->domain, nd->domain) == 0))
+            k++;
+        if (k == n && n == cap)
+            continue;
+        if (k == n)
+            u[n++] = (unknown_op){nd, 0, 0};
+        u[k].count++;
+        u[k].sub += in_sub;
+    }
+    return n;
+}
+
+/* Every op type the model uses that rnnc does not implement, in one message: "what would it
+ * take to deploy this model" is answered by one run. */
+static int unknown_ops_error(rc_ctx *c, const ir_graph *g) {
+    enum { CAP = 64 };
+    unknown_op u[CAP];
+    int n = collect_unknown(g, 0, u, 0, CAP), default_domain = 1;
+    rc_buf b = {0};
+    if (n == 1 && u[0].count == 1)
+        return rc_err_unknown_op(c, u[0].first);
+    for (int k = 0; k < n; k++) {
+        const ir_node *nd = u[k].first;
+        int dflt = nd->domain[0] == 0 || strcmp(nd->domain, "ai.onnx") == 0;
+        default_domain &= dflt;
+        rc_buf_printf(&b, "%s'%s'%s%s%s x%d", k ? ", " : "", nd->op_type, dflt ? "" : " (domain '",
+                      dflt ? "" : nd->domain, dflt ? "" : "')", u[k].count);
+        if (u[k].sub)
+            rc_buf_printf(&b, " (%d in If branches)", u[k].sub);
+    }
+    rc_err(c, u[0].first, "operator",
+           "%d op type%s the model uses %s not supported: %s%s; rnnc implements%s: %s", n,
+           n == 1 ? "" : "s", n == 1 ? "is" : "are", b.p, n == CAP ? " (and more)" : "",
+           default_domain ? "" : " (in the default ONNX domain only)", rc_op_names());
+    rc_buf_free(&b);
+    return -1;
+}
+
 /* Each node's op. In a subgraph an unknown op is left RC_OP_NONE: a branch that is never
- * taken may hold anything; the If reports it when the branch is inlined. */
+ * taken may hold anything; the If reports it when the branch is inlined. In the main graph
+ * every unknown op is listed (those in branches too); c->keep_unknown_ops records the error
+ * and goes on, so `rnnc info` can show the rest. */
 static int resolve_ops(rc_ctx *c, ir_graph *g, const Onnx__ModelProto *m) {
+    int unknown = 0;
     for (int i = 0; i < g->n_node; i++) {
         ir_node *n = &g->node[i];
         int default_domain = n->domain[0] == 0 || strcmp(n->domain, "ai.onnx") == 0;
@@ -625,9 +683,13 @@ static int resolve_ops(rc_ctx *c, ir_graph *g, const Onnx__ModelProto *m) {
                 strcmp(nz(m->functions[f]->domain), n->domain) == 0)
                 return rc_err(c, n, "operator",
                               "calls a model-local function; functions are not supported");
-        return rc_err_unknown_op(c, n);
+        unknown = 1;
     }
-    return 0;
+    if (!unknown)
+        return 0;
+    unknown_ops_error(c, g);
+    c->unsupported = 1;
+    return c->keep_unknown_ops ? 0 : -1;
 }
 
 /* After the nodes: their inputs by name, the subgraphs' reads, the graph outputs. */
@@ -852,7 +914,10 @@ int rc_load_tensor_file(rc_ctx *c, const char *path, ir_tensor *t) {
     tp = onnx__tensor_proto__unpack(NULL, len, buf);
     free(buf);
     if (!tp)
-        return rc_err(c, NULL, what, "not a valid TensorProto");
+        return rc_err(c, NULL, what, "not a valid TensorProto%s",
+                      strlen(path) > 5 && strcmp(path + strlen(path) - 5, ".onnx") == 0
+                          ? " (this looks like a model; data files hold one tensor each)"
+                          : "");
     t->name = rc_xstrdup(nz(tp->name));
     rc = tensor_from_proto(c, tp, t, what);
     onnx__tensor_proto__free_unpacked(tp, NULL);

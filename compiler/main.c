@@ -6,9 +6,11 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage_main[] =
@@ -34,6 +36,8 @@ static const char usage_main[] =
     "run and check bind inputs an op needs at compile time (shapes, axes) from the data.\n"
     "Every command takes --max-mb N: the largest tensor, and the largest total of weights,\n"
     "accepted in MiB (default 1024); bigger models are refused rather than allocated.\n"
+    "An option a command does not use is an error, as is a single-valued option given twice\n"
+    "with different values.\n"
     "'rnnc COMMAND --help' describes each command. 'rnnc --version' prints the version.\n";
 
 static const char usage_compile[] =
@@ -57,10 +61,11 @@ static const char usage_compile[] =
     "  --const INPUT=FILE.pb|V0,V1,...  bind a graph input to a constant value\n";
 
 static const char usage_run[] =
-    "usage: rnnc run MODEL (--input FILE ... | --input-dir DIR) --output-dir DIR [--dump-ir]\n"
+    "usage: rnnc run MODEL (--input FILE... | --input-dir DIR) --output-dir DIR [--dump-ir]\n"
     "\n"
     "Runs the reference interpreter (naive loops, double accumulation). Inputs are ONNX\n"
-    "TensorProto files in graph-input order (initializers excluded), or DIR/input_N.pb;\n"
+    "TensorProto files in graph-input order (initializers excluded): --input takes every\n"
+    "argument up to the next option (and may be repeated), or DIR/input_N.pb;\n"
     "outputs are written as DIR/output_N.pb in graph-output order. Symbolic input\n"
     "dimensions not bound with --dim/--shape are taken from the input files.\n";
 
@@ -89,13 +94,6 @@ static const char usage_info[] =
     "--target cortex-m4 = arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard\n"
     "-mfpu=fpv4-sp-d16 -Os) and reports flash (code + weights, from binutils size) and RAM\n"
     "(context + the deepest stack path, from -fstack-usage).\n";
-
-static int usage(const char *text, const char *msg) {
-    if (msg)
-        fprintf(stderr, "rnnc: %s\n", msg);
-    fputs(text, stderr);
-    return 2;
-}
 
 static int fail(const rc_ctx *c) {
     fprintf(stderr, "rnnc: error: %s\n", c->msg[0] ? c->msg : "unknown error");
@@ -184,37 +182,32 @@ static int parse_shape(const char *arg, rc_binding *b) {
     return 0;
 }
 
-/* Tensors of the first data set (DIR/input_N.pb, or the --input files), for
- * binding symbolic dimensions; files that cannot be read are skipped here
- * and reported when the inputs are read for real. */
-static int data_shapes(const char *dir, const char **files, int n_files, rc_binding *b) {
-    rc_ctx quiet = {0};
+/* Tensors of the first data set (DIR/input_N.pb, or the --input files), for binding
+ * symbolic dimensions. A file that cannot be read is an error here, reported as itself
+ * (not later as a dimension the data should have bound). In a directory, the numbering stops
+ * at the first missing input_N.pb; too few or too many are reported against the model. */
+static int data_shapes(rc_ctx *c, const char *dir, const char **files, int n_files, rc_binding *b) {
     int n = dir ? 0 : n_files;
     if (dir) {
         char path[PATH_MAX];
         for (;; n++) {
             snprintf(path, sizeof path, "%s/input_%d.pb", dir, n);
-            if (access(path, R_OK) != 0)
+            if (access(path, F_OK) != 0)
                 break;
         }
     }
-    ir_tensor *t = calloc((size_t)n + 1, sizeof *t);
-    const ir_tensor **ptr = calloc((size_t)n + 1, sizeof *ptr);
-    if (!t || !ptr) {
-        free(t);
-        free(ptr);
-        return -1;
-    }
+    b->data_store = rc_xcalloc((size_t)n + 1, sizeof(ir_tensor));
+    b->data = rc_xcalloc((size_t)n + 1, sizeof(ir_tensor *));
+    b->data_path = rc_xcalloc((size_t)n + 1, sizeof(char *));
+    b->n_data = n;
     for (int i = 0; i < n; i++) {
         char path[PATH_MAX];
         snprintf(path, sizeof path, "%s/input_%d.pb", dir ? dir : "", i);
-        quiet.failed = 0;
-        if (rc_load_tensor_file(&quiet, dir ? path : files[i], &t[i]) == 0)
-            ptr[i] = &t[i];
+        if (rc_load_tensor_file(c, dir ? path : files[i], &b->data_store[i]))
+            return -1;
+        b->data[i] = &b->data_store[i];
+        b->data_path[i] = rc_xstrdup(dir ? path : files[i]);
     }
-    b->n_data = n;
-    b->data = ptr;
-    b->data_store = t;
     return 0;
 }
 
@@ -223,8 +216,11 @@ static void binding_free(rc_binding *b) {
         free((char *)b->dim_name[i]);
     for (int i = 0; i < b->n_shapes; i++)
         free((char *)b->shape_name[i]);
-    for (int i = 0; i < b->n_data; i++)
+    for (int i = 0; i < b->n_data; i++) {
         rc_tensor_clear(&b->data_store[i]);
+        free((char *)b->data_path[i]);
+    }
+    free(b->data_path);
     for (int i = 0; i < b->n_consts; i++) {
         free((char *)b->const_name[i]);
         if (b->const_val[i])
@@ -279,198 +275,422 @@ static void join_command(char *buf, size_t n, int argc, char **argv) {
     }
 }
 
+/* The commands, as bits: the options table says which command uses each option. */
+enum { CMD_COMPILE = 1, CMD_RUN = 2, CMD_CHECK = 4, CMD_INFO = 8, CMD_ALL = 15 };
+enum { ARG_FLAG, ARG_ONE, ARG_REPEAT, ARG_FILES };
+
+typedef enum cli_key {
+    K_OUT,
+    K_NAME,
+    K_UNROLL,
+    K_INPUT,
+    K_INPUT_DIR,
+    K_ATOL,
+    K_RTOL,
+    K_DIM,
+    K_CONST,
+    K_SHAPE,
+    K_DUMP,
+    K_CC,
+    K_TARGET,
+    K_MAX_MB,
+    K_GEMM_MIN,
+    K_STREAM,
+    K_CHUNK,
+    K_STEP_ONLY,
+    K_KEEP,
+    K_VERBOSE,
+    K_COUNT
+} cli_key;
+
+/* Every option: its spellings, whether it takes a value (and may repeat), and the commands
+ * that use it. An option a command does not use is an error, not silently ignored. */
+static const struct cli_opt {
+    cli_key key;
+    const char *name, *alias;
+    int arg;
+    unsigned cmds;
+} cli_opts[] = {
+    {K_OUT, "--output-dir", "-o", ARG_ONE, CMD_COMPILE | CMD_RUN},
+    {K_NAME, "--name", NULL, ARG_ONE, CMD_COMPILE},
+    {K_UNROLL, "--unroll", NULL, ARG_ONE, CMD_COMPILE | CMD_CHECK | CMD_INFO},
+    {K_INPUT, "--input", NULL, ARG_FILES, CMD_RUN},
+    {K_INPUT_DIR, "--input-dir", NULL, ARG_ONE, CMD_RUN},
+    {K_ATOL, "--atol", NULL, ARG_ONE, CMD_CHECK},
+    {K_RTOL, "--rtol", NULL, ARG_ONE, CMD_CHECK},
+    {K_DIM, "--dim", NULL, ARG_REPEAT, CMD_ALL},
+    {K_CONST, "--const", NULL, ARG_REPEAT, CMD_ALL},
+    {K_SHAPE, "--shape", NULL, ARG_REPEAT, CMD_ALL},
+    {K_DUMP, "--dump-ir", NULL, ARG_FLAG, CMD_ALL},
+    {K_CC, "--cc", NULL, ARG_ONE, CMD_INFO},
+    {K_TARGET, "--target", NULL, ARG_ONE, CMD_INFO},
+    {K_MAX_MB, "--max-mb", NULL, ARG_ONE, CMD_ALL},
+    {K_GEMM_MIN, "--gemm-min", NULL, ARG_ONE, CMD_COMPILE | CMD_CHECK | CMD_INFO},
+    {K_STREAM, "--stream", NULL, ARG_FLAG, CMD_COMPILE | CMD_CHECK | CMD_INFO},
+    {K_CHUNK, "--chunk", NULL, ARG_ONE, CMD_COMPILE | CMD_CHECK | CMD_INFO},
+    {K_STEP_ONLY, "--step-only", NULL, ARG_FLAG, CMD_COMPILE | CMD_CHECK | CMD_INFO},
+    {K_KEEP, "--keep", NULL, ARG_FLAG, CMD_CHECK},
+    {K_VERBOSE, "-v", "--verbose", ARG_FLAG, CMD_CHECK},
+};
+_Static_assert(sizeof cli_opts / sizeof cli_opts[0] == K_COUNT, "one row per cli_key");
+
+static const char *const cmd_names[] = {"compile", "run", "check", "info"};
+
+/* A usage error: what is wrong, naming the argument, and where the options are described
+ * (the whole help is not dumped on the terminal). Exit status 2. */
+static int usage_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int usage_err(const char *cmd, const char *fmt, ...) {
+    va_list ap;
+    fprintf(stderr, "rnnc%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'rnnc %s%s--help' for the options.\n", cmd ? cmd : "", cmd ? " " : "");
+    return 2;
+}
+
+/* The commands that use an option, for the message that another one does not. */
+static void cmds_using(unsigned cmds, char *buf, size_t n) {
+    buf[0] = 0;
+    for (int k = 0; k < 4; k++)
+        if (cmds & (1u << k))
+            snprintf(buf + strlen(buf), n - strlen(buf), "%s%s", buf[0] ? ", " : "", cmd_names[k]);
+}
+
+typedef struct cli_args {
+    unsigned cmd; /* CMD_* */
+    const char *cmd_name, *model, *outdir, *indir;
+    const char **files, **dirs;
+    int n_files, n_dirs, dump, keep, verbose, stream, chunk, step_only;
+    double atol, rtol;
+    const char *info_cc;
+    em_opts eo;
+    rc_ctx c;
+    const char *seen[K_COUNT]; /* the option as written, once given */
+} cli_args;
+
+/* One option's value (v: the argument after it). Returns 0, or an exit status. */
+static int take_option(cli_args *a, const struct cli_opt *o, const char *as, const char *v,
+                       rc_binding *bind) {
+    const char *cmd = a->cmd_name;
+    char *end;
+    switch (o->key) {
+    case K_OUT:
+        a->outdir = v;
+        break;
+    case K_NAME:
+        if (em_valid_name(v))
+            return usage_err(cmd,
+                             "--name '%s': must be a C identifier (letter first; letters, "
+                             "digits, '_'; not a keyword)",
+                             v);
+        a->eo.name = v;
+        break;
+    case K_UNROLL:
+        if (parse_unroll(v, &a->eo.unroll))
+            return usage_err(cmd, "--unroll '%s': takes auto, none or full", v);
+        break;
+    case K_INPUT:
+        a->files[a->n_files++] = v;
+        break;
+    case K_INPUT_DIR:
+        a->indir = v;
+        break;
+    case K_ATOL:
+    case K_RTOL: {
+        double x = strtod(v, &end);
+        if (*end || end == v || !(x >= 0))
+            return usage_err(cmd, "%s '%s': takes a non-negative number", as, v);
+        *(o->key == K_ATOL ? &a->atol : &a->rtol) = x;
+        break;
+    }
+    case K_DIM:
+        if (parse_dim(v, bind))
+            return usage_err(cmd, "--dim '%s': takes NAME=N with N a whole number >= 1", v);
+        break;
+    case K_CONST: {
+        int r = parse_const(&a->c, v, bind);
+        if (r == -2)
+            return fail(&a->c);
+        if (r)
+            return usage_err(cmd, "--const '%s': takes INPUT=FILE.pb or INPUT=V0,V1,...", v);
+        break;
+    }
+    case K_SHAPE:
+        if (parse_shape(v, bind))
+            return usage_err(cmd,
+                             "--shape '%s': takes INPUT=d0,d1,... with each d a whole number "
+                             ">= 1 (at most 8)",
+                             v);
+        break;
+    case K_DUMP:
+        a->dump = 1;
+        break;
+    case K_CC:
+        a->info_cc = v;
+        break;
+    case K_TARGET:
+        if (strcmp(v, "cortex-m4") != 0)
+            return usage_err(cmd, "--target '%s': knows cortex-m4 (or give the compiler with --cc)",
+                             v);
+        a->info_cc = "arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard "
+                     "-mfpu=fpv4-sp-d16 -Os";
+        break;
+    case K_MAX_MB: {
+        double m = strtod(v, &end);
+        if (*end || end == v || !(m >= 0.001 && m <= 1048576))
+            return usage_err(cmd, "--max-mb '%s': takes a size in MiB, 0.001..1048576", v);
+        a->c.max_bytes = (size_t)(m * 1048576.0);
+        break;
+    }
+    case K_GEMM_MIN: {
+        double m = strtod(v, &end);
+        if (*end || end == v || !(m >= 1))
+            return usage_err(cmd, "--gemm-min '%s': takes a multiply-add count >= 1", v);
+        a->eo.gemm_min = m;
+        break;
+    }
+    case K_STREAM:
+        a->stream = 1;
+        break;
+    case K_CHUNK: {
+        long k = strtol(v, &end, 10);
+        if (*end || end == v || k < 1 || k > 1000000)
+            return usage_err(cmd, "--chunk '%s': takes a step count from 1 to 1000000", v);
+        a->chunk = (int)k, a->stream = 1;
+        break;
+    }
+    case K_STEP_ONLY:
+        a->step_only = a->stream = 1;
+        break;
+    case K_KEEP:
+        a->keep = 1;
+        break;
+    case K_VERBOSE:
+        a->verbose = 1;
+        break;
+    case K_COUNT:
+        break;
+    }
+    return 0;
+}
+
+/* Splits argv into options and positional arguments. Returns -1 when the arguments are
+ * good, else the exit status (0 after --help). */
+static int parse_args(int argc, char **argv, const char *text, cli_args *a, rc_binding *bind) {
+    const char *cmd = a->cmd_name;
+    for (int i = 2; i < argc; i++) {
+        const char *arg = argv[i];
+        const struct cli_opt *o = NULL;
+        int rc;
+        if (is_help(arg)) {
+            fputs(text, stdout);
+            return 0;
+        }
+        if (arg[0] != '-' || !arg[1]) {
+            if (!a->model)
+                a->model = arg;
+            else if (a->cmd == CMD_CHECK)
+                a->dirs[a->n_dirs++] = arg;
+            else
+                return usage_err(cmd, "unexpected argument '%s'%s", arg,
+                                 a->cmd == CMD_RUN ? " (inputs are given with --input FILE... or "
+                                                     "--input-dir DIR)"
+                                                   : " (one MODEL only)");
+            continue;
+        }
+        for (size_t k = 0; k < sizeof cli_opts / sizeof cli_opts[0]; k++)
+            if (strcmp(arg, cli_opts[k].name) == 0 ||
+                (cli_opts[k].alias && strcmp(arg, cli_opts[k].alias) == 0))
+                o = &cli_opts[k];
+        if (!o)
+            return usage_err(cmd, "unknown option '%s'", arg);
+        if (!(o->cmds & a->cmd)) {
+            char users[64];
+            cmds_using(o->cmds, users, sizeof users);
+            return usage_err(cmd, "option '%s' does not apply to 'rnnc %s' (it is used by: %s)",
+                             arg, cmd, users);
+        }
+        if (o->arg != ARG_FLAG &&
+            (i + 1 >= argc || (argv[i + 1][0] == '-' && argv[i + 1][1] &&
+                               !(argv[i + 1][1] >= '0' && argv[i + 1][1] <= '9'))))
+            return usage_err(cmd, "option '%s' needs a value", arg);
+        if (o->arg == ARG_ONE && a->seen[o->key] && strcmp(a->seen[o->key], argv[i + 1]) != 0)
+            return usage_err(cmd, "option '%s' is given twice ('%s' and '%s')", arg,
+                             a->seen[o->key], argv[i + 1]);
+        if (o->key == K_CC || o->key == K_TARGET) {
+            cli_key other = o->key == K_CC ? K_TARGET : K_CC;
+            if (a->seen[other])
+                return usage_err(cmd,
+                                 "--cc and --target both choose the compiler for the footprint; "
+                                 "give one");
+        }
+        a->seen[o->key] = o->arg == ARG_FLAG ? arg : argv[i + 1];
+        do { /* --input FILE...: every argument up to the next option */
+            rc = take_option(a, o, arg, o->arg == ARG_FLAG ? NULL : argv[++i], bind);
+            if (rc)
+                return rc;
+        } while (o->arg == ARG_FILES && i + 1 < argc && (argv[i + 1][0] != '-' || !argv[i + 1][1]));
+    }
+    return -1;
+}
+
+/* What a command needs beyond its options. Returns -1 when it holds, else the exit status. */
+static int check_args(const cli_args *a) {
+    const char *cmd = a->cmd_name;
+    if (!a->model)
+        return usage_err(cmd, "missing MODEL%s",
+                         a->n_files ? " (--input takes every argument up "
+                                      "to the next option: give MODEL "
+                                      "first)"
+                                    : "");
+    if ((a->cmd & (CMD_COMPILE | CMD_RUN)) && !a->outdir)
+        return usage_err(cmd, "missing %s DIR", a->cmd == CMD_RUN ? "--output-dir" : "-o");
+    if (a->cmd == CMD_RUN && !a->indir && !a->n_files)
+        return usage_err(cmd, "missing the inputs: --input FILE... or --input-dir DIR");
+    if (a->cmd == CMD_RUN && a->indir && a->n_files)
+        return usage_err(cmd, "--input and --input-dir both give the inputs; give one");
+    if (a->cmd == CMD_CHECK && !a->n_dirs)
+        return usage_err(cmd, "missing DATADIR (a directory of input_N.pb and output_N.pb)");
+    if (a->seen[K_CHUNK] && a->chunk > 1 && a->step_only == 0 && !a->stream)
+        return usage_err(cmd, "--chunk needs --stream");
+    return -1;
+}
+
+/* A data file or directory that cannot be used is reported as itself, before its missing
+ * dimensions could be blamed on the model. */
+static int data_preflight(rc_ctx *c, const cli_args *a) {
+    struct stat st;
+    const char *const *dirs = a->cmd == CMD_CHECK ? a->dirs : &a->indir;
+    int n = a->cmd == CMD_CHECK ? a->n_dirs : a->indir ? 1 : 0;
+    for (int i = 0; i < n; i++) {
+        char path[PATH_MAX], sub[PATH_MAX];
+        if (stat(dirs[i], &st) != 0)
+            return rc_err(c, NULL, "", "data directory '%s': %s", dirs[i], strerror(errno));
+        if (!S_ISDIR(st.st_mode))
+            return rc_err(c, NULL, "", "data directory '%s' is not a directory", dirs[i]);
+        snprintf(path, sizeof path, "%s/input_0.pb", dirs[i]);
+        if (access(path, F_OK) == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/output_0.pb", dirs[i]);
+        if (access(path, F_OK) == 0)
+            continue;
+        snprintf(sub, sizeof sub, "%s/test_data_set_0", dirs[i]);
+        return rc_err(c, NULL, "", "data directory '%s' holds no input_0.pb or output_0.pb%s",
+                      dirs[i],
+                      access(sub, F_OK) == 0
+                          ? "; it holds test_data_set_0/ and the like: give those directories"
+                          : " (a data set is a directory of input_N.pb and output_N.pb)");
+    }
+    return 0;
+}
+
+/* rnnc run: the interpreter on the inputs, each output written as DIR/output_N.pb. */
+static int run_interp(rc_ctx *c, const ir_graph *g, const struct cli_args *a) {
+    rc_inputs in = {0}, out = {0};
+    int rc = rc_read_inputs(c, g, a->files, a->n_files, a->indir, &in);
+    if (rc == 0)
+        rc = rc_run_interp(c, g, &in, &out);
+    if (rc == 0)
+        rc = rc_mkdirs(c, a->outdir);
+    for (int k = 0; rc == 0 && k < out.n; k++) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/output_%d.pb", a->outdir, k);
+        rc = rc_save_tensor_file(c, path, &out.t[k]);
+        if (rc == 0)
+            printf("%s\n", path);
+    }
+    rc_inputs_free(&in);
+    rc_inputs_free(&out);
+    return rc;
+}
+
 static int cli(int argc, char **argv, const char **files, const char **dirs, rc_binding *bind) {
-    rc_ctx c = {0};
-    em_opts eo = {"net", RC_UNROLL_AUTO, NULL};
-    const char *cmd, *model = NULL, *outdir = NULL, *indir = NULL;
-    int n_files = 0, n_dirs = 0, dump = 0, keep = 0, verbose = 0, rc, stream = 0, chunk = 1;
-    double atol = 1e-5, rtol = 1e-3;
+    cli_args a = {0};
+    rc_ctx *c = &a.c;
     static char command[4096];
     const char *text;
     ir_graph *g, *step = NULL;
-    const char *info_cc = "cc -Os";
+    int rc;
     if (argc < 2)
-        return usage(usage_main, "missing command");
-    cmd = argv[1];
-    if (is_help(cmd)) {
+        return usage_err(NULL, "missing command (compile, run, check or info)");
+    if (is_help(argv[1])) {
         fputs(usage_main, stdout);
         return 0;
     }
-    if (strcmp(cmd, "--version") == 0) {
+    if (strcmp(argv[1], "--version") == 0) {
         printf("rnnc %s\n", RC_VERSION);
         return 0;
     }
-    if (strcmp(cmd, "compile") == 0)
-        text = usage_compile;
-    else if (strcmp(cmd, "run") == 0)
-        text = usage_run;
-    else if (strcmp(cmd, "check") == 0)
-        text = usage_check;
-    else if (strcmp(cmd, "info") == 0)
-        text = usage_info;
-    else
-        return usage(usage_main, "unknown command");
+    for (int k = 0; k < 4; k++)
+        if (strcmp(argv[1], cmd_names[k]) == 0)
+            a.cmd = 1u << k, a.cmd_name = cmd_names[k];
+    if (!a.cmd)
+        return usage_err(NULL, "unknown command '%s' (compile, run, check or info)", argv[1]);
+    text = a.cmd == CMD_COMPILE ? usage_compile
+           : a.cmd == CMD_RUN   ? usage_run
+           : a.cmd == CMD_CHECK ? usage_check
+                                : usage_info;
+    a.files = files, a.dirs = dirs;
+    a.atol = 1e-5, a.rtol = 1e-3, a.chunk = 1;
+    a.info_cc = "cc -Os";
+    a.eo.name = "net";
+    a.eo.unroll = RC_UNROLL_AUTO;
     join_command(command, sizeof command, argc, argv);
-    eo.command = command;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (is_help(a)) {
-            fputs(text, stdout);
-            return 0;
-        } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output-dir") == 0) && v) {
-            outdir = v, i++;
-        } else if (strcmp(a, "--name") == 0 && v) {
-            eo.name = v, i++;
-        } else if (strcmp(a, "--unroll") == 0 && v) {
-            if (parse_unroll(v, &eo.unroll))
-                return usage(text, "--unroll takes auto, none or full");
-            i++;
-        } else if (strcmp(a, "--input") == 0 && v) {
-            files[n_files++] = v, i++;
-        } else if (strcmp(a, "--input-dir") == 0 && v) {
-            indir = v, i++;
-        } else if ((strcmp(a, "--atol") == 0 || strcmp(a, "--rtol") == 0) && v) {
-            char *end;
-            double x = strtod(v, &end);
-            if (*end || !(x >= 0))
-                return usage(text, "--atol/--rtol take a non-negative number");
-            *(a[2] == 'a' ? &atol : &rtol) = x;
-            i++;
-        } else if (strcmp(a, "--dim") == 0 && v) {
-            if (parse_dim(v, bind))
-                return usage(text, "--dim takes NAME=N with N a whole number >= 1");
-            i++;
-        } else if (strcmp(a, "--const") == 0 && v) {
-            int r = parse_const(&c, v, bind);
-            if (r == -2)
-                return fail(&c);
-            if (r)
-                return usage(text, "--const takes INPUT=FILE.pb or INPUT=V0,V1,...");
-            i++;
-        } else if (strcmp(a, "--shape") == 0 && v) {
-            if (parse_shape(v, bind))
-                return usage(text, "--shape takes INPUT=d0,d1,... with each d a whole number >= 1 "
-                                   "(at most 8)");
-            i++;
-        } else if (strcmp(a, "--dump-ir") == 0) {
-            dump = 1;
-        } else if (strcmp(a, "--cc") == 0 && v) {
-            info_cc = v, i++;
-        } else if (strcmp(a, "--target") == 0 && v) {
-            if (strcmp(v, "cortex-m4") != 0)
-                return usage(text, "--target knows cortex-m4 (or give the compiler with --cc)");
-            info_cc = "arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard "
-                      "-mfpu=fpv4-sp-d16 -Os";
-            i++;
-        } else if (strcmp(a, "--max-mb") == 0 && v) {
-            char *end;
-            double m = strtod(v, &end);
-            if (*end || end == v || !(m >= 0.001 && m <= 1048576))
-                return usage(text, "--max-mb takes a size in MiB, 0.001..1048576");
-            c.max_bytes = (size_t)(m * 1048576.0), i++;
-        } else if (strcmp(a, "--gemm-min") == 0 && v) {
-            char *end;
-            double m = strtod(v, &end);
-            if (*end || end == v || !(m >= 1))
-                return usage(text, "--gemm-min takes a multiply-add count >= 1");
-            eo.gemm_min = m, i++;
-        } else if (strcmp(a, "--stream") == 0) {
-            stream = 1;
-        } else if (strcmp(a, "--chunk") == 0 && v) {
-            char *end;
-            long k = strtol(v, &end, 10);
-            if (*end || end == v || k < 1 || k > 1000000)
-                return usage(text, "--chunk takes a step count from 1 to 1000000");
-            chunk = (int)k, stream = 1, i++;
-        } else if (strcmp(a, "--keep") == 0) {
-            keep = 1;
-        } else if (strcmp(a, "-v") == 0) {
-            verbose = 1;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "rnnc: unknown or incomplete option '%s'\n", a);
-            return usage(text, NULL);
-        } else if (!model) {
-            model = a;
-        } else {
-            dirs[n_dirs++] = a;
-        }
+    a.eo.command = command;
+    if ((rc = parse_args(argc, argv, text, &a, bind)) >= 0 || (rc = check_args(&a)) >= 0)
+        return rc;
+    a.eo.step_only = a.step_only;
+    /* run/check: a data problem is reported as itself; dims the options leave open are
+     * taken from the first data set */
+    if (a.cmd & (CMD_RUN | CMD_CHECK)) {
+        c->file = "";
+        if (data_preflight(c, &a) || data_shapes(c,
+                                                 a.indir              ? a.indir
+                                                 : a.cmd == CMD_CHECK ? a.dirs[0]
+                                                                      : NULL,
+                                                 a.files, a.n_files, bind))
+            return fail(c);
+        c->file = NULL;
     }
-    if (!model)
-        return usage(text, "missing MODEL");
-    if (strcmp(cmd, "compile") == 0 && (!outdir || n_dirs))
-        return usage(text, outdir ? "unexpected argument" : "missing -o DIR");
-    if (strcmp(cmd, "run") == 0 && (!outdir || (!indir && !n_files) || n_dirs))
-        return usage(text, "run needs inputs and --output-dir");
-    if (strcmp(cmd, "check") == 0 && !n_dirs)
-        return usage(text, "missing DATADIR");
-    if (strcmp(cmd, "info") == 0 && n_dirs)
-        return usage(text, "unexpected argument");
-    if (em_valid_name(eo.name))
-        return usage(text, "--name must be a C identifier (letter first; letters, digits, '_'; "
-                           "not a keyword)");
-    /* run/check: dims the options leave open are taken from the first data set */
-    if (strcmp(cmd, "run") == 0 || strcmp(cmd, "check") == 0)
-        (void)data_shapes(indir                       ? indir
-                          : strcmp(cmd, "check") == 0 ? dirs[0]
-                                                      : NULL,
-                          files, n_files, bind);
-    bind->auto_const = strcmp(cmd, "run") == 0 || strcmp(cmd, "check") == 0;
-    g = rc_front_bound(&c, model, bind, dump);
-    if (!g && c.unbound && strcmp(cmd, "info") == 0) {
-        /* info on a model with open dims still tells what it can */
+    bind->auto_const = (a.cmd & (CMD_RUN | CMD_CHECK)) != 0;
+    g = rc_front_bound(c, a.model, bind, a.dump);
+    if (!g && (c->unbound || c->unsupported) && a.cmd == CMD_INFO) {
+        /* info on a model with open dims or unsupported ops still tells what it can */
         rc_ctx c2 = {0};
-        if (rc_info_unbound(&c2, model) == 0) {
-            printf("not compiled: %s\n", c.msg);
-            return 0;
+        if (rc_info_unbound(&c2, a.model) == 0) {
+            printf("not compiled: %s\n", c->msg);
+            return c->unsupported; /* open dims are a state; an unknown op is a failure */
         }
     }
     if (!g)
-        return fail(&c);
-    if (stream && strcmp(cmd, "run") == 0) {
-        ir_free(g);
-        return usage(text, "--stream applies to compile, check and info");
-    }
-    if (stream) {
-        step = rc_stream_graph(&c, g, chunk);
+        return fail(c);
+    if (a.stream) {
+        step = rc_stream_graph(c, g, a.chunk);
         if (!step) {
             ir_free(g);
-            return fail(&c);
+            return fail(c);
         }
-        eo.step = step;
+        a.eo.step = step;
     }
-    if (strcmp(cmd, "compile") == 0) {
-        rc = rc_compile_to(&c, g, &eo, outdir);
-    } else if (strcmp(cmd, "info") == 0) {
-        rc = rc_info(&c, g, &eo, info_cc);
-    } else if (strcmp(cmd, "check") == 0) {
-        rc_check_opts co = {atol, rtol, &eo, keep, verbose};
-        rc = rc_check(&c, g, dirs, n_dirs, &co);
+    if (a.cmd == CMD_COMPILE) {
+        rc = rc_compile_to(c, g, &a.eo, a.outdir);
+    } else if (a.cmd == CMD_INFO) {
+        rc = rc_info(c, g, &a.eo, a.info_cc);
+    } else if (a.cmd == CMD_CHECK) {
+        rc_check_opts co = {a.atol, a.rtol, &a.eo, a.keep, a.verbose};
+        rc = rc_check(c, g, a.dirs, a.n_dirs, &co);
         if (rc == 1) {
             ir_free(g);
             ir_free(step);
             return 1;
         }
     } else {
-        rc_inputs in = {0}, out = {0};
-        rc = rc_read_inputs(&c, g, files, n_files, indir, &in);
-        if (rc == 0)
-            rc = rc_run_interp(&c, g, &in, &out);
-        if (rc == 0)
-            rc = rc_mkdirs(&c, outdir);
-        for (int k = 0; rc == 0 && k < out.n; k++) {
-            char path[PATH_MAX];
-            snprintf(path, sizeof path, "%s/output_%d.pb", outdir, k);
-            rc = rc_save_tensor_file(&c, path, &out.t[k]);
-            if (rc == 0)
-                printf("%s\n", path);
-        }
-        rc_inputs_free(&in);
-        rc_inputs_free(&out);
+        rc = run_interp(c, g, &a);
     }
     ir_free(g);
     ir_free(step);
-    return rc ? fail(&c) : 0;
+    return rc ? fail(c) : 0;
 }
 
 int main(int argc, char **argv) {

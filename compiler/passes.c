@@ -188,6 +188,31 @@ static int bind_const(rc_ctx *c, ir_graph *g, const char *name, const ir_tensor 
     return 0;
 }
 
+/* --shape may bind an input's open dims, not change what the model fixes (or what --dim
+ * bound): such a contradiction names both values. The step graph of --stream re-binds the
+ * time axis on purpose and skips this (rc_binding.step). */
+static int shape_contradicts(rc_ctx *c, const ir_tensor *t, int rank, const int64_t *dims) {
+    char want[256];
+    ir_shape_str(t, want, sizeof want);
+    if (t->rank >= 0 && t->rank != rank)
+        return rc_err(c, NULL, "--shape",
+                      "'%s' is declared %s (rank %d); the shape given has rank %d",
+                      rc_show(t->name), want, t->rank, rank);
+    for (int d = 0; d < t->rank; d++)
+        if (t->dims[d] >= 0 && t->dims[d] != dims[d]) {
+            if (t->dim_param[d])
+                return rc_err(c, NULL, "--shape",
+                              "'%s' dimension %d ('%s') is bound to %" PRId64
+                              " by --dim; the shape given says %" PRId64,
+                              rc_show(t->name), d, rc_show(t->dim_param[d]), t->dims[d], dims[d]);
+            return rc_err(c, NULL, "--shape",
+                          "'%s' is declared %s: dimension %d is fixed at %" PRId64
+                          "; the shape given says %" PRId64,
+                          rc_show(t->name), want, d, t->dims[d], dims[d]);
+        }
+    return 0;
+}
+
 /* The bind pass: --const values, then --dim by name, then --shape (which overrides), then the
  * dims of the data files for what is still open. */
 static int bind_dims(rc_ctx *c, ir_graph *g, const rc_binding *b) {
@@ -220,6 +245,8 @@ static int bind_dims(rc_ctx *c, ir_graph *g, const rc_binding *b) {
         for (int j = 0; j < s; j++)
             if (strcmp(b->shape_name[j], b->shape_name[s]) == 0)
                 return rc_err(c, NULL, "--shape", "'%s' is given twice", rc_show(b->shape_name[s]));
+        if (!b->step && shape_contradicts(c, t, b->shape_rank[s], b->shape_dims[s]))
+            return -1;
         t->rank = b->shape_rank[s];
         for (int d = 0; d < t->rank; d++)
             t->dims[d] = b->shape_dims[s][d];
@@ -227,8 +254,19 @@ static int bind_dims(rc_ctx *c, ir_graph *g, const rc_binding *b) {
     for (int i = 0; b && i < g->n_decl_input && i < b->n_data; i++) {
         ir_tensor *t = &g->t[g->decl_input[i]];
         const ir_tensor *x = b->data[i];
+        if (x && !t->is_bound && t->rank >= 0 && t->rank != x->rank &&
+            b->n_data == g->n_decl_input) {
+            char have[256], want[256];
+            ir_shape_str(x, have, sizeof have);
+            ir_shape_str(t, want, sizeof want);
+            return rc_err(c, NULL, "",
+                          "data file '%s' holds %s (rank %d), but graph input %d '%s' "
+                          "is %s (rank %d)",
+                          b->data_path ? b->data_path[i] : "?", have, x->rank, i, rc_show(t->name),
+                          want, t->rank);
+        }
         if (!x || t->is_bound || (t->rank >= 0 && t->rank != x->rank))
-            continue; /* a mismatch is reported when the data is read */
+            continue; /* another mismatch is reported when the data is read */
         if (t->rank < 0) {
             t->rank = x->rank;
             for (int d = 0; d < t->rank; d++)

@@ -157,7 +157,8 @@ int rc_err(rc_ctx *c, const struct ir_node *node, const char *what, const char *
     if (c->failed)
         return -1;
     c->failed = 1;
-    rc_buf_printf(&b, "%s: ", c->file ? c->file : "<input>");
+    if (!c->file || c->file[0]) /* "": the message names its file itself */
+        rc_buf_printf(&b, "%s: ", c->file ? c->file : "<input>");
     if (node) {
         rc_buf_puts(&b, "node ");
         put_quoted(&b, node->name[0] ? node->name : "(unnamed)");

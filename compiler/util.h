@@ -49,6 +49,11 @@ typedef struct rc_ctx {
     /* --stream: the error is only that an input lacks the time axis (another assignment of
      * time axes to the graph inputs may be the one to explain) */
     int no_time;
+    /* the error is that the model uses ops rnnc does not implement (all listed in msg) */
+    int unsupported;
+    /* in: load a model whose ops are not all implemented (their op stays RC_OP_NONE), so that
+     * `rnnc info` can still show what it knows */
+    int keep_unknown_ops;
     char msg[4096];
     /* --max-mb: the largest tensor (initializer, folded constant, intermediate) and the
      * largest total of initializers accepted, in bytes; 0 = RC_MAX_BYTES_DEFAULT */
