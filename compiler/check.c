@@ -88,7 +88,7 @@ static int run_argv(char *const *argv) {
  * twice (the second after NAME_reset must repeat the first exactly), and
  * writes the assembled outputs after the run's. */
 static void harness_steps(rc_buf *b, const ir_graph *g, const ir_graph *step, const char *name,
-                          const char *NAME) {
+                          const char *NAME, int step_only) {
     long K = 0, T = 0;
     for (int i = 0; i < g->n_input; i++)
         if (g->in_time[i] >= 0) {
@@ -136,30 +136,44 @@ static void harness_steps(rc_buf *b, const ir_graph *g, const ir_graph *step, co
                       "        fprintf(stderr, \"output %d differs after %s_reset\\n\");\n"
                       "        return 93;\n    }\n",
                       k, k, k, k, name);
-        rc_buf_printf(
-            b,
-            "    if (io(argv[%d], fout%d[1], %s_OUTPUT_%d_COUNT * sizeof fout%d[1][0], 1))\n"
-            "        return 92;\n",
-            1 + g->n_input + g->n_output + k, k, NAME, k, k);
+        rc_buf_printf(b,
+                      "    if (io(argv[%d], fout%d[1], FULL_OUTPUT_%d_COUNT * sizeof fout%d[1][0], "
+                      "1))\n        return 92;\n",
+                      1 + g->n_input + (step_only ? 0 : g->n_output) + k, k, k, k);
     }
     (void)NAME;
 }
 
 static void harness(rc_buf *b, const ir_graph *g, const ir_graph *step, const char *name,
-                    const char *NAME) {
+                    const char *NAME, int step_only) {
     rc_buf_printf(b,
                   "#include \"%s.h\"\n#include <stdio.h>\n#include <stdint.h>\n"
                   "#include <string.h>\n\n"
                   "/* an empty input or output still gets an array (C has no zero-size ones) */\n"
                   "#define N1(n) ((n) > 0 ? (n) : 1)\n\n",
                   name);
+    /* whole-sequence element counts: the header's, unless --step-only leaves it only the
+     * step's (then the harness knows them itself) */
+    for (int i = 0; i < g->n_input; i++)
+        if (step_only)
+            rc_buf_printf(b, "#define FULL_INPUT_%d_COUNT %" PRId64 "\n", i,
+                          ir_numel(&g->t[g->input[i]]));
+        else
+            rc_buf_printf(b, "#define FULL_INPUT_%d_COUNT %s_INPUT_%d_COUNT\n", i, NAME, i);
+    for (int i = 0; i < g->n_output; i++)
+        if (step_only)
+            rc_buf_printf(b, "#define FULL_OUTPUT_%d_COUNT %" PRId64 "\n", i,
+                          ir_numel(&g->t[g->output[i]]));
+        else
+            rc_buf_printf(b, "#define FULL_OUTPUT_%d_COUNT %s_OUTPUT_%d_COUNT\n", i, NAME, i);
     rc_buf_printf(b, "static %s_ctx ctx;\n", name);
     for (int i = 0; i < g->n_input; i++)
-        rc_buf_printf(b, "static %s in%d[N1(%s_INPUT_%d_COUNT)];\n",
-                      em_ctype(g->t[g->input[i]].dtype), i, NAME, i);
+        rc_buf_printf(b, "static %s in%d[N1(FULL_INPUT_%d_COUNT)];\n",
+                      em_ctype(g->t[g->input[i]].dtype), i, i);
     for (int i = 0; i < g->n_output; i++)
-        rc_buf_printf(b, "static %s out%d[N1(%s_OUTPUT_%d_COUNT)];\n",
-                      em_ctype(g->t[g->output[i]].dtype), i, NAME, i);
+        if (!step_only)
+            rc_buf_printf(b, "static %s out%d[N1(FULL_OUTPUT_%d_COUNT)];\n",
+                          em_ctype(g->t[g->output[i]].dtype), i, i);
     if (step) {
         for (int i = 0; i < g->n_input; i++)
             if (g->in_time[i] >= 0)
@@ -168,9 +182,9 @@ static void harness(rc_buf *b, const ir_graph *g, const ir_graph *step, const ch
         for (int i = 0; i < g->n_output; i++)
             rc_buf_printf(b,
                           "static %s sout%d[N1(%s_STEP_OUTPUT_%d_COUNT)];\n"
-                          "static %s fout%d[2][N1(%s_OUTPUT_%d_COUNT)];\n",
+                          "static %s fout%d[2][N1(FULL_OUTPUT_%d_COUNT)];\n",
                           em_ctype(g->t[g->output[i]].dtype), i, NAME, i,
-                          em_ctype(g->t[g->output[i]].dtype), i, NAME, i);
+                          em_ctype(g->t[g->output[i]].dtype), i, i);
         /* chunk ch of a [outer][len][inner] tensor <-> a [outer][k][inner] one */
         rc_buf_puts(b,
                     "\nstatic void cut(void *step, void *full, size_t esz, long outer, long len,\n"
@@ -191,25 +205,29 @@ static void harness(rc_buf *b, const ir_graph *g, const ir_graph *step, const ch
     rc_buf_printf(b, "    const void *ins[%d + 1];\n    void *outs[%d + 1];\n    int rc;\n",
                   g->n_input, g->n_output);
     rc_buf_printf(b, "    if (argc != %d)\n        return 90;\n",
-                  1 + g->n_input + g->n_output * (step ? 2 : 1));
+                  1 + g->n_input + g->n_output * (step && !step_only ? 2 : 1));
     for (int i = 0; i < g->n_input; i++)
         rc_buf_printf(b,
-                      "    if (io(argv[%d], in%d, %s_INPUT_%d_COUNT * sizeof in%d[0], 0))\n"
+                      "    if (io(argv[%d], in%d, FULL_INPUT_%d_COUNT * sizeof in%d[0], 0))\n"
                       "        return 91;\n"
                       "    ins[%d] = in%d;\n",
-                      1 + i, i, NAME, i, i, i, i);
-    for (int i = 0; i < g->n_output; i++)
-        rc_buf_printf(b, "    outs[%d] = out%d;\n", i, i);
-    rc_buf_printf(b, "    %s_init(&ctx);\n    rc = %s_run(&ctx, ins, outs);\n", name, name);
-    rc_buf_puts(b, "    if (rc != 0) {\n        fprintf(stderr, \"run returned %d\\n\", rc);\n"
-                   "        return 10 + rc;\n    }\n");
-    for (int i = 0; i < g->n_output; i++)
-        rc_buf_printf(b,
-                      "    if (io(argv[%d], out%d, %s_OUTPUT_%d_COUNT * sizeof out%d[0], 1))\n"
-                      "        return 92;\n",
-                      1 + g->n_input + i, i, NAME, i, i);
+                      1 + i, i, i, i, i, i);
+    rc_buf_printf(b, "    %s_init(&ctx);\n", name);
+    if (!step_only) {
+        for (int i = 0; i < g->n_output; i++)
+            rc_buf_printf(b, "    outs[%d] = out%d;\n", i, i);
+        rc_buf_printf(b, "    rc = %s_run(&ctx, ins, outs);\n", name);
+        rc_buf_puts(b, "    if (rc != 0) {\n        fprintf(stderr, \"run returned %d\\n\", rc);\n"
+                       "        return 10 + rc;\n    }\n");
+        for (int i = 0; i < g->n_output; i++)
+            rc_buf_printf(
+                b,
+                "    if (io(argv[%d], out%d, FULL_OUTPUT_%d_COUNT * sizeof out%d[0], 1))\n"
+                "        return 92;\n",
+                1 + g->n_input + i, i, i, i);
+    }
     if (step)
-        harness_steps(b, g, step, name, NAME);
+        harness_steps(b, g, step, name, NAME, step_only);
     rc_buf_puts(b, "    return 0;\n}\n");
 }
 
@@ -272,7 +290,7 @@ static int build(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const cha
     em_upper(name, NAME, sizeof NAME);
     if (rc_compile_to(c, g, o->em, tmp))
         return -1;
-    harness(&h, g, o->em->step, name, NAME);
+    harness(&h, g, o->em->step, name, NAME, o->em->step_only);
     snprintf(hpath, sizeof hpath, "%s/harness.c", tmp);
     if (write_buf(hpath, h.p, h.len)) {
         rc_buf_free(&h);
@@ -433,7 +451,8 @@ static int check_dir(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const
     rc_inputs in = {0}, gen = {0}, ref = {0};
     int rc = rc_read_inputs(c, g, NULL, 0, dir, &in);
     if (rc == 0)
-        rc = run_generated(c, g, g->n_output * (o->em->step ? 2 : 1), tmp, prog, &in, &gen);
+        rc = run_generated(c, g, g->n_output * (o->em->step && !o->em->step_only ? 2 : 1), tmp,
+                           prog, &in, &gen);
     if (rc == 0)
         rc = rc_run_interp(c, g, &in, &ref);
     for (int k = 0; rc == 0 && k < g->n_output; k++)
@@ -462,8 +481,11 @@ int rc_check(rc_ctx *c, const ir_graph *g, const char *const *dirs, int n_dirs,
         return rc_err(c, NULL, "check", "cannot create a temporary directory: %s", strerror(errno));
     if (build(c, g, o, tmp, prog, sizeof prog))
         goto done;
-    printf("check %s (atol %g, rtol %g; pass if |got - expected| <= atol + rtol*|expected|)\n",
-           g->model_path, o->atol, o->rtol);
+    printf("check %s (atol %g, rtol %g; pass if |got - expected| <= atol + rtol*|expected|)%s\n",
+           g->model_path, o->atol, o->rtol,
+           o->em->step && o->em->step_only
+               ? "\n  --step-only: 'generated' is NAME_step over each sequence, chunk by chunk"
+               : "");
     for (int d = 0; d < n_dirs; d++)
         if (check_dir(c, g, o, tmp, prog, dirs[d], &failed))
             goto done;

@@ -278,6 +278,46 @@ int rc_info_unbound(rc_ctx *c, const char *model) {
     return 0;
 }
 
+/* info --stream / --step-only: what one NAME_step call costs, and what a build of the step
+ * API alone (--step-only) needs: its context does not grow with the sequence length. */
+static int info_stream(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc) {
+    em_opts so = *o;
+    em_result r;
+    int64_t K = 1, T = 1;
+    double flops = rc_graph_flops(o->step);
+    for (int i = 0; i < g->n_input; i++)
+        if (g->in_time && g->in_time[i] >= 0) {
+            K = o->step->t[o->step->input[i]].dims[g->in_time[i]];
+            T = g->t[g->input[i]].dims[g->in_time[i]];
+        }
+    printf("per step: %" PRId64 " time step%s per %s_step call; flops per call %.0f (per time step "
+           "%.0f)",
+           K, K == 1 ? "" : "s", o->name, flops, flops / (double)K);
+    if (o->step_only) { /* the lines above describe the step API already */
+        printf("\n");
+        return 0;
+    }
+    printf("; %s_run over %" PRId64 " time steps: %.0f\n", o->name, T, rc_graph_flops(g));
+    so.step_only = 1;
+    if (em_generate(c, g, o->step, &so, &r))
+        return -1;
+    printf("step API alone (--step-only): context (RAM) %zu bytes, weights (flash) %zu bytes\n",
+           r.ctx_bytes, r.const_bytes);
+    if (cc) {
+        rc_footprint_t fp = {0, -1};
+        if (rc_footprint(c, g, &so, cc, &fp)) {
+            em_result_free(&r);
+            return -1;
+        }
+        printf("step API alone, footprint (%s): flash %ld bytes (code %ld, weights %zu), RAM %ld "
+               "bytes (context %zu, stack %ld)\n",
+               cc, fp.flash, fp.flash - (long)r.const_bytes, r.const_bytes,
+               (long)r.ctx_bytes + (fp.stack > 0 ? fp.stack : 0), r.ctx_bytes, fp.stack);
+    }
+    em_result_free(&r);
+    return 0;
+}
+
 int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc) {
     em_result r;
     char shp[256];
@@ -334,5 +374,5 @@ int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc) {
                r.used_gemm ? " and the runtime's GEMM/GEMV (librnnrt)" : "");
     }
     em_result_free(&r);
-    return 0;
+    return o->step ? info_stream(c, g, o, cc) : 0;
 }

@@ -42,7 +42,7 @@ static const char usage_main[] =
 
 static const char usage_compile[] =
     "usage: rnnc compile MODEL -o DIR [--name NAME] [--unroll auto|none|full] [--dump-ir]\n"
-    "                    [--stream [--chunk K]]\n"
+    "                    [--stream | --step-only] [--chunk K]\n"
     "\n"
     "Writes DIR/NAME.h and DIR/NAME.c (NAME defaults to 'net'). DIR is created if missing;\n"
     "files are written under temporary names and renamed, so a failed compile leaves none.\n"
@@ -55,6 +55,9 @@ static const char usage_compile[] =
     "                  runtime's GEMM/GEMV\n"
     "                  (default 16384)\n"
     "  --stream        also emit the step API NAME_reset/NAME_step (forward-only graphs)\n"
+    "  --step-only     emit only the step API (no NAME_run): the context holds one chunk's\n"
+    "                  scratch and the state, whatever the sequence length; works on models\n"
+    "                  exported with one time step\n"
     "  --chunk K       time steps per NAME_step call (default 1; implies --stream)\n"
     "  --dim NAME=N    bind the symbolic dimension NAME (dim_param) of every input\n"
     "  --shape INPUT=d0,d1,...  replace an input's whole shape\n"
@@ -71,7 +74,7 @@ static const char usage_run[] =
 
 static const char usage_check[] =
     "usage: rnnc check MODEL DATADIR... [--atol A] [--rtol R] [--unroll MODE] [--keep] [-v]\n"
-    "                  [--stream [--chunk K]]\n"
+    "                  [--stream | --step-only] [--chunk K]\n"
     "\n"
     "Compiles MODEL, builds the generated C with $CC (default cc) using\n"
     "-std=c99 -Wall -Wextra -Werror -pedantic against the runtime, runs it on each\n"
@@ -82,11 +85,13 @@ static const char usage_check[] =
     "RNNC_RUNTIME_LIB and RNNC_RUNTIME_LIBS. Symbolic input dimensions not bound with\n"
     "--dim/--shape are taken from the first DATADIR's input files. With --stream [--chunk\n"
     "K] the step API is also run over each sequence, chunk by chunk, and must match the\n"
-    "expected outputs and NAME_run (within 1e-6).\n";
+    "expected outputs and NAME_run (within 1e-6); with --step-only the step API alone is\n"
+    "built and its outputs over each sequence are what is compared.\n";
 
 static const char usage_info[] =
     "usage: rnnc info MODEL [--unroll MODE] [--dim NAME=N ...] [--shape INPUT=d0,d1,... ...]\n"
-    "                 [--stream [--chunk K]] [--cc \"COMPILER FLAGS\" | --target cortex-m4]\n"
+    "                 [--stream | --step-only] [--chunk K] [--cc \"COMPILER FLAGS\" |\n"
+    "                 --target cortex-m4]\n"
     "\n"
     "Prints the graph's inputs (symbolic dims by name), outputs and nodes, the parameter\n"
     "count, FLOPs per inference, and the generated code's context size and weight size.\n"

@@ -71,13 +71,9 @@ static int stream_analyse(rc_ctx *c, ir_graph *g) {
                       T < 0 ? "the graph has no RNN, LSTM or GRU node to stream"
                             : "too many graph inputs to analyse");
     }
-    if (T < 2) {
+    if (T < 1) {
         free(tax), free(sol);
-        return rc_err(c, NULL, "--stream",
-                      "the sequence length is %" PRId64
-                      "; bind it to at least 2 (e.g. --dim seq=16) so that rnnc can tell the "
-                      "time axis from the others",
-                      T);
+        return rc_err(c, NULL, "--stream", "the sequence length is 0: there is nothing to step");
     }
     for (int i = 0; i < g->n_input; i++) {
         const ir_tensor *t = &g->t[g->input[i]];
@@ -124,6 +120,13 @@ static int stream_analyse(rc_ctx *c, ir_graph *g) {
     }
     if (found != 1) {
         free(tax), free(sol);
+        if (found > 1 && T == 1)
+            /* an export with one time step: the time axis is told by the rules alone, and
+             * here more than one assignment of 1-long axes obeys them */
+            return rc_err(c, NULL, "--stream",
+                          "the sequence length is 1 and the time axis cannot be told from the "
+                          "other 1-long axes; bind the sequence length to at least 2 (e.g. --dim "
+                          "seq=16)");
         if (found > 1)
             return rc_err(c, NULL, "--stream",
                           "the time axis of the inputs is ambiguous (another dimension is also "
@@ -131,6 +134,11 @@ static int stream_analyse(rc_ctx *c, ir_graph *g) {
                           "dimension has",
                           T);
         *c = best_err;
+        if (T == 1) /* say why a one-step export may not stream at all */
+            snprintf(c->msg + strlen(c->msg), sizeof c->msg - strlen(c->msg),
+                     " (the sequence length is 1: if the graph makes its time axis itself, e.g. a "
+                     "decoder step fed one token with the state as inputs and outputs, it is "
+                     "one step already: call NAME_run per step)");
         return -1;
     }
     free(g->in_time); /* a second analysis (another chunk) replaces the first */

@@ -22,8 +22,36 @@
 #include <string.h>
 
 typedef struct alias_params {
-    int unused;
+    /* Squeeze/Unsqueeze: where each input axis lands in the output (-1: removed). Exact where
+     * matching dims is not: a 1-long time axis (a model exported with one time step) among
+     * other 1-long axes. */
+    int has_map;
+    int map[IR_MAX_RANK];
 } alias_params;
+
+static int set_map(int ret, ir_node *n, const int *map, int rank) {
+    alias_params *p = n->params;
+    if (ret == 0 && p) {
+        p->has_map = 1;
+        memcpy(p->map, map, sizeof(int) * (size_t)rank);
+    }
+    return ret;
+}
+
+/* Squeeze/Unsqueeze move the time axis exactly where their axes say; removing it means the
+ * result depends on the length of time. */
+static int time_axes_map(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out) {
+    const alias_params *p = n->params;
+    out[0] = -1;
+    if (in[0] < 0)
+        return 0;
+    if (!p || !p->has_map)
+        return gl_time_reshape(c, g, n, in, out);
+    out[0] = p->map[in[0]];
+    if (out[0] < 0)
+        return gl_time_mixes(c, n, "the Squeeze removes the time axis");
+    return 0;
+}
 
 static int finish(rc_ctx *c, ir_graph *g, ir_node *n, int rank, const int64_t *dims) {
     const ir_tensor *x = ir_in(g, n, 0);
@@ -83,10 +111,13 @@ static int squeeze_check(rc_ctx *c, ir_graph *g, ir_node *n) {
             return rc_err(c, n, "axes", "axis %d is given twice", a);
         drop[a] = 1;
     }
-    for (int d = 0; d < x->rank; d++)
+    int map[IR_MAX_RANK];
+    for (int d = 0; d < x->rank; d++) {
+        map[d] = -1;
         if (!(given ? drop[d] : x->dims[d] == 1))
-            dims[rank++] = x->dims[d];
-    return finish(c, g, n, rank, dims);
+            map[d] = rank, dims[rank++] = x->dims[d];
+    }
+    return set_map(finish(c, g, n, rank, dims), n, map, x->rank);
 }
 
 static int unsqueeze_check(rc_ctx *c, ir_graph *g, ir_node *n) {
@@ -112,9 +143,13 @@ static int unsqueeze_check(rc_ctx *c, ir_graph *g, ir_node *n) {
             return rc_err(c, n, "axes", "axis %d is given twice", a);
         add[a] = 1;
     }
-    for (int d = 0, s = 0; d < rank; d++)
+    int map[IR_MAX_RANK];
+    for (int d = 0, s = 0; d < rank; d++) {
+        if (!add[d])
+            map[s] = d;
         dims[d] = add[d] ? 1 : x->dims[s++];
-    return finish(c, g, n, rank, dims);
+    }
+    return set_map(finish(c, g, n, rank, dims), n, map, x->rank);
 }
 
 static int reshape_check(rc_ctx *c, ir_graph *g, ir_node *n) {
@@ -245,8 +280,8 @@ static int dropout_check(rc_ctx *c, ir_graph *g, ir_node *n) {
         .time = tm,                                                                                \
     };
 
-ALIAS_OP(squeeze, "Squeeze", squeeze_check, gl_time_reshape)
-ALIAS_OP(unsqueeze, "Unsqueeze", unsqueeze_check, gl_time_reshape)
+ALIAS_OP(squeeze, "Squeeze", squeeze_check, time_axes_map)
+ALIAS_OP(unsqueeze, "Unsqueeze", unsqueeze_check, time_axes_map)
 ALIAS_OP(reshape, "Reshape", reshape_check, gl_time_reshape)
 ALIAS_OP(flatten, "Flatten", flatten_check, gl_time_reshape)
 ALIAS_OP(identity, "Identity", identity_check, gl_time_same)

@@ -232,7 +232,11 @@ def stream_expect(c):
     layer runs forward and each output is per time step, else 'error REGEX'."""
     T = c.sizes["T"]
     if T < 2:
-        return "error sequence length is 1"
+        # one time step: the step API is the model with its state kept; a layer that is not
+        # causal is still refused, its message then saying that the length is 1
+        if c.bidir or c.head.startswith("last"):
+            return "error sequence length is 1"
+        return "ok 1"
     if c.bidir:
         return "error direction 'bidirectional'"
     if c.head.startswith("last"):

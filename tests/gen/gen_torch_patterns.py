@@ -331,7 +331,7 @@ STREAM_EXPECT = {
     "attnpool_gru_dyn_op14": "error it normalises across the time axis, so",
     "attnpool_lstm_op13": "error it normalises across the time axis, so",
     "crnn_ocr_bilstm_op13": "error no graph input has an axis of this",
-    "decoder_step_lstm_emb_op13": "error the sequence length is 1; bind it to at",
+    "decoder_step_lstm_emb_op13": "error the sequence length is 1: if the graph makes",
     "decoder_step_lstmcell_op13": "error the graph has no RNN, LSTM or GRU node",
     "fp16_weights_lstm2_op13": "ok 1 7",
     "fp16_weights_residual_lstm_op13": "ok 1 3",
