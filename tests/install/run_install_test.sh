@@ -46,8 +46,9 @@ run "$cmake" --install "$build" --config "$config" --prefix "$work/stage"
 run mv "$work/stage" "$prefix"
 for f in bin/rnnc "$libdir/librnnrt.a" include/rnnrt.h \
     "$libdir/cmake/rnnc/rnncConfig.cmake" "$libdir/cmake/rnnc/rnncConfigVersion.cmake" \
-    "$libdir/cmake/rnnc/rnncTargets.cmake" "$libdir/cmake/rnnc/rnncFunctions.cmake" \
-    "$libdir/pkgconfig/rnnrt.pc"; do
+    "$libdir/cmake/rnnc/rnncTargets.cmake" "$libdir/cmake/rnnc/rnncRuntimeTargets.cmake" \
+    "$libdir/cmake/rnnc/rnncFunctions.cmake" "$libdir/pkgconfig/rnnrt.pc" \
+    share/rnnc/runtime/include/rnnrt.h share/rnnc/runtime/src/rnnrt.c; do
     [ -f "$prefix/$f" ] || fail "not installed: $f"
 done
 if grep -rl -- "$work/stage" "$prefix" >/dev/null 2>&1; then
