@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # arm_env.sh - sourced by the Cortex-M4F test drivers (run_qemu_test.sh, run_package_test.sh):
 # what they need (the cross toolchain, newlib, QEMU) and running a firmware under QEMU.
 #

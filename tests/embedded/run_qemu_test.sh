@@ -36,9 +36,11 @@ SRC_ROOT=$(cd "$HERE/../.." && pwd)
 RT=$SRC_ROOT/runtime
 PB2C=${PB2C:-$(dirname "$RNNC")/tests/embedded/pb2c}
 # ARM_CC, ARM_SIZE, QEMU, QEMU_TIMEOUT, ARM_M4F_FLAGS, arm_require_tools, qemu_run
+# shellcheck source=SCRIPTDIR/arm_env.sh
 . "$HERE/arm_env.sh"
 
 # ---- what is needed: a missing cross toolchain or emulator is a skip, not a failure ----
+# shellcheck disable=SC2119 # no tools beyond the toolchain and QEMU
 arm_require_tools
 for f in "$RNNC" "$PB2C"; do
     if [ ! -x "$f" ]; then
