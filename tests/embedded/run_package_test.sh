@@ -13,9 +13,10 @@
 #      GEMM); then rnnc_add_model() without RUNTIME must fail to configure with a message
 #      naming rnnc_add_runtime, and a toolchain with CMAKE_FIND_ROOT_PATH finds the package
 #      with -Drnnc_DIR,
-#   4. Makefile: make_project/Makefile (the README's recipe) builds the firmware for
-#      lstm_symbolic_dims with --dim, which must print PASS, and for a data set whose
-#      expected value is off by 0.01, which must print the mismatch and FAIL and exit 1.
+#   4. Makefile: the README's recipe (the make block of its "Cortex-M" section, taken from
+#      the README as written) builds the firmware for lstm_symbolic_dims with --dim, which
+#      must print PASS, and for a data set whose expected value is off by 0.01, which must
+#      print the mismatch and FAIL and exit 1.
 # The firmware (fw_main.c) compares every output element (1e-4 + 1e-3 * |expected|).
 #
 # usage: run_package_test.sh CMAKE BUILD_DIR SOURCE_DIR WORK_DIR CONFIG LIBDIR PB2C
@@ -147,17 +148,33 @@ run "$cmake" -S "$HERE/cmake_project" -B "$work/cmake-rootpath" \
 grep -F "rnnc 0.1" "$work/cmake-rootpath.log" ||
     fail "the project did not report the package (log: $work/cmake-rootpath.log)"
 
-step "4a. Makefile: rnnc compile + $ARM_CC with the installed runtime sources"
-mk=$HERE/make_project/Makefile
-run make -f "$mk" CC="$ARM_CC" RNNC_PREFIX="$prefix" MODEL="$dims_case/model.onnx" \
-    RNNC_ARGS="--dim seq=5 --dim batch=3" TEST_DATA_DIR="$work/data/dims" \
-    O="$work/make-build" -j2 || fail "the Makefile firmware did not build"
+# The README's Makefile recipe, as written there: the fenced block after the marker line
+readme_makefile=$work/readme.mk
+awk '/^<!-- embedded_package: the Makefile below/ { marked = 1; next }
+    marked && /^```make$/ { inside = 1; next }
+    inside && /^```$/ { exit }
+    inside { print }' "$src/README.md" >"$readme_makefile"
+grep -q '^fw.elf:' "$readme_makefile" ||
+    fail "no Makefile recipe found in $src/README.md (the block after '<!-- embedded_package: ...')"
+# make_fw DIR MODEL DATA [RNNC_ARGS]: the recipe in DIR, with the firmware of this directory
+# as the application (main.c = fw_main.c, startup.c, semihost.c, board.ld)
+make_fw() {
+    mkdir -p "$1"
+    cp "$2" "$1/model.onnx"
+    cp "$HERE/fw_main.c" "$1/main.c"
+    cp "$HERE/startup.c" "$HERE/semihost.c" "$HERE/semihost.h" "$3/test_data.h" "$1/"
+    cp "$HERE/mps2_an386.ld" "$1/board.ld"
+    (cd "$1" && run make -f "$readme_makefile" CC="$ARM_CC" RNNC_PREFIX="$prefix" \
+        RNNC_ARGS="${4:-}" APP_OBJS="main.o startup.o semihost.o") ||
+        fail "the README's Makefile did not build the firmware in $1"
+}
+
+step "4a. Makefile (the README's recipe): rnnc compile + $ARM_CC with the installed runtime sources"
+make_fw "$work/make-build" "$dims_case/model.onnx" "$work/data/dims" "--dim seq=5 --dim batch=3"
 run_fw "$work/make-build/fw.elf" "$work/make-qemu.log" PASS
 
-step "4b. Makefile: an expected value off by 0.01 must FAIL"
-run make -f "$mk" CC="$ARM_CC" RNNC_PREFIX="$prefix" MODEL="$bad_model" \
-    TEST_DATA_DIR="$work/data/bad" O="$work/make-bad" -j2 ||
-    fail "the Makefile firmware (perturbed data) did not build"
+step "4b. Makefile (the README's recipe): an expected value off by 0.01 must FAIL"
+make_fw "$work/make-bad" "$bad_model" "$work/data/bad"
 run_fw "$work/make-bad/fw.elf" "$work/make-bad-qemu.log" FAIL
 
 echo
