@@ -36,15 +36,12 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/arm_env.sh"
 arm_require_tools make
 
-step() { printf '\n==> %s\n' "$*"; }
-run() {
-    printf '$ %s\n' "$*"
-    "$@"
-}
-fail() {
-    echo "embedded package test: FAIL: $*" >&2
-    exit 1
-}
+test_name="embedded package test"
+# step, run, fail, install_moved, require_installed, configure_finds_package,
+# build_with_package
+# shellcheck source=SCRIPTDIR/../install/package_steps.sh
+. "$HERE/../install/package_steps.sh"
+
 # run_fw ELF LOG EXPECT: run on QEMU; EXPECT PASS (exit 0, PASS printed) or FAIL (exit 1,
 # a mismatch and FAIL printed)
 run_fw() {
@@ -79,16 +76,12 @@ prefix=$work/prefix
 rt=$prefix/share/rnnc/runtime
 
 step "1. build and install rnnc (config $config), then move the installed tree"
-run "$cmake" --build "$build" --config "$config" --target rnnc rnnrt rnnc_pb2c
-run "$cmake" --install "$build" --config "$config" --prefix "$work/stage"
-run mv "$work/stage" "$prefix"
-for f in bin/rnnc "$libdir/cmake/rnnc/rnncConfig.cmake" \
+install_moved "$cmake" "$build" "$config" "$work" "$prefix" rnnc rnnrt rnnc_pb2c
+require_installed "$prefix" bin/rnnc "$libdir/cmake/rnnc/rnncConfig.cmake" \
     "$libdir/cmake/rnnc/rnncConfigVersion.cmake" "$libdir/cmake/rnnc/rnncFunctions.cmake" \
     share/rnnc/runtime/include/rnnrt.h share/rnnc/runtime/src/rnnrt.c \
     share/rnnc/runtime/src/rnnrt_kernels.c share/rnnc/runtime/src/rnnrt_gemm_portable.c \
-    share/rnnc/runtime/src/rnnrt_internal.h; do
-    [ -f "$prefix/$f" ] || fail "not installed: $f"
-done
+    share/rnnc/runtime/src/rnnrt_internal.h
 [ ! -e "$rt/src/rnnrt_gemm_openblas.c" ] || fail "the OpenBLAS backend is in $rt/src"
 
 step "2. test data headers (pb2c)"
@@ -99,20 +92,11 @@ done
 
 step "3a. CMake: find_package(rnnc) + rnnc_add_runtime() + rnnc_add_model() with $toolchain"
 cbuild=$work/cmake-build
-run "$cmake" -S "$HERE/cmake_project" -B "$cbuild" -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
-    -DCMAKE_C_COMPILER="$ARM_CC" -DCMAKE_BUILD_TYPE=MinSizeRel \
-    -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON \
-    -DMODEL="$gemm_case/model.onnx" -DTEST_DATA_DIR="$work/data/gemm"
-found=$(sed -n 's/^rnnc_DIR:PATH=//p' "$cbuild/CMakeCache.txt")
-[ "$found" = "$prefix/$libdir/cmake/rnnc" ] ||
-    fail "find_package(rnnc) found '$found', not the installed $prefix/$libdir/cmake/rnnc"
-run "$cmake" --build "$cbuild" --verbose -j2 >"$work/cmake-build.log" 2>&1 || {
-    cat "$work/cmake-build.log"
-    fail "the CMake firmware project did not build"
-}
-cat "$work/cmake-build.log"
-grep -qF -- "$prefix/bin/rnnc compile" "$work/cmake-build.log" ||
-    fail "the project did not run the installed rnnc"
+configure_finds_package "$cmake" "$cbuild" "$prefix" "$libdir" -S "$HERE/cmake_project" \
+    -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_C_COMPILER="$ARM_CC" \
+    -DCMAKE_BUILD_TYPE=MinSizeRel -DMODEL="$gemm_case/model.onnx" \
+    -DTEST_DATA_DIR="$work/data/gemm"
+build_with_package "$cmake" "$cbuild" "$work/cmake-build.log" "$prefix" -j2
 grep -qF -- "$rt/src/rnnrt_gemm_portable.c" "$work/cmake-build.log" ||
     fail "the project did not compile the installed runtime sources"
 if grep -E 'librnnrt\.a|openblas' "$work/cmake-build.log"; then
