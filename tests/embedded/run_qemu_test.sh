@@ -34,33 +34,14 @@ shift 4
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC_ROOT=$(cd "$HERE/../.." && pwd)
 RT=$SRC_ROOT/runtime
-ARM_CC=${ARM_CC:-arm-none-eabi-gcc}
-ARM_SIZE=${ARM_SIZE:-arm-none-eabi-size}
-QEMU=${QEMU:-qemu-system-arm}
-QEMU_TIMEOUT=${QEMU_TIMEOUT:-60}
 PB2C=${PB2C:-$(dirname "$RNNC")/tests/embedded/pb2c}
+# ARM_CC, ARM_SIZE, QEMU, QEMU_TIMEOUT, ARM_M4F_FLAGS, arm_require_tools, qemu_run
+# shellcheck source=SCRIPTDIR/arm_env.sh
+. "$HERE/arm_env.sh"
 
 # ---- what is needed: a missing cross toolchain or emulator is a skip, not a failure ----
-missing=""
-for tool in "$ARM_CC" "$ARM_SIZE" "$QEMU" timeout; do
-    command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
-done
-if [ -z "$missing" ]; then
-    # newlib (libnewlib-arm-none-eabi): libm for expf/tanhf, libc for memcpy/memset
-    libm=$("$ARM_CC" -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 \
-        -print-file-name=libm.a 2>/dev/null || true)
-    case $libm in
-        /*) [ -f "$libm" ] || missing="$missing newlib(libm.a)" ;;
-        *) missing="$missing newlib(libm.a)" ;;
-    esac
-    if ! "$QEMU" -machine help 2>/dev/null | grep -q '^mps2-an386 '; then
-        missing="$missing $QEMU(-M mps2-an386)"
-    fi
-fi
-if [ -n "$missing" ]; then
-    echo "SKIPPED: missing${missing} (Debian: apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)"
-    exit 77
-fi
+# shellcheck disable=SC2119 # no tools beyond the toolchain and QEMU
+arm_require_tools
 for f in "$RNNC" "$PB2C"; do
     if [ ! -x "$f" ]; then
         echo "run_qemu_test: error: $f is not an executable (set PB2C for pb2c)" >&2
@@ -74,8 +55,7 @@ rm -rf "$WORKDIR/gen"
 rm -f "$WORKDIR"/*.o "$WORKDIR/fw.elf" "$WORKDIR/fw.map" "$WORKDIR/test_data.h" \
     "$WORKDIR/qemu.log"
 
-CFLAGS="-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os -std=c99 -Wall -Wextra
--Werror -Wdouble-promotion -ffunction-sections -fdata-sections"
+CFLAGS="$ARM_M4F_FLAGS -Os -std=c99 -Wall -Wextra -Werror -Wdouble-promotion -ffunction-sections -fdata-sections"
 LDFLAGS="-nostartfiles --specs=nano.specs -T $HERE/mps2_an386.ld -Wl,--gc-sections
 -Wl,-Map=$WORKDIR/fw.map"
 
@@ -157,18 +137,11 @@ awk '
     }' "$WORKDIR/fw.map" | tee "$WORKDIR/sizes.txt"
 
 # ---- run ----
-echo "== $QEMU -M mps2-an386 (timeout ${QEMU_TIMEOUT}s)"
-set +e
-timeout "$QEMU_TIMEOUT" "$QEMU" -M mps2-an386 -nographic -monitor none -serial none \
-    -semihosting-config enable=on,target=native -kernel "$WORKDIR/fw.elf" \
-    >"$WORKDIR/qemu.log" 2>&1
-status=$?
-set -e
-cat "$WORKDIR/qemu.log"
-if [ "$status" -eq 124 ]; then
-    echo "run_qemu_test: error: QEMU did not finish within ${QEMU_TIMEOUT}s" >&2
+if ! qemu_run "$WORKDIR/fw.elf" "$WORKDIR/qemu.log"; then
+    echo "run_qemu_test: error: QEMU timed out" >&2
     exit 1
 fi
+status=$qemu_status
 if [ "${RNNC_QEMU_EXPECT:-PASS}" = FAIL ]; then
     if [ "$status" -eq 1 ] && grep -qx 'FAIL' "$WORKDIR/qemu.log" &&
         grep -q '^  mismatch \[' "$WORKDIR/qemu.log"; then

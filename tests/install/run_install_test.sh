@@ -21,15 +21,11 @@ if [ $# -ne 7 ]; then
 fi
 cmake=$1 build=$2 src=$3 work=$4 config=$5 libdir=$6 cc=$7
 
-step() { printf '\n==> %s\n' "$*"; }
-run() {
-    printf '$ %s\n' "$*"
-    "$@"
-}
-fail() {
-    echo "install test: FAIL: $*" >&2
-    exit 1
-}
+test_name="install test"
+# step, run, fail, install_moved, require_installed, configure_finds_package,
+# build_with_package
+# shellcheck source=SCRIPTDIR/package_steps.sh
+. "$(dirname "$0")/package_steps.sh"
 
 case_dir=$src/testdata/cases/lstm_symbolic_dims
 project=$src/tests/install/project
@@ -41,15 +37,12 @@ work=$(cd "$work" && pwd -P)
 prefix=$work/prefix
 
 step "1. build and install rnnc (config $config), then move the installed tree"
-run "$cmake" --build "$build" --config "$config" --target rnnc rnnrt
-run "$cmake" --install "$build" --config "$config" --prefix "$work/stage"
-run mv "$work/stage" "$prefix"
-for f in bin/rnnc "$libdir/librnnrt.a" include/rnnrt.h \
+install_moved "$cmake" "$build" "$config" "$work" "$prefix" rnnc rnnrt
+require_installed "$prefix" bin/rnnc "$libdir/librnnrt.a" include/rnnrt.h \
     "$libdir/cmake/rnnc/rnncConfig.cmake" "$libdir/cmake/rnnc/rnncConfigVersion.cmake" \
-    "$libdir/cmake/rnnc/rnncTargets.cmake" "$libdir/cmake/rnnc/rnncFunctions.cmake" \
-    "$libdir/pkgconfig/rnnrt.pc"; do
-    [ -f "$prefix/$f" ] || fail "not installed: $f"
-done
+    "$libdir/cmake/rnnc/rnncTargets.cmake" "$libdir/cmake/rnnc/rnncRuntimeTargets.cmake" \
+    "$libdir/cmake/rnnc/rnncFunctions.cmake" "$libdir/pkgconfig/rnnrt.pc" \
+    share/rnnc/runtime/include/rnnrt.h share/rnnc/runtime/src/rnnrt.c
 if grep -rl -- "$work/stage" "$prefix" >/dev/null 2>&1; then
     fail "installed files name the install directory: $(grep -rl -- "$work/stage" "$prefix")"
 fi
@@ -70,20 +63,10 @@ grep -qF -- " $prefix/bin/../$libdir/librnnrt.a " "$work/check.log" ||
 grep -q '^PASS$' "$work/check.log" || fail "rnnc check did not print PASS"
 
 step "3. out-of-tree project: find_package(rnnc) + rnnc_add_model()"
-run "$cmake" -S "$project" -B "$work/project-build" -DCMAKE_BUILD_TYPE="$config" \
-    -DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$prefix" \
-    -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON
-found=$(sed -n 's/^rnnc_DIR:PATH=//p' "$work/project-build/CMakeCache.txt")
-[ "$found" = "$prefix/$libdir/cmake/rnnc" ] ||
-    fail "find_package(rnnc) found '$found', not the installed $prefix/$libdir/cmake/rnnc"
-run "$cmake" --build "$work/project-build" --config "$config" --verbose \
-    >"$work/project-build.log" 2>&1 || {
-    cat "$work/project-build.log"
-    fail "the project did not build"
-}
-cat "$work/project-build.log"
-grep -qF -- "$prefix/bin/rnnc compile" "$work/project-build.log" ||
-    fail "the project did not run the installed rnnc"
+configure_finds_package "$cmake" "$work/project-build" "$prefix" "$libdir" -S "$project" \
+    -DCMAKE_BUILD_TYPE="$config" -DCMAKE_C_COMPILER="$cc"
+build_with_package "$cmake" "$work/project-build" "$work/project-build.log" "$prefix" \
+    --config "$config"
 grep -qF -- "$prefix/$libdir/librnnrt.a" "$work/project-build.log" ||
     fail "the project did not link the installed librnnrt.a"
 (cd "$work/project-build" && run ctest -C "$config" --output-on-failure -V) ||
