@@ -9,7 +9,7 @@
 #   rnnc_add_model(<target> MODEL <file.onnx> NAME <name>
 #                  [DIMS <dim>=<n> ...] [SHAPES <input>=<d0>,<d1>,... ...]
 #                  [CONSTS <input>=<v0>,<v1>,... ...]
-#                  [UNROLL auto|none|full] [STREAM] [CHUNK <k>] [OUTPUT_DIR <dir>]
+#                  [UNROLL auto|none|full] [STREAM | STEP_ONLY] [CHUNK <k>] [OUTPUT_DIR <dir>]
 #                  [RUNTIME <rt>])
 #
 # At build time runs
@@ -19,7 +19,9 @@
 # generated API, and an If they decide is folded to one branch.
 # producing <dir>/<name>.c and <dir>/<name>.h (re-run when the model or rnnc changes).
 # STREAM also emits the step API (<name>_reset, <name>_step); CHUNK <k> sets the time steps
-# per <name>_step call (default 1) and implies STREAM.
+# per <name>_step call (default 1) and implies STREAM. STEP_ONLY emits the step API alone (no
+# <name>_run; rnnc --step-only): the context then holds one chunk's scratch and the state,
+# whatever the sequence length, and models exported with one time step work.
 # <dir> defaults to ${CMAKE_CURRENT_BINARY_DIR}/rnnc_<name>; a relative OUTPUT_DIR is relative
 # to ${CMAKE_CURRENT_BINARY_DIR}, a relative MODEL to ${CMAKE_CURRENT_SOURCE_DIR}.
 # RUNTIME <rt> is the runtime library the generated code links: a target defined before the
@@ -110,12 +112,12 @@ endfunction()
 
 function(rnnc_add_model target)
     set(fn "rnnc_add_model(${target})")
-    cmake_parse_arguments(PARSE_ARGV 1 ARG "STREAM"
+    cmake_parse_arguments(PARSE_ARGV 1 ARG "STREAM;STEP_ONLY"
         "MODEL;NAME;UNROLL;CHUNK;OUTPUT_DIR;RUNTIME" "DIMS;SHAPES;CONSTS")
     if(ARG_UNPARSED_ARGUMENTS)
         string(REPLACE ";" " " unparsed "${ARG_UNPARSED_ARGUMENTS}")
         message(FATAL_ERROR "${fn}: unexpected arguments: ${unparsed} "
-            "(takes MODEL, NAME, DIMS, SHAPES, CONSTS, UNROLL, STREAM, CHUNK, OUTPUT_DIR, RUNTIME)")
+            "(takes MODEL, NAME, DIMS, SHAPES, CONSTS, UNROLL, STREAM, STEP_ONLY, CHUNK, OUTPUT_DIR, RUNTIME)")
     endif()
     if(ARG_KEYWORDS_MISSING_VALUES)
         message(FATAL_ERROR "${fn}: no value given for ${ARG_KEYWORDS_MISSING_VALUES}")
@@ -187,6 +189,13 @@ function(rnnc_add_model target)
     endforeach()
     if(DEFINED ARG_UNROLL)
         list(APPEND options --unroll ${ARG_UNROLL})
+    endif()
+    if(ARG_STREAM AND ARG_STEP_ONLY)
+        message(FATAL_ERROR "${fn}: give STREAM (run and step API) or STEP_ONLY (step API alone), "
+            "not both")
+    endif()
+    if(ARG_STEP_ONLY)
+        list(APPEND options --step-only)
     endif()
     if(ARG_STREAM)
         list(APPEND options --stream)

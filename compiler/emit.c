@@ -624,22 +624,22 @@ static void emit_header(em_state *e, rc_buf *h, const char *NAME, const ir_graph
                   " * All mutable memory is in the context: one context per thread.\n",
                   name, name, name, step_only ? "step" : "run");
     if (step_only)
-        rc_buf_printf(h,
-                      " *\n * Step only (--step-only): there is no %s_run; the context holds one\n"
-                      " * chunk's scratch and the recurrent state, whatever the sequence length.\n",
-                      name);
+        rc_buf_printf(
+            h, " *\n * Step only (--step-only): the step API alone; the context holds one\n"
+               " * chunk's scratch and the recurrent state, whatever the sequence length.\n");
     if (step)
         rc_buf_printf(h,
                       " *\n * Streaming: %s_reset(&ctx) starts a new sequence (%s_init does too);\n"
                       " * each %s_step(&ctx, inputs, outputs) consumes the next %s_STEP_CHUNK\n"
                       " * time steps and returns their outputs, keeping the recurrent state in\n"
-                      " * the context. Inputs and outputs are those of %s_run with the time axis\n"
+                      " * the context. Inputs and outputs are those of %s%s with the time axis\n"
                       " * (%s_INPUT_i_TIME_AXIS, -1: none) cut to the chunk; an input without\n"
                       " * one (an initial state such as h0) is read only by the first step after\n"
                       " * a reset, and an output without one holds its value after the steps fed\n"
                       " * so far (h_n: the current state). Steps over a whole sequence give\n"
                       " * the outputs of the model run on it.\n",
-                      name, name, name, NAME, step_only ? "the model" : name, NAME);
+                      name, name, name, NAME, step_only ? "the model" : name,
+                      step_only ? "" : "_run", NAME);
     rc_buf_puts(h, " */\n");
     rc_buf_printf(h, "#ifndef %s_H_INCLUDED\n#define %s_H_INCLUDED\n\n#include <stdint.h>\n\n",
                   NAME, NAME);

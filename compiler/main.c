@@ -557,8 +557,9 @@ static int check_args(const cli_args *a) {
         return usage_err(cmd, "--input and --input-dir both give the inputs; give one");
     if (a->cmd == CMD_CHECK && !a->n_dirs)
         return usage_err(cmd, "missing DATADIR (a directory of input_N.pb and output_N.pb)");
-    if (a->seen[K_CHUNK] && a->chunk > 1 && a->step_only == 0 && !a->stream)
-        return usage_err(cmd, "--chunk needs --stream");
+    if (a->seen[K_STREAM] && a->seen[K_STEP_ONLY])
+        return usage_err(cmd, "--stream (NAME_run and the step API) and --step-only (the step API "
+                              "alone) contradict; give one");
     return -1;
 }
 

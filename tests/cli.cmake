@@ -106,3 +106,33 @@ add_test(NAME cli_unsupported_ops_info
 add_test(NAME cli_unsupported_ops_info_prints_rest
     COMMAND sh ${EXPECT_STATUS} 1 "ops:      Einsum x2 (not supported), GRU x1, NonZero x1 (not supported), FusedMatMul (domain 'com.microsoft') x1 (not supported), Flatten x1, Reshape x1, If x1"
             $<TARGET_FILE:rnnc> info ${CMAKE_SOURCE_DIR}/testdata/cli/unknown_ops_many.onnx)
+
+# ---- --step-only: the step API alone; its context does not grow with the sequence length
+# (the same bytes at seq 2 and 1000, where --stream's NAME_run grows), and its header has no
+# NAME_run ----
+set(STEP_CASE ${CMAKE_SOURCE_DIR}/testdata/torch/lstm_l2_bf_nobias_h0c0_yh_linsoftmax_dynbs_op11/model.onnx)
+add_test(NAME step_only_context_constant
+    COMMAND sh -c "a=$(\"$0\" info --step-only \"$1\" --dim batch=1 --dim seq=2 | grep -o 'context (RAM) [0-9]* bytes, weights (flash) [0-9]* bytes' | head -n 1) && b=$(\"$0\" info --step-only \"$1\" --dim batch=1 --dim seq=1000 | grep -o 'context (RAM) [0-9]* bytes, weights (flash) [0-9]* bytes' | head -n 1) && s=$(\"$0\" info --stream \"$1\" --dim batch=1 --dim seq=1000 | grep -o 'context (RAM) [0-9]* bytes' | head -n 1) && echo \"seq 2: $a / seq 1000: $b / --stream at 1000: $s\" && [ -n \"$a\" ] && [ \"$a\" = \"$b\" ] && [ \"\${a%%, weights*}\" != \"$s\" ]"
+            $<TARGET_FILE:rnnc> ${STEP_CASE})
+add_test(NAME step_only_header_has_no_run
+    COMMAND sh -c "rm -rf \"$2\" && \"$0\" compile \"$1\" --step-only --dim batch=1 --dim seq=4 -o \"$2\" && grep -q 'int net_step(' \"$2/net.h\" && ! grep -q 'net_run' \"$2/net.h\" \"$2/net.c\""
+            $<TARGET_FILE:rnnc> ${STEP_CASE} ${CMAKE_CURRENT_BINARY_DIR}/step_only_header)
+add_test(NAME step_only_check_can_fail
+    COMMAND sh ${EXPECT_STATUS} 1 "FAIL"
+            $<TARGET_FILE:rnnc> check --step-only ${CMAKE_SOURCE_DIR}/testdata/torch/lstm_l1_op13/model.onnx
+            ${CMAKE_SOURCE_DIR}/testdata/torch/lstm_l1_op13/test_data_set_0 --atol 0 --rtol 0)
+add_test(NAME step_only_stream_and_step_only
+    COMMAND sh ${EXPECT_USAGE} "--stream (NAME_run and the step API) and --step-only (the step API alone) contradict"
+            $<TARGET_FILE:rnnc> info ${STEP_CASE} --stream --step-only)
+
+# ---- models exported with one time step (a fixed [1, 1, features] input, the state as
+# inputs and outputs, called in a Python loop): --step-only builds, and calling NAME_step
+# step by step gives PyTorch's outputs and final state (tests/gen/gen_step_only.py) ----
+foreach(case lstm_seq1_op13 gru2_batch_first_seq1_op13)
+    rnnc_add_model(step_only_${case} MODEL ${CMAKE_SOURCE_DIR}/testdata/step_only/${case}/model.onnx
+        NAME net STEP_ONLY OUTPUT_DIR step_only_${case}_gen)
+    add_executable(step_seq1_${case} ${CMAKE_CURRENT_SOURCE_DIR}/step_only/step_seq1.c)
+    target_include_directories(step_seq1_${case} PRIVATE ${CMAKE_SOURCE_DIR}/testdata/step_only/${case})
+    target_link_libraries(step_seq1_${case} PRIVATE step_only_${case} m)
+    add_test(NAME step_only_seq1_${case} COMMAND step_seq1_${case})
+endforeach()
