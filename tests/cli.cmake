@@ -136,3 +136,9 @@ foreach(case lstm_seq1_op13 gru2_batch_first_seq1_op13)
     target_link_libraries(step_seq1_${case} PRIVATE step_only_${case} m)
     add_test(NAME step_only_seq1_${case} COMMAND step_seq1_${case})
 endforeach()
+
+# ---- info --stream: per step call and per time step flops (for a causal model, flops per
+# call x calls per sequence = the whole sequence's), and the step API alone's RAM and flash ----
+add_test(NAME info_stream_per_step
+    COMMAND sh -c "out=$(\"$0\" info --stream --chunk 2 \"$1\" --dim batch=1 --dim seq=10) || exit 1; echo \"$out\"; per=$(echo \"$out\" | sed -n 's/^per step: 2 time steps per net_step call; flops per call \\([0-9]*\\) (per time step \\([0-9]*\\)); net_run over 10 time steps: \\([0-9]*\\)$/\\1 \\2 \\3/p'); set -- $per; [ $# -eq 3 ] && [ $(($1 * 5)) -eq $3 ] && [ $(($2 * 2)) -eq $1 ] && echo \"$out\" | grep -q '^step API alone (--step-only): context (RAM) [0-9]* bytes, weights (flash) [0-9]* bytes$' && echo \"$out\" | grep -q '^step API alone, footprint (cc -Os): flash [0-9]* bytes'"
+            $<TARGET_FILE:rnnc> ${STEP_CASE})
