@@ -24,7 +24,7 @@ static const char usage_main[] =
     "  check MODEL DATADIR... [--atol A] [--rtol R] [--unroll MODE] [--keep]\n"
     "                      build the generated code, run it on each test_data_set,\n"
     "                      compare with the expected outputs and the interpreter\n"
-    "  info MODEL [--unroll MODE]\n"
+    "  info MODEL [--unroll MODE] [--json]\n"
     "                      ops, shapes, parameters, FLOPs, RAM and flash of the generated code\n"
     "\n"
     "Every command takes --dim NAME=N and --shape INPUT=d0,d1,... (repeatable) to bind\n"
@@ -82,9 +82,13 @@ static const char usage_check[] =
 static const char usage_info[] =
     "usage: rnnc info MODEL [--unroll MODE] [--dim NAME=N ...] [--shape INPUT=d0,d1,... ...]\n"
     "                 [--stream [--chunk K]] [--cc \"COMPILER FLAGS\" | --target cortex-m4]\n"
+    "                 [--json]\n"
     "\n"
     "Prints the graph's inputs (symbolic dims by name), outputs and nodes, the parameter\n"
-    "count, FLOPs per inference, and the generated code's context size and weight size.\n"
+    "count, FLOPs per inference, and the generated code's context size and weight size;\n"
+    "a table gives each node's MACs, FLOPs, weight bytes and scratch bytes, and their totals.\n"
+    "--json prints the same as one JSON document (every model string escaped; a footprint\n"
+    "that cannot be measured, or a model with unbound dims, gives null and the reason).\n"
     "The footprint line compiles the generated code with the compiler (default 'cc -Os';\n"
     "--target cortex-m4 = arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard\n"
     "-mfpu=fpv4-sp-d16 -Os) and reports flash (code + weights, from binutils size) and RAM\n"
@@ -269,6 +273,8 @@ static void join_command(char *buf, size_t n, int argc, char **argv) {
             i++;
             continue;
         }
+        if (strcmp(a, "--json") == 0) /* how info prints, not what is generated */
+            continue;
         if (slash && eq && eq < slash && a[0] != '-') /* NAME=path */
             snprintf(buf + strlen(buf), n - strlen(buf), " %.*s%s", (int)(eq - a + 1), a,
                      slash + 1);
@@ -284,6 +290,7 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
     em_opts eo = {"net", RC_UNROLL_AUTO, NULL};
     const char *cmd, *model = NULL, *outdir = NULL, *indir = NULL;
     int n_files = 0, n_dirs = 0, dump = 0, keep = 0, verbose = 0, rc, stream = 0, chunk = 1;
+    int json = 0;
     double atol = 1e-5, rtol = 1e-3;
     static char command[4096];
     const char *text;
@@ -387,6 +394,8 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
             keep = 1;
         } else if (strcmp(a, "-v") == 0) {
             verbose = 1;
+        } else if (strcmp(a, "--json") == 0) {
+            json = 1;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "rnnc: unknown or incomplete option '%s'\n", a);
             return usage(text, NULL);
@@ -406,6 +415,8 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
         return usage(text, "missing DATADIR");
     if (strcmp(cmd, "info") == 0 && n_dirs)
         return usage(text, "unexpected argument");
+    if (json && strcmp(cmd, "info") != 0)
+        return usage(text, "--json applies to info");
     if (em_valid_name(eo.name))
         return usage(text, "--name must be a C identifier (letter first; letters, digits, '_'; "
                            "not a keyword)");
@@ -420,6 +431,8 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
     if (!g && c.unbound && strcmp(cmd, "info") == 0) {
         /* info on a model with open dims still tells what it can */
         rc_ctx c2 = {0};
+        if (json)
+            return rc_info_unbound_json(&c2, model, &eo, c.msg) ? fail(&c2) : 0;
         if (rc_info_unbound(&c2, model) == 0) {
             printf("not compiled: %s\n", c.msg);
             return 0;
@@ -442,7 +455,7 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
     if (strcmp(cmd, "compile") == 0) {
         rc = rc_compile_to(&c, g, &eo, outdir);
     } else if (strcmp(cmd, "info") == 0) {
-        rc = rc_info(&c, g, &eo, info_cc);
+        rc = json ? rc_info_json(&c, g, &eo, info_cc) : rc_info(&c, g, &eo, info_cc);
     } else if (strcmp(cmd, "check") == 0) {
         rc_check_opts co = {atol, rtol, &eo, keep, verbose};
         rc = rc_check(&c, g, dirs, n_dirs, &co);
