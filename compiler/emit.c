@@ -75,6 +75,17 @@ static const char *pooled(em_state *e, const char *s) {
     return e->pool[e->n_pool++];
 }
 
+/* Bytes of constant data / of context memory emitted: in the totals and for their owner. */
+static void count_const(em_state *e, size_t bytes) {
+    e->const_bytes += bytes;
+    *e->const_owner += bytes;
+}
+
+static void count_scratch(em_state *e, size_t bytes) {
+    e->scratch_bytes += bytes;
+    *e->scratch_owner += bytes;
+}
+
 const char *em_scratch(em_state *e, const char *tag, size_t n) {
     return em_scratch_typed(e, tag, IR_FLOAT, n);
 }
@@ -113,7 +124,7 @@ static const char *field(em_state *e, const char *tag, int dtype, size_t n) {
     rc_buf_printf(&e->fields, "    %s %s%d_%s[%zu];\n", em_ctype(dtype), e->stream ? "s" : "n",
                   e->node, tag, n ? n : 1);
     e->ctx_bytes += (n ? n : 1) * ir_dtype_size(dtype);
-    e->scratch_bytes += (n ? n : 1) * ir_dtype_size(dtype);
+    count_scratch(e, (n ? n : 1) * ir_dtype_size(dtype));
     snprintf(buf, sizeof buf, "ctx->%s%d_%s", e->stream ? "s" : "n", e->node, tag);
     return pooled(e, buf);
 }
@@ -127,7 +138,7 @@ const char *em_scratch_typed(em_state *e, const char *tag, int dtype, size_t n) 
         e->bufs = rc_xrealloc(e->bufs, sizeof(em_arena_buf) * (size_t)e->cap_bufs);
     }
     e->bufs[e->n_bufs] = (em_arena_buf){n ? n : 1, 0, e->stream, -1, -1};
-    e->scratch_bytes += (n ? n : 1) * sizeof(float);
+    count_scratch(e, (n ? n : 1) * sizeof(float));
     snprintf(buf, sizeof buf, "%cS%d%c", ARENA_MARK, e->n_bufs++, ARENA_MARK);
     return pooled(e, buf);
 }
@@ -304,7 +315,7 @@ static const char *const_f32_named(em_state *e, const char *cname, const float *
         rc_buf_puts(&e->consts, "0"); /* C99 has no empty arrays */
     const_words(e, w, n);
     free(w);
-    e->const_bytes += n * sizeof(float);
+    count_const(e, n * sizeof(float));
     snprintf(buf, sizeof buf, "%s.f", cname);
     fconst_add(e, v, n, buf);
     return pooled(e, buf);
@@ -407,7 +418,7 @@ const char *em_tensor(em_state *e, int ti) {
             rc_buf_printf(&e->consts, "%s0x%" PRIx64 "ULL,", i % 6 ? "" : "\n    ",
                           ((const uint64_t *)t->data)[i]);
         rc_buf_puts(&e->consts, n ? "\n}};\n\n" : "0}};\n\n");
-        e->const_bytes += (size_t)n * 8;
+        count_const(e, (size_t)n * 8);
         {
             char buf[160];
             snprintf(buf, sizeof buf, "%s.f", cname);
@@ -448,7 +459,7 @@ const char *em_tensor(em_state *e, int ti) {
         if (!n)
             rc_buf_puts(&e->consts, "0");
         rc_buf_puts(&e->consts, "\n};\n\n");
-        e->const_bytes += (size_t)n * ir_dtype_size(t->dtype);
+        count_const(e, (size_t)n * ir_dtype_size(t->dtype));
         e->texpr[ti] = rc_xstrdup(cname);
     } else {
         rc_die("em_tensor: constant of dtype %s reached the emitter", ir_dtype_name(t->dtype));
@@ -756,23 +767,24 @@ static int emit_node(rc_ctx *c, em_state *e, int i, const unsigned char *skip) {
     return 0;
 }
 
-/* Every node of e->g; for the graph (not the step graph) what each emits is recorded in
- * node_const/node_scratch. */
+/* Every node of e->g; for the graph (not the step graph) what each emits is also counted in
+ * node_const/node_scratch (else in e->other_*). */
 static int emit_nodes(rc_ctx *c, em_state *e, size_t *node_const, size_t *node_scratch) {
     const ir_graph *g = e->g;
     unsigned char *skip = rc_xcalloc((size_t)g->n_node + 1, 1);
     alias_outputs(e, skip);
     for (int i = 0; i < g->n_node; i++) {
-        size_t const0 = e->const_bytes, scratch0 = e->scratch_bytes;
+        if (node_const) {
+            e->const_owner = &node_const[i];
+            e->scratch_owner = &node_scratch[i];
+        }
         if (emit_node(c, e, i, skip)) {
             free(skip);
             return -1;
         }
-        if (node_const) {
-            node_const[i] = e->const_bytes - const0;
-            node_scratch[i] = e->scratch_bytes - scratch0;
-        }
     }
+    e->const_owner = &e->other_const;
+    e->scratch_owner = &e->other_scratch;
     free(skip);
     return 0;
 }
@@ -858,6 +870,8 @@ int em_generate(rc_ctx *c, const ir_graph *g, const ir_graph *step, const em_opt
     e.c = c;
     e.opts = o;
     e.texpr = rc_xcalloc((size_t)g->n_tensor + 1, sizeof(char *));
+    e.const_owner = &e.other_const;
+    e.scratch_owner = &e.other_scratch;
     out->n_node = g->n_node;
     out->node_const_bytes = rc_xcalloc((size_t)g->n_node + 1, sizeof(size_t));
     out->node_scratch_bytes = rc_xcalloc((size_t)g->n_node + 1, sizeof(size_t));
@@ -877,7 +891,7 @@ int em_generate(rc_ctx *c, const ir_graph *g, const ir_graph *step, const em_opt
         e.stream = 1;
         rc_buf_puts(&e.fields, "    int fresh; /* the next step starts a new sequence */\n");
         e.ctx_bytes += sizeof(int);
-        e.scratch_bytes += sizeof(int);
+        count_scratch(&e, sizeof(int));
         if (emit_graph(c, &e, step, NULL, NULL))
             goto done;
     } else {
@@ -915,6 +929,8 @@ int em_generate(rc_ctx *c, const ir_graph *g, const ir_graph *step, const em_opt
     out->ctx_bytes = e.ctx_bytes;
     out->const_bytes = e.const_bytes;
     out->scratch_bytes = e.scratch_bytes;
+    out->other_const_bytes = e.other_const;
+    out->other_scratch_bytes = e.other_scratch;
     out->used_gemm = e.used_gemm;
     out->has_loops = e.has_loops;
     rc = 0;

@@ -36,6 +36,9 @@ typedef struct em_result {
     int n_node;
     size_t *node_const_bytes, *node_scratch_bytes;
     size_t scratch_bytes; /* context memory asked for in all (nodes, step graph, flags) */
+    /* what was emitted for no node of the graph: constant graph outputs, the --stream step
+     * graph and its flag (each total is the nodes' plus this, counted apart) */
+    size_t other_const_bytes, other_scratch_bytes;
 } em_result;
 
 typedef struct em_state {
@@ -49,6 +52,10 @@ typedef struct em_state {
     char **texpr;  /* per tensor: C pointer expression valid inside NAME_run */
     size_t ctx_bytes, const_bytes;
     size_t scratch_bytes; /* context memory asked for, before the arena shares it */
+    /* where emitted constant and context bytes are also counted: the node being emitted's
+     * entries of em_result's node arrays, or other_const/other_scratch */
+    size_t *const_owner, *scratch_owner;
+    size_t other_const, other_scratch;
     int used_gemm, has_loops;
     int node;    /* index of the node being emitted */
     int stream;  /* emitting the step graph: names get an s prefix, state persists */

@@ -33,12 +33,12 @@ void rc_info_print_nodes(const ir_graph *g, const em_result *r) {
         macs += m, flops += f;
         weights += r->node_const_bytes[i], scratch += r->node_scratch_bytes[i];
     }
-    if (r->const_bytes != weights || r->scratch_bytes != scratch)
+    if (r->other_const_bytes || r->other_scratch_bytes)
         printf("  %5s  %-20s %14s %16s %14zu %14zu  (constant graph outputs, --stream's step "
                "graph)\n",
-               "", "outside nodes", "", "", r->const_bytes - weights, r->scratch_bytes - scratch);
-    printf("  %5s  %-20s %14.0f %16.0f %14zu %14zu\n", "total", "", macs, flops, r->const_bytes,
-           r->scratch_bytes);
+               "", "outside nodes", "", "", r->other_const_bytes, r->other_scratch_bytes);
+    printf("  %5s  %-20s %14.0f %16.0f %14zu %14zu\n", "total", "", macs, flops,
+           weights + r->other_const_bytes, scratch + r->other_scratch_bytes);
 }
 
 /* ---- the JSON document ------------------------------------------------------------- */
@@ -252,7 +252,6 @@ int rc_info_json(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc)
     em_result r;
     double macs = 0, flops = 0;
     int64_t params_const = 0, params_rt = 0;
-    size_t weights = 0, scratch = 0;
     if (em_generate(c, g, o->step, o, &r))
         return -1;
     json_head(&w, g, NULL, o);
@@ -272,7 +271,6 @@ int rc_info_json(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc)
         jw_int(&w, "scratch_bytes", (int64_t)r.node_scratch_bytes[i]);
         jw_close(&w, "}");
         macs += m, flops += f, params_const += pc, params_rt += pr;
-        weights += r.node_const_bytes[i], scratch += r.node_scratch_bytes[i];
     }
     jw_close(&w, "]");
     jw_open(&w, "totals", "{", 0);
@@ -282,9 +280,9 @@ int rc_info_json(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc)
     jw_num(&w, "macs", macs);
     jw_num(&w, "flops", flops);
     jw_int(&w, "weight_bytes", (int64_t)r.const_bytes);
-    jw_int(&w, "weight_bytes_outside_nodes", (int64_t)(r.const_bytes - weights));
+    jw_int(&w, "weight_bytes_outside_nodes", (int64_t)r.other_const_bytes);
     jw_int(&w, "scratch_bytes", (int64_t)r.scratch_bytes);
-    jw_int(&w, "scratch_bytes_outside_nodes", (int64_t)(r.scratch_bytes - scratch));
+    jw_int(&w, "scratch_bytes_outside_nodes", (int64_t)r.other_scratch_bytes);
     jw_int(&w, "context_bytes", (int64_t)r.ctx_bytes);
     jw_int(&w, "source_bytes", (int64_t)(r.source.len + r.header.len));
     jw_bool(&w, "has_loops", r.has_loops);
