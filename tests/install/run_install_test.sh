@@ -47,7 +47,8 @@ run mv "$work/stage" "$prefix"
 for f in bin/rnnc "$libdir/librnnrt.a" include/rnnrt.h \
     "$libdir/cmake/rnnc/rnncConfig.cmake" "$libdir/cmake/rnnc/rnncConfigVersion.cmake" \
     "$libdir/cmake/rnnc/rnncTargets.cmake" "$libdir/cmake/rnnc/rnncFunctions.cmake" \
-    "$libdir/pkgconfig/rnnrt.pc"; do
+    "$libdir/pkgconfig/rnnrt.pc" share/man/man1/rnnc.1 share/doc/rnnc/LICENSE \
+    share/doc/rnnc/CHANGELOG.md; do
     [ -f "$prefix/$f" ] || fail "not installed: $f"
 done
 if grep -rl -- "$work/stage" "$prefix" >/dev/null 2>&1; then
