@@ -7,6 +7,11 @@ set(INFO_JSON ${RNNC_INFO_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/info/check_info_js
 # dims; the text form's lines and table agree
 add_test(NAME info_json_lstm
     COMMAND ${INFO_JSON} lstm ${CMAKE_SOURCE_DIR}/testdata/cases/lstm_bidir_acts_per_dir/model.onnx)
+# the same LSTM figures for the LSTM node of a PyTorch export (batch_first: a Transpose
+# before it, Squeeze/Transpose/Gather after; seq 1, batch 1, input 4, hidden 4, 1 direction)
+add_test(NAME info_json_lstm_in_graph
+    COMMAND ${INFO_JSON} lstm=1,1,4,4,1
+            ${CMAKE_SOURCE_DIR}/testdata/torch/lstm_l1_bf_h0c0_last_op17/model.onnx)
 # Conv (+Relu fused), BatchNormalization, MaxPool, GRU, Gemm: totals are the sums of the nodes,
 # the output is the same from another directory
 add_test(NAME info_json_sums_conv_gru

@@ -7,9 +7,12 @@ Every mode runs `RNNC info --json MODEL OPTIONS` and checks that stdout is one v
 document with the keys in the documented order, that the model block matches the file
 (base name, sha256) and that the totals are the sums of the nodes. Then:
 
-  lstm      MODEL holds one LSTM node (layout 0, W, R and B constant, 4*hidden a multiple
-            of 16): its MACs, FLOPs, parameters and weight bytes computed here from the
-            dims of X and Y; the text form's lines and its node table agree with the JSON.
+  lstm      MODEL is one LSTM node (layout 0, W, R and B constant, 4*hidden a multiple of
+            16): its MACs, FLOPs, parameters, weight and scratch bytes computed here from
+            the dims of X and Y; the text form's lines and its node table agree with the
+            JSON.
+  lstm=T,B,I,H,D  the same for the one LSTM node among others, with these dims (its
+            outputs are intermediates: they count as its scratch).
   sums      the text form agrees with the JSON (as for lstm), and two runs, and a copy of
             the model under another directory, give byte-identical output.
   names     MODEL is a hostile-names case: the graph, input, output and node names, the
@@ -180,15 +183,18 @@ def text_agrees(rnnc, model, opts, doc):
     check(fig["rows"] == want, "text table rows %r != JSON nodes %r" % (fig["rows"], want))
 
 
-def mode_lstm(rnnc, model, opts, doc):
+def mode_lstm(rnnc, model, opts, doc, dims):
     nodes = doc["nodes"]
     lstm = [n for n in nodes if n["op_type"] == "LSTM"]
     if not check(len(lstm) == 1, "expected one LSTM node, got %d" % len(lstm)):
         return
     n = lstm[0]
-    T, B, I = doc["inputs"][0]["shape"]  # X [seq][batch][input]
-    T2, D, B2, H = doc["outputs"][0]["shape"]  # Y [seq][directions][batch][hidden]
-    check((T, B) == (T2, B2), "X and Y disagree on seq/batch")
+    if dims:  # an LSTM inside a larger graph: its dims as the test gives them
+        T, B, I, H, D = dims
+    else:  # the graph is the LSTM: X and Y are graph input 0 and output 0
+        T, B, I = doc["inputs"][0]["shape"]  # X [seq][batch][input]
+        T2, D, B2, H = doc["outputs"][0]["shape"]  # Y [seq][directions][batch][hidden]
+        check((T, B) == (T2, B2), "X and Y disagree on seq/batch")
     G = 4  # gates i, o, f, c
     macs = T * B * D * G * H * (I + H)
     check(n["macs"] == macs, "LSTM macs %r, by hand T*B*D*4H*(I+H) = %d" % (n["macs"], macs))
@@ -205,8 +211,11 @@ def mode_lstm(rnnc, model, opts, doc):
     check(n["weight_bytes"] == wb, "LSTM weight_bytes %r, expected 4*(W + R + D*4H) = %d" %
           (n["weight_bytes"], wb))
     check(n["fused_activation"] is None, "LSTM fused_activation not null")
-    # scratch: xw [T*B][4H], g [B][4H], h and c [B][H] floats; Y, Y_h, Y_c are graph outputs
+    # scratch: xw [T*B][4H], g [B][4H], h and c [B][H] floats, and the outputs Y [T][D][B][H],
+    # Y_h and Y_c [D][B][H] that are not graph outputs (inside a larger graph: all three)
     sb = 4 * (T * B * G * H + B * G * H + 2 * B * H)
+    if dims:
+        sb += 4 * (T * D * B * H + 2 * D * B * H)
     check(n["scratch_bytes"] == sb, "LSTM scratch_bytes %r, expected %d" %
           (n["scratch_bytes"], sb))
     text_agrees(rnnc, model, opts, doc)
@@ -320,9 +329,10 @@ def main():
     rnnc, mode, model, opts = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
     out, doc = info_json(rnnc, model, opts)
     common(doc, model)
-    if mode == "lstm":
+    if mode == "lstm" or mode.startswith("lstm="):
         check(doc["compiled"], "not compiled")
-        mode_lstm(rnnc, model, opts, doc)
+        dims = [int(x) for x in mode[5:].split(",")] if "=" in mode else None
+        mode_lstm(rnnc, model, opts, doc, dims)
     elif mode == "sums":
         check(doc["compiled"], "not compiled")
         mode_sums(rnnc, model, opts, out, doc)
