@@ -354,12 +354,10 @@ int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc) {
         return -1;
     printf("generated code (--unroll %s): context (RAM) %zu bytes, weights (flash) %zu bytes, "
            "source %zu bytes, %s, %s\n",
-           o->unroll == RC_UNROLL_FULL   ? "full"
-           : o->unroll == RC_UNROLL_NONE ? "none"
-                                         : "auto",
-           r.ctx_bytes, r.const_bytes, r.source.len + r.header.len,
+           em_unroll_name(o->unroll), r.ctx_bytes, r.const_bytes, r.source.len + r.header.len,
            r.has_loops ? "with loops" : "straight-line (no loops)",
            r.used_gemm ? "uses the runtime GEMM/GEMV seam" : "no GEMM/GEMV calls");
+    rc_info_print_nodes(g, &r);
     if (cc) {
         rc_footprint_t fp = {0, -1};
         if (rc_footprint(c, g, o, cc, &fp)) {

@@ -71,6 +71,8 @@ void rc_inputs_free(rc_inputs *in);
 
 /* FLOPs of one inference (the sum of every node's op count, as rnnc info reports). */
 double rc_graph_flops(const ir_graph *g);
+/* Multiply-adds of node n in one inference (0 for an op without products). */
+double rc_node_macs(const ir_graph *g, const ir_node *n);
 
 /* Runs the reference interpreter; on success out->t[k] is graph output k. */
 int rc_run_interp(rc_ctx *c, const ir_graph *g, const rc_inputs *in, rc_inputs *out);
@@ -102,6 +104,16 @@ int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc);
 /* rnnc info for a model whose symbolic dims are not all bound: the declared
  * inputs and outputs, symbolic dims by name. */
 int rc_info_unbound(rc_ctx *c, const char *model);
+/* rnnc info's table of nodes: MACs, FLOPs, weight and scratch bytes of each (r: g's
+ * generated code), and their totals. */
+void rc_info_print_nodes(const ir_graph *g, const em_result *r);
+/* rnnc info --json: the model, inputs, outputs, every node's figures, the totals and the
+ * footprint measured with cc (null with the reason when it cannot be) as one JSON document
+ * on stdout. */
+int rc_info_json(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc);
+/* The same document for a model whose dims are not all bound (reason: why it was not
+ * compiled): the declared inputs and outputs, the nodes, null for every figure. */
+int rc_info_unbound_json(rc_ctx *c, const char *model, const em_opts *o, const char *reason);
 
 /* mkdir -p */
 int rc_mkdirs(rc_ctx *c, const char *dir);

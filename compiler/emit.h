@@ -7,6 +7,8 @@
 #include "ir.h"
 
 typedef enum rc_unroll { RC_UNROLL_AUTO, RC_UNROLL_NONE, RC_UNROLL_FULL } rc_unroll;
+/* "auto", "none", "full" */
+const char *em_unroll_name(rc_unroll u);
 
 struct ir_graph;
 
@@ -28,6 +30,17 @@ typedef struct em_result {
     size_t const_bytes; /* bytes of static const weight data */
     int used_gemm;      /* generated code calls the GEMM/GEMV seam */
     int has_loops;      /* generated code contains a loop statement */
+    /* Per node of the graph (not of the --stream step graph), n_node of each: the bytes of
+     * constant data emitted for the node (a constant shared by content counts once, for the
+     * first node that reads it) and of context memory it asks for (its outputs kept in the
+     * context, its working buffers and state), before buffers whose lifetimes do not
+     * overlap share the arena. */
+    int n_node;
+    size_t *node_const_bytes, *node_scratch_bytes;
+    size_t scratch_bytes; /* context memory asked for in all (nodes, step graph, flags) */
+    /* what was emitted for no node of the graph: constant graph outputs, the --stream step
+     * graph and its flag (each total is the nodes' plus this, counted apart) */
+    size_t other_const_bytes, other_scratch_bytes;
 } em_result;
 
 typedef struct em_state {
@@ -40,6 +53,11 @@ typedef struct em_state {
     rc_buf run;    /* body of NAME_run */
     char **texpr;  /* per tensor: C pointer expression valid inside NAME_run */
     size_t ctx_bytes, const_bytes;
+    size_t scratch_bytes; /* context memory asked for, before the arena shares it */
+    /* where emitted constant and context bytes are also counted: the node being emitted's
+     * entries of em_result's node arrays, or other_const/other_scratch */
+    size_t *const_owner, *scratch_owner;
+    size_t other_const, other_scratch;
     int used_gemm, has_loops;
     int node;    /* index of the node being emitted */
     int stream;  /* emitting the step graph: names get an s prefix, state persists */
@@ -63,6 +81,10 @@ typedef struct em_state {
 int em_generate(rc_ctx *c, const ir_graph *g, const ir_graph *step, const em_opts *o,
                 em_result *out);
 void em_result_free(em_result *r);
+
+/* The model's file name without its directory: generated files do not depend on where the
+ * model lives (its sha256 identifies it). */
+const char *em_model_base(const char *path);
 
 /* 0 if s is a valid C identifier not reserved by C99 (keywords, leading '_'). */
 int em_valid_name(const char *s);

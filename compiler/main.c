@@ -26,7 +26,7 @@ static const char usage_main[] =
     "  check MODEL DATADIR... [--atol A] [--rtol R] [--unroll MODE] [--keep]\n"
     "                      build the generated code, run it on each test_data_set,\n"
     "                      compare with the expected outputs and the interpreter\n"
-    "  info MODEL [--unroll MODE]\n"
+    "  info MODEL [--unroll MODE] [--json]\n"
     "                      ops, shapes, parameters, FLOPs, RAM and flash of the generated code\n"
     "\n"
     "Every command takes --dim NAME=N and --shape INPUT=d0,d1,... (repeatable) to bind\n"
@@ -91,10 +91,13 @@ static const char usage_check[] =
 static const char usage_info[] =
     "usage: rnnc info MODEL [--unroll MODE] [--dim NAME=N ...] [--shape INPUT=d0,d1,... ...]\n"
     "                 [--stream | --step-only] [--chunk K] [--cc \"COMPILER FLAGS\" |\n"
-    "                 --target cortex-m4]\n"
+    "                 --target cortex-m4] [--json]\n"
     "\n"
     "Prints the graph's inputs (symbolic dims by name), outputs and nodes, the parameter\n"
-    "count, FLOPs per inference, and the generated code's context size and weight size.\n"
+    "count, FLOPs per inference, and the generated code's context size and weight size;\n"
+    "a table gives each node's MACs, FLOPs, weight bytes and scratch bytes, and their totals.\n"
+    "--json prints the same as one JSON document (every model string escaped; a footprint\n"
+    "that cannot be measured, or a model with unbound dims, gives null and the reason).\n"
     "The footprint line compiles the generated code with the compiler (default 'cc -Os';\n"
     "--target cortex-m4 = arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard\n"
     "-mfpu=fpv4-sp-d16 -Os) and reports flash (code + weights, from binutils size) and RAM\n"
@@ -270,6 +273,8 @@ static void join_command(char *buf, size_t n, int argc, char **argv) {
             i++;
             continue;
         }
+        if (strcmp(a, "--json") == 0) /* how info prints, not what is generated */
+            continue;
         if (slash && eq && eq < slash && a[0] != '-') /* NAME=path */
             snprintf(buf + strlen(buf), n - strlen(buf), " %.*s%s", (int)(eq - a + 1), a,
                      slash + 1);
@@ -305,6 +310,7 @@ typedef enum cli_key {
     K_STEP_ONLY,
     K_KEEP,
     K_VERBOSE,
+    K_JSON,
     K_COUNT
 } cli_key;
 
@@ -336,6 +342,7 @@ static const struct cli_opt {
     {K_STEP_ONLY, "--step-only", NULL, ARG_FLAG, CMD_COMPILE | CMD_CHECK | CMD_INFO},
     {K_KEEP, "--keep", NULL, ARG_FLAG, CMD_CHECK},
     {K_VERBOSE, "-v", "--verbose", ARG_FLAG, CMD_CHECK},
+    {K_JSON, "--json", NULL, ARG_FLAG, CMD_INFO},
 };
 _Static_assert(sizeof cli_opts / sizeof cli_opts[0] == K_COUNT, "one row per cli_key");
 
@@ -366,7 +373,7 @@ typedef struct cli_args {
     unsigned cmd; /* CMD_* */
     const char *cmd_name, *model, *outdir, *indir;
     const char **files, **dirs;
-    int n_files, n_dirs, dump, keep, verbose, stream, chunk, step_only;
+    int n_files, n_dirs, dump, keep, verbose, stream, chunk, step_only, json;
     double atol, rtol;
     const char *info_cc;
     em_opts eo;
@@ -473,6 +480,9 @@ static int take_option(cli_args *a, const struct cli_opt *o, const char *as, con
         break;
     case K_VERBOSE:
         a->verbose = 1;
+        break;
+    case K_JSON:
+        a->json = 1;
         break;
     case K_COUNT:
         break;
@@ -664,6 +674,8 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
     if (!g && (c->unbound || c->unsupported) && a.cmd == CMD_INFO) {
         /* info on a model with open dims or unsupported ops still tells what it can */
         rc_ctx c2 = {0};
+        if (a.json)
+            return rc_info_unbound_json(&c2, a.model, &a.eo, c->msg) ? fail(&c2) : c->unsupported;
         if (rc_info_unbound(&c2, a.model) == 0) {
             printf("not compiled: %s\n", c->msg);
             return c->unsupported; /* open dims are a state; an unknown op is a failure */
@@ -682,7 +694,9 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
     if (a.cmd == CMD_COMPILE) {
         rc = rc_compile_to(c, g, &a.eo, a.outdir);
     } else if (a.cmd == CMD_INFO) {
-        rc = rc_info(c, g, &a.eo, a.info_cc);
+        /* --step-only: the step graph is the whole API, so its nodes are the ones reported */
+        const ir_graph *ig = a.step_only ? step : g;
+        rc = a.json ? rc_info_json(c, ig, &a.eo, a.info_cc) : rc_info(c, ig, &a.eo, a.info_cc);
     } else if (a.cmd == CMD_CHECK) {
         rc_check_opts co = {a.atol, a.rtol, &a.eo, a.keep, a.verbose};
         rc = rc_check(c, g, a.dirs, a.n_dirs, &co);

@@ -173,6 +173,10 @@ typedef struct rc_op_def {
                 const struct ir_node *n);
     /* Floating-point operations of one inference, for `rnnc info`. */
     double (*flops)(const struct ir_graph *g, const struct ir_node *n);
+    /* Optional: multiply-adds of one inference in the op's products (recurrences, MatMul,
+     * Gemm, convolutions), for `rnnc info`; NULL: the op has none (flops counts them twice,
+     * plus the rest of its arithmetic). */
+    double (*macs)(const struct ir_graph *g, const struct ir_node *n);
     /* Learned parameters (elements), split into those stored in the model
      * and those supplied as graph inputs at run time. */
     void (*params)(const struct ir_graph *g, const struct ir_node *n, int64_t *in_model,

@@ -3,6 +3,8 @@
 #include "ir.h"
 
 #include <errno.h>
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +110,72 @@ void rc_buf_put_escaped(rc_buf *b, const char *s, size_t max) {
     }
     if (s[i])
         rc_buf_puts(b, "...");
+}
+
+/* The UTF-8 sequence at s (Unicode's table 3-7: no overlong forms, surrogates or values past
+ * U+10FFFF): returns its length and sets *cp when it is well-formed; otherwise returns minus
+ * the length of its longest start that could begin one (at least one byte), which is
+ * replaced by one U+FFFD (Unicode's recommended practice, as Python's errors='replace').
+ * Stops at a NUL: it is no continuation byte. */
+static int utf8_seq(const unsigned char *s, uint32_t *cp) {
+    const unsigned char c0 = s[0];
+    /* the sequence length for lead byte c0, and the range of its second byte */
+    int n = c0 < 0x80                  ? 1
+            : c0 >= 0xc2 && c0 <= 0xdf ? 2
+            : c0 >= 0xe0 && c0 <= 0xef ? 3
+            : c0 >= 0xf0 && c0 <= 0xf4 ? 4
+                                       : 0;
+    unsigned char lo = c0 == 0xe0 ? 0xa0 : c0 == 0xf0 ? 0x90 : 0x80;
+    unsigned char hi = c0 == 0xed ? 0x9f : c0 == 0xf4 ? 0x8f : 0xbf;
+    uint32_t v = n == 1 ? c0 : n == 2 ? c0 & 0x1fu : n == 3 ? c0 & 0x0fu : c0 & 0x07u;
+    if (!n)
+        return -1;
+    for (int k = 1; k < n; k++) {
+        if (s[k] < lo || s[k] > hi)
+            return -k;
+        v = (v << 6) | (s[k] & 0x3fu);
+        lo = 0x80, hi = 0xbf;
+    }
+    *cp = v;
+    return n;
+}
+
+void rc_buf_put_json(rc_buf *b, const char *s) {
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    rc_buf_putn(b, "\"", 1);
+    while (*p) {
+        uint32_t cp = 0;
+        int n = utf8_seq(p, &cp);
+        p += n > 0 ? n : -n;
+        if (n < 0)
+            rc_buf_puts(b, "\\ufffd");
+        else if (cp == '"' || cp == '\\')
+            rc_buf_printf(b, "\\%c", (char)cp);
+        else if (cp == '\n')
+            rc_buf_puts(b, "\\n");
+        else if (cp == '\t')
+            rc_buf_puts(b, "\\t");
+        else if (cp == '\r')
+            rc_buf_puts(b, "\\r");
+        else if (cp >= 0x20 && cp < 0x7f) {
+            char one = (char)cp;
+            rc_buf_putn(b, &one, 1);
+        } else if (cp < 0x10000)
+            rc_buf_printf(b, "\\u%04x", (unsigned)cp);
+        else
+            rc_buf_printf(b, "\\u%04x\\u%04x", 0xd800u + ((cp - 0x10000) >> 10),
+                          0xdc00u + ((cp - 0x10000) & 0x3ffu));
+    }
+    rc_buf_putn(b, "\"", 1);
+}
+
+void rc_buf_put_json_num(rc_buf *b, double x) {
+    if (x != x || x > DBL_MAX || x < -DBL_MAX)
+        rc_buf_puts(b, "null");
+    else if (x == floor(x) && fabs(x) < 9007199254740992.0)
+        rc_buf_printf(b, "%.0f", x == 0 ? 0.0 : x); /* no "-0" */
+    else
+        rc_buf_printf(b, "%.17g", x);
 }
 
 /* s[0..n) into out (capacity cap, NUL-terminated): printable ASCII as is, every other byte

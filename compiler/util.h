@@ -39,6 +39,17 @@ void rc_buf_free(rc_buf *b);
  * reaches the source. */
 void rc_buf_put_escaped(rc_buf *b, const char *s, size_t max);
 
+/* Writes s as a JSON string, quotes included, in ASCII only: '"' and '\\' escaped, control
+ * characters and everything past U+007E as \uXXXX (UTF-16 surrogate pairs past U+FFFF);
+ * bytes that are not well-formed UTF-8 (a stray continuation byte, an overlong form, a
+ * surrogate, a code point past U+10FFFF, a truncated sequence) become U+FFFD, one for each
+ * maximal start of a sequence (as Python's bytes.decode('utf-8', 'replace')). NULL is
+ * written as "". The result is valid JSON whatever the bytes. */
+void rc_buf_put_json(rc_buf *b, const char *s);
+/* A JSON number: whole numbers below 2^53 in full ("1234"), others with 17 significant
+ * digits; null for NaN and the infinities (JSON has no such numbers). */
+void rc_buf_put_json_num(rc_buf *b, double x);
+
 struct ir_node;
 
 /* Compile context: the model file and the first error, with its context. */

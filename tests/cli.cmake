@@ -142,3 +142,7 @@ endforeach()
 add_test(NAME info_stream_per_step
     COMMAND sh -c "out=$(\"$0\" info --stream --chunk 2 \"$1\" --dim batch=1 --dim seq=10) || exit 1; echo \"$out\"; per=$(echo \"$out\" | sed -n 's/^per step: 2 time steps per net_step call; flops per call \\([0-9]*\\) (per time step \\([0-9]*\\)); net_run over 10 time steps: \\([0-9]*\\)$/\\1 \\2 \\3/p'); set -- $per; [ $# -eq 3 ] && [ $(($1 * 5)) -eq $3 ] && [ $(($2 * 2)) -eq $1 ] && echo \"$out\" | grep -q '^step API alone (--step-only): context (RAM) [0-9]* bytes, weights (flash) [0-9]* bytes$' && echo \"$out\" | grep -q '^step API alone, footprint (cc -Os): flash [0-9]* bytes'"
             $<TARGET_FILE:rnnc> ${STEP_CASE})
+add_test(NAME cli_unsupported_ops_info_json
+    COMMAND sh -c "\"$0\" info --json \"$1\" > \"$2\"; st=$?; [ $st -eq 1 ] && /usr/bin/env python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); bad = [n[\"op_type\"] for n in d[\"nodes\"] if not n[\"supported\"]]; print(bad); assert d[\"compiled\"] is False and bad == [\"Einsum\", \"Einsum\", \"NonZero\", \"FusedMatMul\"], bad; assert \"4 op types\" in d[\"not_compiled\"]' \"$2\""
+            $<TARGET_FILE:rnnc> ${CMAKE_SOURCE_DIR}/testdata/cli/unknown_ops_many.onnx
+            ${CMAKE_CURRENT_BINARY_DIR}/unknown_ops_many.json)

@@ -598,19 +598,22 @@ static int convt_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *
 
 /* ---- the rest of the op table ------------------------------------------------------ */
 
-static double conv_flops(const ir_graph *g, const ir_node *n) {
+static double conv_macs(const ir_graph *g, const ir_node *n) {
     const conv_params *p = n->params;
     const cv_geom *gm = &p->gm;
     (void)g;
     int64_t k = gm->k[0] * gm->k[1] * gm->k[2];
-    /* 2 per multiply-add. Conv: (output element, input channel of its group, tap);
+    /* Conv: (output element, input channel of its group, tap);
      * ConvTranspose: (input element, output channel of its group, tap). */
     if (p->transpose)
-        return 2.0 * (double)p->N * (double)p->C * (double)(gm->in[0] * gm->in[1] * gm->in[2]) *
+        return (double)p->N * (double)p->C * (double)(gm->in[0] * gm->in[1] * gm->in[2]) *
                (double)(p->M / p->G) * (double)k;
-    return 2.0 * (double)p->N * (double)p->M * (double)(gm->out[0] * gm->out[1] * gm->out[2]) *
+    return (double)p->N * (double)p->M * (double)(gm->out[0] * gm->out[1] * gm->out[2]) *
            (double)(p->C / p->G) * (double)k;
 }
+
+/* 2 per multiply-add */
+static double conv_flops(const ir_graph *g, const ir_node *n) { return 2.0 * conv_macs(g, n); }
 
 /* Time as the batch axis is fine; along channels or space it mixes steps. */
 static int conv_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out) {
@@ -631,6 +634,7 @@ const rc_op_def rc_op_conv = {
     .interp = conv_interp,
     .emit = conv_emit,
     .flops = conv_flops,
+    .macs = conv_macs,
     .params = gl_params_consts,
     .free_params = gl_free,
     .time = conv_time,
@@ -642,6 +646,7 @@ const rc_op_def rc_op_conv_transpose = {
     .interp = convt_interp,
     .emit = convt_emit,
     .flops = conv_flops,
+    .macs = conv_macs,
     .params = gl_params_consts,
     .free_params = gl_free,
     .time = conv_time,

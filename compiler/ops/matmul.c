@@ -315,11 +315,13 @@ static int matmul_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int
     return 0;
 }
 
-static double mm_flops(const ir_graph *g, const ir_node *n) {
+static double mm_macs(const ir_graph *g, const ir_node *n) {
     const mm_params *p = n->params;
     (void)g;
-    return 2.0 * (double)p->batch * (double)p->M * (double)p->N * (double)p->K;
+    return (double)p->batch * (double)p->M * (double)p->N * (double)p->K;
 }
+
+static double mm_flops(const ir_graph *g, const ir_node *n) { return 2.0 * mm_macs(g, n); }
 
 /* MatMul and Gemm differ only in how check fills mm_params. */
 #define MM_OP(sym, name, chk)                                                                      \
@@ -330,6 +332,7 @@ static double mm_flops(const ir_graph *g, const ir_node *n) {
         .emit = mm_emit,                                                                           \
         .time = matmul_time,                                                                       \
         .flops = mm_flops,                                                                         \
+        .macs = mm_macs,                                                                           \
         .params = gl_params_consts,                                                                \
         .free_params = gl_free,                                                                    \
     };

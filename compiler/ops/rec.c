@@ -398,13 +398,17 @@ void rec_params_count(const ir_graph *g, const ir_node *n, int64_t *in_model,
     }
 }
 
+double rec_macs(const ir_graph *g, const ir_node *n) {
+    const rec_params *p = n->params;
+    (void)g;
+    return (double)p->T * p->B * p->D * p->G * p->H * (p->I + p->H);
+}
+
 double rec_flops(const ir_graph *g, const ir_node *n) {
     const rec_params *p = n->params;
-    double macs = (double)p->T * p->B * p->D * p->G * p->H * (p->I + p->H);
-    (void)g;
     /* two flops per multiply-add, plus roughly ten per gate element for the
      * bias, activations and state update */
-    return 2 * macs + 10.0 * p->T * p->B * p->D * p->G * p->H;
+    return 2 * rec_macs(g, n) + 10.0 * p->T * p->B * p->D * p->G * p->H;
 }
 
 /* --------------------------------------------------------------- interpreter */
@@ -997,7 +1001,7 @@ static void emit_direction(em_state *e, const rec_params *p, rec_emit *re, const
 int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
     const rec_params *p = n->params;
     const int T = p->T, B = p->B, I = p->I, H = p->H, D = p->D, G = p->G, GH = G * H;
-    double macs = (double)T * B * D * GH * (I + H);
+    double macs = rec_macs(g, n);
     rec_emit re = {0};
     rec_names nm = {0};
     int blas_proj;

@@ -104,6 +104,8 @@ int rec_check(rc_ctx *c, ir_graph *g, ir_node *n, const rec_desc *desc);
 int rec_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values *v);
 int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n);
 double rec_flops(const ir_graph *g, const ir_node *n);
+/* T * batch * directions * gates * hidden * (input + hidden) */
+double rec_macs(const ir_graph *g, const ir_node *n);
 void rec_params_count(const ir_graph *g, const ir_node *n, int64_t *in_model, int64_t *at_run_time);
 void rec_free_params(void *p);
 /* Streaming rule: forward only, time along X's sequence axis. */
@@ -117,6 +119,7 @@ int rec_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int 
         .interp = rec_interp,                                                                      \
         .emit = rec_emit_node,                                                                     \
         .flops = rec_flops,                                                                        \
+        .macs = rec_macs,                                                                          \
         .params = rec_params_count,                                                                \
         .free_params = rec_free_params,                                                            \
         .time = rec_time,                                                                          \

@@ -42,7 +42,8 @@ require_installed "$prefix" bin/rnnc "$libdir/librnnrt.a" include/rnnrt.h \
     "$libdir/cmake/rnnc/rnncConfig.cmake" "$libdir/cmake/rnnc/rnncConfigVersion.cmake" \
     "$libdir/cmake/rnnc/rnncTargets.cmake" "$libdir/cmake/rnnc/rnncRuntimeTargets.cmake" \
     "$libdir/cmake/rnnc/rnncFunctions.cmake" "$libdir/pkgconfig/rnnrt.pc" \
-    share/rnnc/runtime/include/rnnrt.h share/rnnc/runtime/src/rnnrt.c
+    share/rnnc/runtime/include/rnnrt.h share/rnnc/runtime/src/rnnrt.c \
+    share/man/man1/rnnc.1 share/doc/rnnc/LICENSE share/doc/rnnc/CHANGELOG.md
 if grep -rl -- "$work/stage" "$prefix" >/dev/null 2>&1; then
     fail "installed files name the install directory: $(grep -rl -- "$work/stage" "$prefix")"
 fi

@@ -779,6 +779,88 @@ static void test_sha256(void **state) {
     assert_string_equal(hex, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
 }
 
+static char *json_of(const char *s) {
+    rc_buf b = {0};
+    rc_buf_put_json(&b, s);
+    return b.p;
+}
+
+/* rnnc info --json's strings: ASCII only, valid JSON for any bytes, ill-formed UTF-8 replaced
+ * by U+FFFD per maximal start of a sequence (the results are Python's
+ * json.dumps(raw.decode('utf-8', 'replace'))). */
+static void test_json_string(void **state) {
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"plain", "\"plain\""},
+        {"", "\"\""},
+        {"q\"b\\s/", "\"q\\\"b\\\\s/\""},
+        {"\n\r\t\x01\x1f\x7f", "\"\\n\\r\\t\\u0001\\u001f\\u007f\""},
+        {"h\xc3\xa9llo \xe5\x90\x8d", "\"h\\u00e9llo \\u540d\""},
+        {"\xf0\x9f\x98\x80", "\"\\ud83d\\ude00\""},               /* U+1F600: a surrogate pair */
+        {"\xe2\x80\xa8\xef\xbb\xbf", "\"\\u2028\\ufeff\""},       /* line separator, BOM */
+        {"\xff\xfe", "\"\\ufffd\\ufffd\""},                       /* never in UTF-8 */
+        {"\x80x", "\"\\ufffdx\""},                                /* stray continuation */
+        {"\xc0\xaf", "\"\\ufffd\\ufffd\""},                       /* overlong '/' */
+        {"\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\""},            /* overlong, 3 bytes */
+        {"\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\""},            /* a surrogate */
+        {"\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\""}, /* past U+10FFFF */
+        {"\xe5\x90z", "\"\\ufffdz\""},                            /* truncated: one U+FFFD */
+        {"\xf0\x9f\x98", "\"\\ufffd\""},                          /* truncated at the end */
+        {"\xf8\x88\x80\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\""}, /* 5-byte form */
+    };
+    char all[256], *out;
+    (void)state;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        out = json_of(cases[k].in);
+        assert_string_equal(out, cases[k].out);
+        free(out);
+    }
+    out = json_of(NULL);
+    assert_string_equal(out, "\"\"");
+    free(out);
+    /* every byte: printable ASCII only, quotes only at the ends */
+    for (int ch = 1; ch < 256; ch++)
+        all[ch - 1] = (char)ch;
+    all[255] = 0;
+    out = json_of(all);
+    for (size_t i = 0; out[i]; i++) {
+        assert_true(out[i] >= 0x20 && out[i] < 0x7f);
+        if (out[i] == '"')
+            assert_true(i == 0 || out[i + 1] == 0 || out[i - 1] == '\\');
+    }
+    free(out);
+}
+
+static void test_json_number(void **state) {
+    static const struct {
+        double x;
+        const char *out;
+    } cases[] = {
+        {0, "0"},
+        {-0.0, "0"},
+        {4608, "4608"},
+        {-3, "-3"},
+        {9007199254740991.0, "9007199254740991"},
+        {0.5, "0.5"},
+        {1e300, "1.0000000000000001e+300"},
+    };
+    (void)state;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        rc_buf b = {0};
+        rc_buf_put_json_num(&b, cases[k].x);
+        assert_string_equal(b.p, cases[k].out);
+        rc_buf_free(&b);
+    }
+    {
+        rc_buf b = {0};
+        rc_buf_put_json_num(&b, NAN);
+        rc_buf_put_json_num(&b, INFINITY);
+        assert_string_equal(b.p, "nullnull");
+        rc_buf_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -803,6 +885,8 @@ int main(void)
         cmocka_unit_test(test_escaped),
         cmocka_unit_test(test_interp_tiny_rnn),
         cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_json_string),
+        cmocka_unit_test(test_json_number),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
