@@ -19,8 +19,8 @@ static const char usage_main[] =
     "commands:\n"
     "  compile MODEL -o DIR [--name NAME] [--unroll auto|none|full] [--dump-ir]\n"
     "                      write DIR/NAME.h and DIR/NAME.c\n"
-    "  run MODEL (--input FILE... | --input-dir DIR) --output-dir DIR\n"
-    "                      run the reference interpreter on TensorProto files\n"
+    "  run MODEL (--input FILE... | --input-dir DIR) (--output-dir DIR | --print)\n"
+    "                      run the reference interpreter on TensorProto (.pb) or .npy files\n"
     "  check MODEL DATADIR... [--atol A] [--rtol R] [--unroll MODE] [--keep]\n"
     "                      build the generated code, run it on each test_data_set,\n"
     "                      compare with the expected outputs and the interpreter\n"
@@ -29,8 +29,9 @@ static const char usage_main[] =
     "\n"
     "Every command takes --dim NAME=N and --shape INPUT=d0,d1,... (repeatable) to bind\n"
     "symbolic input dimensions (dim_param); run and check take unbound ones from the data.\n"
-    "Every command takes --const INPUT=FILE.pb or INPUT=V0,V1,... to bind a graph input to a\n"
-    "constant (e.g. a sample rate): it leaves the generated API and folds what it decides;\n"
+    "Every command takes --const INPUT=FILE.pb|FILE.npy or INPUT=V0,V1,... to bind a graph\n"
+    "input to a constant (e.g. a sample rate): it leaves the generated API and folds what it "
+    "decides;\n"
     "run and check bind inputs an op needs at compile time (shapes, axes) from the data.\n"
     "Every command takes --max-mb N: the largest tensor, and the largest total of weights,\n"
     "accepted in MiB (default 1024); bigger models are refused rather than allocated.\n"
@@ -54,15 +55,22 @@ static const char usage_compile[] =
     "  --chunk K       time steps per NAME_step call (default 1; implies --stream)\n"
     "  --dim NAME=N    bind the symbolic dimension NAME (dim_param) of every input\n"
     "  --shape INPUT=d0,d1,...  replace an input's whole shape\n"
-    "  --const INPUT=FILE.pb|V0,V1,...  bind a graph input to a constant value\n";
+    "  --const INPUT=FILE.pb|FILE.npy|V0,V1,...  bind a graph input to a constant value\n";
 
 static const char usage_run[] =
-    "usage: rnnc run MODEL (--input FILE ... | --input-dir DIR) --output-dir DIR [--dump-ir]\n"
+    "usage: rnnc run MODEL (--input FILE ... | --input-dir DIR) (--output-dir DIR | --print)\n"
+    "                [--output-format pb|npy] [--print] [--dump-ir]\n"
     "\n"
-    "Runs the reference interpreter (naive loops, double accumulation). Inputs are ONNX\n"
-    "TensorProto files in graph-input order (initializers excluded), or DIR/input_N.pb;\n"
-    "outputs are written as DIR/output_N.pb in graph-output order. Symbolic input\n"
-    "dimensions not bound with --dim/--shape are taken from the input files.\n";
+    "Runs the reference interpreter (naive loops, double accumulation). Inputs are files in\n"
+    "graph-input order (initializers excluded), or DIR/input_N.pb or DIR/input_N.npy (a\n"
+    "directory holding both for one N is an error). A file ending in .npy is a NumPy array\n"
+    "(format 1.0/2.0/3.0, C order, dtypes <f2 <f4 <f8 <i1..<i8 <u1..<u8 |b1; big-endian ones\n"
+    "are converted); any other is an ONNX TensorProto. Outputs are written as\n"
+    "DIR/output_N.pb in graph-output order, or DIR/output_N.npy (format 1.0) with\n"
+    "--output-format npy. --print prints each output's name, dtype, shape and values\n"
+    "(numpy-like: tensors of more than 1000 elements show the first and last 3 along each\n"
+    "axis); with --print, --output-dir is optional. Symbolic input dimensions not bound\n"
+    "with --dim/--shape are taken from the input files.\n";
 
 static const char usage_check[] =
     "usage: rnnc check MODEL DATADIR... [--atol A] [--rtol R] [--unroll MODE] [--keep] [-v]\n"
@@ -70,8 +78,10 @@ static const char usage_check[] =
     "\n"
     "Compiles MODEL, builds the generated C with $CC (default cc) using\n"
     "-std=c99 -Wall -Wextra -Werror -pedantic against the runtime, runs it on each\n"
-    "DATADIR/input_N.pb, and compares with DATADIR/output_N.pb and with the reference\n"
-    "interpreter. An output passes when every element has |got - expected| <=\n"
+    "DATADIR/input_N.pb (or .npy), and compares with DATADIR/output_N.pb (or .npy) and with\n"
+    "the reference interpreter; a DATADIR without output_N files is compared with the\n"
+    "interpreter only (the output says so). An output passes when every element has\n"
+    "|got - expected| <=\n"
     "atol + rtol*|expected| (defaults atol 1e-5, rtol 1e-3). Exit 0 only if all pass.\n"
     "The runtime is found at the build tree's paths, or RNNC_RUNTIME_INCLUDE,\n"
     "RNNC_RUNTIME_LIB and RNNC_RUNTIME_LIBS. Symbolic input dimensions not bound with\n"
@@ -130,7 +140,8 @@ static int parse_dim(const char *arg, rc_binding *b) {
     return 0;
 }
 
-/* --const NAME=FILE.pb (a TensorProto) or NAME=V0,V1,... (values in the input's dtype). */
+/* --const NAME=FILE.pb (a TensorProto) or NAME=FILE.npy (a NumPy array) or NAME=V0,V1,... (values
+ * in the input's dtype). */
 static int parse_const(rc_ctx *c, const char *arg, rc_binding *b) {
     const char *eq = strchr(arg, '=');
     size_t len;
@@ -138,7 +149,8 @@ static int parse_const(rc_ctx *c, const char *arg, rc_binding *b) {
     if (!eq || eq == arg || !eq[1])
         return -1;
     len = strlen(eq + 1);
-    if (len > 3 && strcmp(eq + 1 + len - 3, ".pb") == 0) {
+    if ((len > 3 && strcmp(eq + 1 + len - 3, ".pb") == 0) ||
+        (len > 4 && strcmp(eq + 1 + len - 4, ".npy") == 0)) {
         t = calloc(1, sizeof *t);
         if (!t || rc_load_tensor_file(c, eq + 1, t)) {
             free(t);
@@ -192,11 +204,8 @@ static int data_shapes(const char *dir, const char **files, int n_files, rc_bind
     int n = dir ? 0 : n_files;
     if (dir) {
         char path[PATH_MAX];
-        for (;; n++) {
-            snprintf(path, sizeof path, "%s/input_%d.pb", dir, n);
-            if (access(path, R_OK) != 0)
-                break;
-        }
+        while (rc_data_file(&quiet, dir, "input", n, path, sizeof path) == 1)
+            n++;
     }
     ir_tensor *t = calloc((size_t)n + 1, sizeof *t);
     const ir_tensor **ptr = calloc((size_t)n + 1, sizeof *ptr);
@@ -207,8 +216,9 @@ static int data_shapes(const char *dir, const char **files, int n_files, rc_bind
     }
     for (int i = 0; i < n; i++) {
         char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/input_%d.pb", dir ? dir : "", i);
         quiet.failed = 0;
+        if (dir)
+            rc_data_file(&quiet, dir, "input", i, path, sizeof path);
         if (rc_load_tensor_file(&quiet, dir ? path : files[i], &t[i]) == 0)
             ptr[i] = &t[i];
     }
@@ -284,6 +294,7 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
     em_opts eo = {"net", RC_UNROLL_AUTO, NULL};
     const char *cmd, *model = NULL, *outdir = NULL, *indir = NULL;
     int n_files = 0, n_dirs = 0, dump = 0, keep = 0, verbose = 0, rc, stream = 0, chunk = 1;
+    int out_npy = 0, print = 0;
     double atol = 1e-5, rtol = 1e-3;
     static char command[4096];
     const char *text;
@@ -383,6 +394,12 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
             if (*end || end == v || k < 1 || k > 1000000)
                 return usage(text, "--chunk takes a step count from 1 to 1000000");
             chunk = (int)k, stream = 1, i++;
+        } else if (strcmp(a, "--output-format") == 0 && v) {
+            if (strcmp(v, "pb") != 0 && strcmp(v, "npy") != 0)
+                return usage(text, "--output-format takes pb or npy");
+            out_npy = strcmp(v, "npy") == 0, i++;
+        } else if (strcmp(a, "--print") == 0) {
+            print = 1;
         } else if (strcmp(a, "--keep") == 0) {
             keep = 1;
         } else if (strcmp(a, "-v") == 0) {
@@ -400,8 +417,8 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
         return usage(text, "missing MODEL");
     if (strcmp(cmd, "compile") == 0 && (!outdir || n_dirs))
         return usage(text, outdir ? "unexpected argument" : "missing -o DIR");
-    if (strcmp(cmd, "run") == 0 && (!outdir || (!indir && !n_files) || n_dirs))
-        return usage(text, "run needs inputs and --output-dir");
+    if (strcmp(cmd, "run") == 0 && ((!outdir && !print) || (!indir && !n_files) || n_dirs))
+        return usage(text, "run needs inputs and --output-dir or --print");
     if (strcmp(cmd, "check") == 0 && !n_dirs)
         return usage(text, "missing DATADIR");
     if (strcmp(cmd, "info") == 0 && n_dirs)
@@ -456,14 +473,19 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
         rc = rc_read_inputs(&c, g, files, n_files, indir, &in);
         if (rc == 0)
             rc = rc_run_interp(&c, g, &in, &out);
-        if (rc == 0)
+        if (rc == 0 && outdir)
             rc = rc_mkdirs(&c, outdir);
-        for (int k = 0; rc == 0 && k < out.n; k++) {
+        for (int k = 0; rc == 0 && outdir && k < out.n; k++) {
             char path[PATH_MAX];
-            snprintf(path, sizeof path, "%s/output_%d.pb", outdir, k);
+            snprintf(path, sizeof path, "%s/output_%d.%s", outdir, k, out_npy ? "npy" : "pb");
             rc = rc_save_tensor_file(&c, path, &out.t[k]);
             if (rc == 0)
                 printf("%s\n", path);
+        }
+        for (int k = 0; rc == 0 && print && k < out.n; k++) {
+            char label[300];
+            snprintf(label, sizeof label, "output %d '%s'", k, rc_show(out.t[k].name));
+            rc_print_tensor(stdout, label, &out.t[k]);
         }
         rc_inputs_free(&in);
         rc_inputs_free(&out);
