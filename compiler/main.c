@@ -30,9 +30,9 @@ static const char usage_main[] =
     "Every command takes --dim NAME=N and --shape INPUT=d0,d1,... (repeatable) to bind\n"
     "symbolic input dimensions (dim_param); run and check take unbound ones from the data.\n"
     "Every command takes --const INPUT=FILE.pb|FILE.npy or INPUT=V0,V1,... to bind a graph\n"
-    "input to a constant (e.g. a sample rate): it leaves the generated API and folds what it "
-    "decides;\n"
-    "run and check bind inputs an op needs at compile time (shapes, axes) from the data.\n"
+    "input to a constant (e.g. a sample rate): it leaves the generated API and folds what it\n"
+    "decides; run and check bind inputs an op needs at compile time (shapes, axes) from the\n"
+    "data.\n"
     "Every command takes --max-mb N: the largest tensor, and the largest total of weights,\n"
     "accepted in MiB (default 1024); bigger models are refused rather than allocated.\n"
     "'rnnc COMMAND --help' describes each command. 'rnnc --version' prints the version.\n";
