@@ -481,6 +481,148 @@ static int check_dir(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const
     return rc;
 }
 
+/* ---- --random: input sets made up from the graph --------------------------------------- */
+
+/* splitmix64: the same seed gives the same inputs on every machine */
+static uint64_t rnd_next(uint64_t *s) {
+    uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static int64_t attr_axis(const ir_node *n, int rank) {
+    const ir_attr *a = ir_attr_get(n, "axis");
+    int64_t ax = a ? a->i : 0;
+    return ax < 0 ? ax + rank : ax;
+}
+
+/* The values an integer tensor ti may take where node n reads it as input k: narrows
+ * [*lo, *hi] and sets *why; ops that only pass values on (Cast, Identity, reshapes) are
+ * followed to their readers. */
+static void int_range_at(const ir_graph *g, int ti, int depth, int64_t *lo, int64_t *hi,
+                         const char **why);
+static void narrow(int64_t a, int64_t b, int64_t *lo, int64_t *hi, const char **why,
+                   const char *w) {
+    if (a > *lo)
+        *lo = a;
+    if (b < *hi)
+        *hi = b;
+    *why = w;
+}
+
+static void int_range_node(const ir_graph *g, const ir_node *n, int k, int depth, int64_t *lo,
+                           int64_t *hi, const char **why) {
+    const ir_tensor *x = ir_in(g, n, 0);
+    switch (n->op) {
+    case RC_OP_GATHER:
+    case RC_OP_GATHER_ELEMENTS:
+    case RC_OP_SCATTER_ELEMENTS:
+    case RC_OP_SCATTER:
+        if (k == 1 && x && x->rank > 0) {
+            int64_t ax = attr_axis(n, x->rank);
+            if (ax >= 0 && ax < x->rank)
+                narrow(0, x->dims[ax] - 1, lo, hi, why, "an index into the gathered axis");
+        }
+        break;
+    case RC_OP_GATHER_ND:
+    case RC_OP_SCATTER_ND:
+        if (k == 1 && x) {
+            int64_t m = INT64_MAX;
+            for (int d = 0; d < x->rank; d++)
+                m = x->dims[d] < m ? x->dims[d] : m;
+            if (x->rank > 0)
+                narrow(0, m - 1, lo, hi, why, "an index into the data (the smallest axis)");
+        }
+        break;
+    case RC_OP_RNN:
+    case RC_OP_LSTM:
+    case RC_OP_GRU:
+        if (k == 4 && x && x->rank == 3) {
+            const ir_attr *a = ir_attr_get(n, "layout");
+            narrow(0, x->dims[a && a->i ? 1 : 0], lo, hi, why, "sequence_lens, 0..seq_length");
+        }
+        break;
+    case RC_OP_CAST:
+    case RC_OP_IDENTITY:
+    case RC_OP_SQUEEZE:
+    case RC_OP_UNSQUEEZE:
+    case RC_OP_RESHAPE:
+    case RC_OP_FLATTEN:
+        if (k == 0 && n->out[0] >= 0 && ir_dtype_is_int(g->t[n->out[0]].dtype))
+            int_range_at(g, n->out[0], depth + 1, lo, hi, why);
+        break;
+    default:
+        break;
+    }
+}
+
+static void int_range_at(const ir_graph *g, int ti, int depth, int64_t *lo, int64_t *hi,
+                         const char **why) {
+    if (depth > 8)
+        return;
+    for (int i = 0; i < g->n_node; i++)
+        for (int k = 0; k < g->node[i].n_in; k++)
+            if (g->node[i].in[k] == ti)
+                int_range_node(g, &g->node[i], k, depth, lo, hi, why);
+}
+
+/* Graph input i for --random: floats uniform in [-1, 1]; bool 0/1; integers in the range
+ * their readers accept (indices within the indexed axis, sequence_lens in 0..seq_length),
+ * else 1..4 (small, and never 0 as a divisor could be), always within the dtype. */
+static int random_input(rc_ctx *c, const ir_graph *g, int i, uint64_t *st, ir_tensor *t,
+                        int verbose) {
+    const ir_tensor *gt = &g->t[g->input[i]];
+    int64_t n = ir_numel(gt), lo = 1, hi = 4;
+    const char *why = "no reader constrains it: 1..4";
+    memset(t, 0, sizeof *t);
+    t->name = rc_xstrdup(gt->name);
+    t->dtype = gt->dtype;
+    t->rank = gt->rank;
+    memcpy(t->dims, gt->dims, sizeof t->dims);
+    if (!ir_dtype_size(gt->dtype))
+        return rc_err(c, NULL, "--random", "graph input '%s' has dtype %s, which has no values",
+                      rc_show(gt->name), ir_dtype_name(gt->dtype));
+    t->data = rc_xcalloc((size_t)n + 1, ir_dtype_size(gt->dtype));
+    if (ir_dtype_is_int(gt->dtype)) {
+        int64_t tmax = gt->dtype == IR_INT8     ? INT8_MAX
+                       : gt->dtype == IR_UINT8  ? UINT8_MAX
+                       : gt->dtype == IR_INT16  ? INT16_MAX
+                       : gt->dtype == IR_UINT16 ? UINT16_MAX
+                                                : INT32_MAX;
+        lo = INT64_MIN, hi = INT64_MAX, why = NULL;
+        int_range_at(g, g->input[i], 0, &lo, &hi, &why);
+        if (!why)
+            lo = 1, hi = 4, why = "no reader constrains it: 1..4";
+        hi = hi < tmax ? hi : tmax;
+        if (lo > hi)
+            return rc_err(c, NULL, "--random",
+                          "graph input '%s' (%s) has no valid value (range %" PRId64 "..%" PRId64
+                          "); give a data set instead",
+                          rc_show(gt->name), why, lo, hi);
+    }
+    if (verbose) {
+        char sh[256];
+        ir_shape_str(gt, sh, sizeof sh);
+        if (ir_dtype_is_int(gt->dtype))
+            fprintf(stderr, "rnnc: --random input %d '%s' %s: %" PRId64 "..%" PRId64 " (%s)\n", i,
+                    rc_show(gt->name), sh, lo, hi, why);
+        else
+            fprintf(stderr, "rnnc: --random input %d '%s' %s: %s\n", i, rc_show(gt->name), sh,
+                    gt->dtype == IR_BOOL ? "0/1" : "uniform in [-1, 1]");
+    }
+    for (int64_t e = 0; e < n; e++) {
+        uint64_t r = rnd_next(st);
+        if (gt->dtype == IR_BOOL)
+            ((uint8_t *)t->data)[e] = (uint8_t)(r >> 63);
+        else if (ir_dtype_is_int(gt->dtype))
+            ir_put(gt->dtype, t->data, e, (double)(lo + (int64_t)(r % (uint64_t)(hi - lo + 1))));
+        else
+            ir_put(gt->dtype, t->data, e, (double)(r >> 11) * (2.0 / 9007199254740992.0) - 1.0);
+    }
+    return 0;
+}
+
 int rc_check(rc_ctx *c, const ir_graph *g, const char *const *dirs, int n_dirs,
              const rc_check_opts *o) {
     char tmp[PATH_MAX], prog[PATH_MAX];
@@ -504,6 +646,33 @@ int rc_check(rc_ctx *c, const ir_graph *g, const char *const *dirs, int n_dirs,
     for (int d = 0; d < n_dirs; d++)
         if (check_dir(c, g, o, tmp, prog, dirs[d], &failed))
             goto done;
+    if (o->random_runs > 0) {
+        uint64_t st = o->seed;
+        printf("  --random: %d input sets from seed %" PRIu64
+               ", generated code vs interpreter only\n",
+               o->random_runs, o->seed);
+        for (int r = 0; r < o->random_runs; r++) {
+            rc_inputs in = {0}, gen = {0}, ref = {0};
+            char label[64];
+            int e = 0;
+            in.n = g->n_input;
+            in.t = rc_xcalloc((size_t)g->n_input + 1, sizeof(ir_tensor));
+            for (int i = 0; e == 0 && i < g->n_input; i++)
+                e = random_input(c, g, i, &st, &in.t[i], o->verbose && r == 0);
+            if (e == 0)
+                e = run_generated(c, g, g->n_output * (o->em->step ? 2 : 1), tmp, prog, &in, &gen);
+            if (e == 0)
+                e = rc_run_interp(c, g, &in, &ref);
+            snprintf(label, sizeof label, "random set %d", r);
+            for (int k = 0; e == 0 && k < g->n_output; k++)
+                check_output_interp(g, o, label, k, &gen, &ref, &failed);
+            rc_inputs_free(&in);
+            rc_inputs_free(&gen);
+            rc_inputs_free(&ref);
+            if (e)
+                goto done;
+        }
+    }
     printf("%s\n", failed ? "FAIL" : "PASS");
     rc = failed ? 1 : 0;
 done:

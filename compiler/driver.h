@@ -88,6 +88,9 @@ typedef struct rc_check_opts {
     const em_opts *em;
     int keep;
     int verbose;
+    /* --random N: also N input sets made up from seed (generated code vs interpreter) */
+    int random_runs;
+    uint64_t seed;
 } rc_check_opts;
 /* rnnc check: returns 0 when every output of every data set is within tolerance
  * for both the generated code and the interpreter, 1 when some is not, -1 on error. */

@@ -74,20 +74,30 @@ static const char usage_run[] =
 
 static const char usage_check[] =
     "usage: rnnc check MODEL DATADIR... [--atol A] [--rtol R] [--unroll MODE] [--keep] [-v]\n"
-    "                  [--stream [--chunk K]]\n"
+    "                  [--stream [--chunk K]] [--random [--seed S] [--runs N]]\n"
     "\n"
     "Compiles MODEL, builds the generated C with $CC (default cc) using\n"
     "-std=c99 -Wall -Wextra -Werror -pedantic against the runtime, runs it on each\n"
     "DATADIR/input_N.pb (or .npy), and compares with DATADIR/output_N.pb (or .npy) and with\n"
     "the reference interpreter; a DATADIR without output_N files is compared with the\n"
     "interpreter only (the output says so). An output passes when every element has\n"
-    "|got - expected| <=\n"
-    "atol + rtol*|expected| (defaults atol 1e-5, rtol 1e-3). Exit 0 only if all pass.\n"
-    "The runtime is found at the build tree's paths, or RNNC_RUNTIME_INCLUDE,\n"
-    "RNNC_RUNTIME_LIB and RNNC_RUNTIME_LIBS. Symbolic input dimensions not bound with\n"
-    "--dim/--shape are taken from the first DATADIR's input files. With --stream [--chunk\n"
-    "K] the step API is also run over each sequence, chunk by chunk, and must match the\n"
-    "expected outputs and NAME_run (within 1e-6).\n";
+    "|got - expected| <= atol + rtol*|expected| (defaults atol 1e-5, rtol 1e-3). Exit 0\n"
+    "only if all pass. The runtime is found at the build tree's paths, or\n"
+    "RNNC_RUNTIME_INCLUDE, RNNC_RUNTIME_LIB and RNNC_RUNTIME_LIBS. Symbolic input\n"
+    "dimensions not bound with --dim/--shape are taken from the first DATADIR's input\n"
+    "files. With --stream [--chunk K] the step API is also run over each sequence, chunk\n"
+    "by chunk, and must match the expected outputs and NAME_run (within 1e-6).\n"
+    "  --random        also (or, without DATADIR, only) run N input sets made up from the\n"
+    "                  model (default 3), comparing the generated code with the interpreter.\n"
+    "                  Deterministic given --seed (default 1; splitmix64). Floats: uniform in\n"
+    "                  [-1, 1]; bool: 0/1; integers: what their readers accept (Gather,\n"
+    "                  GatherElements, Scatter* indices 0..dim-1 of the indexed axis, GatherND\n"
+    "                  indices 0..smallest dim-1, RNN/LSTM/GRU sequence_lens 0..seq_length,\n"
+    "                  followed through Cast/Identity/reshapes), else 1..4 (never 0, a possible\n"
+    "                  divisor). Symbolic dims must be bound (--dim/--shape) and inputs needed\n"
+    "                  at compile time given with --const. -v prints each input's range.\n"
+    "  --seed S        the generator's seed (a whole number)\n"
+    "  --runs N        the number of random input sets (1..100000; implies --random)\n";
 
 static const char usage_info[] =
     "usage: rnnc info MODEL [--unroll MODE] [--dim NAME=N ...] [--shape INPUT=d0,d1,... ...]\n"
@@ -294,7 +304,8 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
     em_opts eo = {"net", RC_UNROLL_AUTO, NULL};
     const char *cmd, *model = NULL, *outdir = NULL, *indir = NULL;
     int n_files = 0, n_dirs = 0, dump = 0, keep = 0, verbose = 0, rc, stream = 0, chunk = 1;
-    int out_npy = 0, print = 0;
+    int out_npy = 0, print = 0, random_runs = 0;
+    unsigned long long seed = 1;
     double atol = 1e-5, rtol = 1e-3;
     static char command[4096];
     const char *text;
@@ -400,6 +411,20 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
             out_npy = strcmp(v, "npy") == 0, i++;
         } else if (strcmp(a, "--print") == 0) {
             print = 1;
+        } else if (strcmp(a, "--random") == 0) {
+            random_runs = random_runs ? random_runs : 3;
+        } else if ((strcmp(a, "--seed") == 0 || strcmp(a, "--runs") == 0) && v) {
+            char *end;
+            unsigned long long x;
+            errno = 0;
+            x = strtoull(v, &end, 10);
+            if (*end || end == v || v[0] == '-' || errno || (a[2] == 'r' && (x < 1 || x > 100000)))
+                return usage(text, "--seed takes a whole number >= 0, --runs one from 1 to 100000");
+            if (a[2] == 's')
+                seed = x;
+            else
+                random_runs = (int)x;
+            i++;
         } else if (strcmp(a, "--keep") == 0) {
             keep = 1;
         } else if (strcmp(a, "-v") == 0) {
@@ -419,15 +444,15 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
         return usage(text, outdir ? "unexpected argument" : "missing -o DIR");
     if (strcmp(cmd, "run") == 0 && ((!outdir && !print) || (!indir && !n_files) || n_dirs))
         return usage(text, "run needs inputs and --output-dir or --print");
-    if (strcmp(cmd, "check") == 0 && !n_dirs)
-        return usage(text, "missing DATADIR");
+    if (strcmp(cmd, "check") == 0 && !n_dirs && !random_runs)
+        return usage(text, "missing DATADIR (or --random)");
     if (strcmp(cmd, "info") == 0 && n_dirs)
         return usage(text, "unexpected argument");
     if (em_valid_name(eo.name))
         return usage(text, "--name must be a C identifier (letter first; letters, digits, '_'; "
                            "not a keyword)");
     /* run/check: dims the options leave open are taken from the first data set */
-    if (strcmp(cmd, "run") == 0 || strcmp(cmd, "check") == 0)
+    if (strcmp(cmd, "run") == 0 || (strcmp(cmd, "check") == 0 && n_dirs))
         (void)data_shapes(indir                       ? indir
                           : strcmp(cmd, "check") == 0 ? dirs[0]
                                                       : NULL,
@@ -461,7 +486,7 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
     } else if (strcmp(cmd, "info") == 0) {
         rc = rc_info(&c, g, &eo, info_cc);
     } else if (strcmp(cmd, "check") == 0) {
-        rc_check_opts co = {atol, rtol, &eo, keep, verbose};
+        rc_check_opts co = {atol, rtol, &eo, keep, verbose, random_runs, seed};
         rc = rc_check(&c, g, dirs, n_dirs, &co);
         if (rc == 1) {
             ir_free(g);

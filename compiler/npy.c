@@ -174,11 +174,11 @@ static int parse_header(rc_ctx *c, const char *what, hdr *h) {
             return -1;
         skip_ws(h);
         if (strcmp(key, "descr") == 0 && !h->have_descr) {
-            if (quoted(c, what, h, h->descr, sizeof h->descr, "for 'descr'")) {
-                if (h->p < h->end && *h->p == '[')
-                    return rc_err(c, NULL, what, "structured dtypes are not supported");
+            if (h->p < h->end && *h->p == '[')
+                return rc_err(c, NULL, what,
+                              "structured dtypes (a 'descr' list) are not supported");
+            if (quoted(c, what, h, h->descr, sizeof h->descr, "for 'descr'"))
                 return -1;
-            }
             h->have_descr = 1;
         } else if (strcmp(key, "fortran_order") == 0 && !h->have_fortran) {
             if ((size_t)(h->end - h->p) >= 4 && memcmp(h->p, "True", 4) == 0)
