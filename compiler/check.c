@@ -200,6 +200,22 @@ static void harness(rc_buf *b, const ir_graph *g, const ir_graph *step, const ch
                       1 + i, i, NAME, i, i, i, i);
     for (int i = 0; i < g->n_output; i++)
         rc_buf_printf(b, "    outs[%d] = out%d;\n", i, i);
+    /* the metadata functions describe what the harness was built from */
+    rc_buf_printf(b,
+                  "    if (%s_ctx_size() != sizeof ctx || %s_CTX_SIZE != sizeof ctx ||\n"
+                  "        %s_num_inputs() != %d || %s_num_outputs() != %d)\n        return 94;\n",
+                  name, NAME, name, g->n_input, name, g->n_output);
+    for (int side = 0; side < 2; side++)
+        for (int i = 0; i < (side ? g->n_output : g->n_input); i++) {
+            const ir_tensor *t = &g->t[side ? g->output[i] : g->input[i]];
+            const char *kind = side ? "output" : "input";
+            rc_buf_printf(b, "    if (%s_%s_dtype(%d) != %d || %s_%s_rank(%d) != %d", name, kind, i,
+                          t->dtype, name, kind, i, t->rank);
+            for (int d = 0; d <= t->rank; d++)
+                rc_buf_printf(b, " ||\n        %s_%s_dim(%d, %d) != %" PRId64, name, kind, i, d,
+                              d < t->rank ? t->dims[d] : (int64_t)-1);
+            rc_buf_puts(b, ")\n        return 94;\n");
+        }
     rc_buf_printf(b, "    %s_init(&ctx);\n    rc = %s_run(&ctx, ins, outs);\n", name, name);
     rc_buf_puts(b, "    if (rc != 0) {\n        fprintf(stderr, \"run returned %d\\n\", rc);\n"
                    "        return 10 + rc;\n    }\n");
