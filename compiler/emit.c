@@ -643,12 +643,15 @@ static void meta_header(rc_buf *h, const char *name, const char *NAME, size_t ct
         "int %s_output_rank(int i);\nint64_t %s_output_dim(int i, int d);\n",
         name, name, name, name, name, name, name, name, name, name, name);
     if (step)
-        rc_buf_printf(h,
-                      "/* the dims of %s_step's inputs and outputs (the time axis cut to the\n"
-                      " * chunk); names, dtypes and ranks are %s_run's */\n"
-                      "int64_t %s_step_input_dim(int i, int d);\n"
-                      "int64_t %s_step_output_dim(int i, int d);\n",
-                      name, name, name, name);
+        rc_buf_printf(
+            h,
+            "/* the dims of %s_step's inputs and outputs (the time axis cut to the\n"
+            " * chunk); names, dtypes and ranks are %s_run's */\n"
+            "int64_t %s_step_input_dim(int i, int d);\n"
+            "int64_t %s_step_output_dim(int i, int d);\n"
+            "/* the time axis of each input/output (-1: none), as %s_INPUT_i_TIME_AXIS */\n"
+            "int %s_step_input_time_axis(int i);\nint %s_step_output_time_axis(int i);\n",
+            name, name, name, name, NAME, name, name);
     rc_buf_puts(h, "\n");
 }
 
@@ -732,6 +735,19 @@ static void meta_source(rc_buf *s, const char *name, const char *NAME, const ir_
     if (step) {
         meta_tables(s, name, "input", step, step->input, step->n_input, 1);
         meta_tables(s, name, "output", step, step->output, step->n_output, 1);
+        for (int side = 0; side < 2; side++) {
+            const char *kind = side ? "output" : "input";
+            int n = side ? g->n_output : g->n_input;
+            const int *ax = side ? g->out_time : g->in_time;
+            rc_buf_printf(s, "static const int %s_step_%s_axes[%d] = {", name, kind, n ? n : 1);
+            for (int i = 0; i < n; i++)
+                rc_buf_printf(s, "%s%d", i ? ", " : "", ax[i]);
+            rc_buf_puts(s, n ? "};\n" : "0};\n");
+            rc_buf_printf(s,
+                          "int %s_step_%s_time_axis(int i)\n{\n    return i >= 0 && i < %d ? "
+                          "%s_step_%s_axes[i] : -1;\n}\n\n",
+                          name, kind, n, name, kind);
+        }
     }
 }
 

@@ -47,7 +47,7 @@ run mv "$work/stage" "$prefix"
 for f in bin/rnnc "$libdir/librnnrt.a" include/rnnrt.h \
     "$libdir/cmake/rnnc/rnncConfig.cmake" "$libdir/cmake/rnnc/rnncConfigVersion.cmake" \
     "$libdir/cmake/rnnc/rnncTargets.cmake" "$libdir/cmake/rnnc/rnncFunctions.cmake" \
-    "$libdir/pkgconfig/rnnrt.pc"; do
+    "$libdir/pkgconfig/rnnrt.pc" share/rnnc/python/rnnc.py; do
     [ -f "$prefix/$f" ] || fail "not installed: $f"
 done
 if grep -rl -- "$work/stage" "$prefix" >/dev/null 2>&1; then
@@ -102,6 +102,19 @@ run "$cc" -std=c99 -O2 -Wall -Wextra -Werror -pedantic -I "$work/pc" \
     $(pkg-config --cflags rnnrt) "$project/main.c" "$work/pc/net.c" \
     $(pkg-config --libs rnnrt) -o "$work/pc/app"
 run "$work/pc/app" || fail "the pkg-config program failed"
+
+step "5. the installed Python module builds a shared object from the installed runtime"
+if /usr/bin/python3 -c "import numpy" 2>/dev/null; then
+    env -u RNNC_RUNTIME_INCLUDE -u RNNC_RUNTIME_LIB -u RNNC_RUNTIME_LIBS \
+        PYTHONPATH="$prefix/share/rnnc/python" /usr/bin/python3 -c "
+import numpy as np, rnnc
+m = rnnc.Model(rnnc.build_shared('$work/pc', 'net'))
+outs = m.run(*[np.zeros(t.shape, t.dtype) for t in m.inputs])
+assert [o.shape for o in outs] == [t.shape for t in m.outputs]
+print(m)" || fail "the installed Python module failed"
+else
+    echo "python3-numpy is not installed: step 5 skipped (tools/setup-debian.sh installs it)"
+fi
 
 echo
 echo "install test: PASS"
