@@ -55,7 +55,12 @@ static const char usage_compile[] =
     "  --chunk K       time steps per NAME_step call (default 1; implies --stream)\n"
     "  --dim NAME=N    bind the symbolic dimension NAME (dim_param) of every input\n"
     "  --shape INPUT=d0,d1,...  replace an input's whole shape\n"
-    "  --const INPUT=FILE.pb|FILE.npy|V0,V1,...  bind a graph input to a constant value\n";
+    "  --const INPUT=FILE.pb|FILE.npy|V0,V1,...  bind a graph input to a constant value\n"
+    "NAME.h also declares metadata for callers from other languages: NAME_CTX_SIZE (sizeof\n"
+    "NAME_ctx as a number), NAME_ctx_size(), NAME_num_inputs/outputs() and per input/output\n"
+    "NAME_input_name/dtype/rank/dim(i[, d]) (dtype: the ONNX code; -1/NULL out of range), with\n"
+    "--stream NAME_step_input_dim/_time_axis too. From Python: <prefix>/share/rnnc/python/\n"
+    "rnnc.py (ctypes + numpy): rnnc.Model(rnnc.build_shared(DIR, NAME), NAME).run(arrays...).\n";
 
 static const char usage_run[] =
     "usage: rnnc run MODEL (--input FILE ... | --input-dir DIR) (--output-dir DIR | --print)\n"
@@ -304,7 +309,7 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
     em_opts eo = {"net", RC_UNROLL_AUTO, NULL};
     const char *cmd, *model = NULL, *outdir = NULL, *indir = NULL;
     int n_files = 0, n_dirs = 0, dump = 0, keep = 0, verbose = 0, rc, stream = 0, chunk = 1;
-    int out_npy = 0, print = 0, random_runs = 0;
+    int out_npy = 0, print = 0, random_runs = 0, rnd_opt = 0;
     unsigned long long seed = 1;
     double atol = 1e-5, rtol = 1e-3;
     static char command[4096];
@@ -412,7 +417,7 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
         } else if (strcmp(a, "--print") == 0) {
             print = 1;
         } else if (strcmp(a, "--random") == 0) {
-            random_runs = random_runs ? random_runs : 3;
+            random_runs = random_runs ? random_runs : 3, rnd_opt = 1;
         } else if ((strcmp(a, "--seed") == 0 || strcmp(a, "--runs") == 0) && v) {
             char *end;
             unsigned long long x;
@@ -420,6 +425,7 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
             x = strtoull(v, &end, 10);
             if (*end || end == v || v[0] == '-' || errno || (a[2] == 'r' && (x < 1 || x > 100000)))
                 return usage(text, "--seed takes a whole number >= 0, --runs one from 1 to 100000");
+            rnd_opt = 1;
             if (a[2] == 's')
                 seed = x;
             else
@@ -444,6 +450,14 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
         return usage(text, outdir ? "unexpected argument" : "missing -o DIR");
     if (strcmp(cmd, "run") == 0 && ((!outdir && !print) || (!indir && !n_files) || n_dirs))
         return usage(text, "run needs inputs and --output-dir or --print");
+    if ((out_npy || print) && strcmp(cmd, "run") != 0)
+        return usage(text, "--output-format and --print apply to run");
+    if (out_npy && !outdir)
+        return usage(text, "--output-format needs --output-dir");
+    if (rnd_opt && strcmp(cmd, "check") != 0)
+        return usage(text, "--random, --seed and --runs apply to check");
+    if (rnd_opt && !random_runs)
+        return usage(text, "--seed needs --random (or --runs)");
     if (strcmp(cmd, "check") == 0 && !n_dirs && !random_runs)
         return usage(text, "missing DATADIR (or --random)");
     if (strcmp(cmd, "info") == 0 && n_dirs)
