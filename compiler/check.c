@@ -399,16 +399,20 @@ static void rm_tmp(const char *tmp, const char *name) {
 /* A data set without expected outputs (no DIR/output_K.pb or .npy for any K), or an input
  * set made by --random (dir NULL): the generated code is compared with the interpreter
  * only. */
+/* --stream: output k of the steps against NAME_run's (gen holds both) */
+static err_stats steps_vs_run(const ir_graph *g, int k, const rc_inputs *gen) {
+    ir_tensor run = g->t[g->output[k]];
+    run.data = gen->t[k].data;
+    return compare(&run, gen->t[g->n_output + k].data, 1e-6, 0);
+}
+
 static void check_output_interp(const ir_graph *g, const rc_check_opts *o, const char *dir, int k,
                                 const rc_inputs *gen, const rc_inputs *ref, int *failed) {
     const ir_tensor *gt = &g->t[g->output[k]];
     err_stats sgi = compare(&ref->t[k], gen->t[k].data, o->atol, o->rtol);
     int ok = !sgi.bad;
     if (gen->n > g->n_output) {
-        ir_tensor run = *gt;
-        err_stats sr;
-        run.data = gen->t[k].data;
-        sr = compare(&run, gen->t[g->n_output + k].data, 1e-6, 0);
+        err_stats sr = steps_vs_run(g, k, gen);
         printf("  %s output %d '%s': steps vs run max_abs %.3g (limit 1e-6): %s\n", dir, k,
                rc_show(gt->name), sr.max_abs, sr.bad ? "FAIL" : "ok");
         ok &= !sr.bad;
@@ -445,10 +449,7 @@ static int check_output(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, co
     if (gen->n > g->n_output) {
         /* --stream: the steps against the expected values and against NAME_run */
         err_stats ss = compare(&exp, gen->t[g->n_output + k].data, o->atol, o->rtol);
-        ir_tensor run = *gt;
-        err_stats sr;
-        run.data = gen->t[k].data;
-        sr = compare(&run, gen->t[g->n_output + k].data, 1e-6, 0);
+        err_stats sr = steps_vs_run(g, k, gen);
         printf("  %s output %d '%s': steps of %s vs expected max_abs %.3g max_rel %.3g | steps "
                "vs run max_abs %.3g (limit 1e-6): %s\n",
                dir, k, rc_show(gt->name), "the chunk", ss.max_abs, ss.max_rel, sr.max_abs,
@@ -466,9 +467,30 @@ static int check_output(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, co
 }
 
 /* Runs the generated program and the interpreter on one data set directory. */
+/* Runs the generated program and the interpreter on one input set (consumed) and compares
+ * them, and with DIR/output_N when `expected` (label: the directory, or the random set). */
+static int check_set(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const char *tmp,
+                     const char *prog, const char *label, int expected, rc_inputs *in,
+                     int *failed) {
+    rc_inputs gen = {0}, ref = {0};
+    int rc = run_generated(c, g, g->n_output * (o->em->step ? 2 : 1), tmp, prog, in, &gen);
+    if (rc == 0)
+        rc = rc_run_interp(c, g, in, &ref);
+    for (int k = 0; rc == 0 && k < g->n_output; k++) {
+        if (expected)
+            rc = check_output(c, g, o, label, k, &gen, &ref, failed);
+        else
+            check_output_interp(g, o, label, k, &gen, &ref, failed);
+    }
+    rc_inputs_free(in);
+    rc_inputs_free(&gen);
+    rc_inputs_free(&ref);
+    return rc;
+}
+
 static int check_dir(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const char *tmp,
                      const char *prog, const char *dir, int *failed) {
-    rc_inputs in = {0}, gen = {0}, ref = {0};
+    rc_inputs in = {0};
     int rc = rc_read_inputs(c, g, NULL, 0, dir, &in), expected = 0;
     for (int k = 0; rc == 0 && k < g->n_output; k++) {
         char path[PATH_MAX];
@@ -477,24 +499,15 @@ static int check_dir(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const
             rc = -1;
         expected |= r == 1;
     }
-    if (rc == 0)
-        rc = run_generated(c, g, g->n_output * (o->em->step ? 2 : 1), tmp, prog, &in, &gen);
-    if (rc == 0)
-        rc = rc_run_interp(c, g, &in, &ref);
-    if (rc == 0 && !expected)
+    if (rc) {
+        rc_inputs_free(&in);
+        return rc;
+    }
+    if (!expected)
         printf("  %s: no expected outputs (output_N.pb/.npy): generated code vs interpreter "
                "only\n",
                dir);
-    for (int k = 0; rc == 0 && k < g->n_output; k++) {
-        if (expected)
-            rc = check_output(c, g, o, dir, k, &gen, &ref, failed);
-        else
-            check_output_interp(g, o, dir, k, &gen, &ref, failed);
-    }
-    rc_inputs_free(&in);
-    rc_inputs_free(&gen);
-    rc_inputs_free(&ref);
-    return rc;
+    return check_set(c, g, o, tmp, prog, dir, expected, &in, failed);
 }
 
 /* ---- --random: input sets made up from the graph --------------------------------------- */
@@ -668,24 +681,17 @@ int rc_check(rc_ctx *c, const ir_graph *g, const char *const *dirs, int n_dirs,
                ", generated code vs interpreter only\n",
                o->random_runs, o->seed);
         for (int r = 0; r < o->random_runs; r++) {
-            rc_inputs in = {0}, gen = {0}, ref = {0};
+            rc_inputs in = {0};
             char label[64];
             int e = 0;
             in.n = g->n_input;
             in.t = rc_xcalloc((size_t)g->n_input + 1, sizeof(ir_tensor));
             for (int i = 0; e == 0 && i < g->n_input; i++)
                 e = random_input(c, g, i, &st, &in.t[i], o->verbose && r == 0);
-            if (e == 0)
-                e = run_generated(c, g, g->n_output * (o->em->step ? 2 : 1), tmp, prog, &in, &gen);
-            if (e == 0)
-                e = rc_run_interp(c, g, &in, &ref);
             snprintf(label, sizeof label, "random set %d", r);
-            for (int k = 0; e == 0 && k < g->n_output; k++)
-                check_output_interp(g, o, label, k, &gen, &ref, &failed);
-            rc_inputs_free(&in);
-            rc_inputs_free(&gen);
-            rc_inputs_free(&ref);
             if (e)
+                rc_inputs_free(&in);
+            if (e || check_set(c, g, o, tmp, prog, label, 0, &in, &failed))
                 goto done;
         }
     }

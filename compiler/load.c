@@ -842,12 +842,13 @@ void rc_tensor_clear(ir_tensor *t) {
 int rc_load_tensor_file(rc_ctx *c, const char *path, ir_tensor *t) {
     size_t len = 0;
     int e = 0;
-    unsigned char *buf = rc_read_file(path, &len, &e);
+    unsigned char *buf;
     Onnx__TensorProto *tp;
     char what[600];
     int rc;
     if (rc_is_npy_path(path))
         return rc_npy_load(c, path, t);
+    buf = rc_read_file(path, &len, &e);
     memset(t, 0, sizeof *t);
     snprintf(what, sizeof what, "tensor file '%.500s'", path);
     if (!buf)
