@@ -371,6 +371,71 @@ static void test_npy_data_file_both(void **state) {
     rmdir(dir);
 }
 
+/* rc_print_tensor: all values up to 1000 elements, numpy-like summary beyond */
+static char *printed(const ir_tensor *t) {
+    FILE *f = tmpfile();
+    long n;
+    char *buf;
+    assert_non_null(f);
+    rc_print_tensor(f, "out", t);
+    n = ftell(f);
+    rewind(f);
+    buf = calloc((size_t)n + 1, 1);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    return buf;
+}
+
+static void test_print_tensor(void **state) {
+    static int32_t v[2000];
+    float x[3] = {0.5f, -1.25f, 0.1f};
+    uint8_t b[2] = {1, 0};
+    ir_tensor t = {0};
+    char *s;
+    (void)state;
+    for (int i = 0; i < 2000; i++)
+        v[i] = i;
+    t.dtype = IR_INT32;
+    t.rank = 2;
+    t.dims[0] = 2;
+    t.dims[1] = 1000;
+    t.data = v;
+    s = printed(&t);
+    assert_string_equal(s, "out: int32[2][1000]\n[[0, 1, 2, ..., 997, 998, 999],\n"
+                           " [1000, 1001, 1002, ..., 1997, 1998, 1999]]\n");
+    free(s);
+    t.dims[0] = 20;
+    t.dims[1] = 100;
+    s = printed(&t);
+    assert_non_null(strstr(s, "[[0, 1, 2, ..., 97, 98, 99],\n [100, 101, 102, ..., 197, 198, "
+                              "199],\n [200, 201, 202, ..., 297, 298, 299],\n ...,\n [1700,"));
+    free(s);
+    t.dims[0] = 10;
+    t.dims[1] = 100; /* exactly 1000: every value */
+    s = printed(&t);
+    assert_null(strstr(s, "..."));
+    free(s);
+    t.dtype = IR_FLOAT;
+    t.rank = 1;
+    t.dims[0] = 3;
+    t.data = x;
+    s = printed(&t);
+    assert_string_equal(s, "out: float[3]\n[0.5, -1.25, 0.100000001]\n");
+    free(s);
+    t.dtype = IR_BOOL;
+    t.rank = 0;
+    t.data = b;
+    s = printed(&t);
+    assert_string_equal(s, "out: bool\nTrue\n");
+    free(s);
+    t.rank = 2;
+    t.dims[0] = 0;
+    t.dims[1] = 2;
+    s = printed(&t);
+    assert_string_equal(s, "out: bool[0][2]\n[]\n");
+    free(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_npy_every_dtype),
@@ -381,6 +446,7 @@ int main(void) {
         cmocka_unit_test(test_npy_malformed),
         cmocka_unit_test(test_npy_every_truncation),
         cmocka_unit_test(test_npy_data_file_both),
+        cmocka_unit_test(test_print_tensor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
