@@ -104,7 +104,10 @@ run "$cc" -std=c99 -O2 -Wall -Wextra -Werror -pedantic -I "$work/pc" \
 run "$work/pc/app" || fail "the pkg-config program failed"
 
 step "5. the installed Python module builds a shared object from the installed runtime"
-if /usr/bin/python3 -c "import numpy" 2>/dev/null; then
+if pkg-config --libs rnnrt | grep -q -- -fsanitize; then
+    # a sanitized runtime cannot go into a shared object that a plain python3 loads
+    echo "the runtime is built with sanitizers: step 5 skipped"
+elif /usr/bin/python3 -c "import numpy" 2>/dev/null; then
     env -u RNNC_RUNTIME_INCLUDE -u RNNC_RUNTIME_LIB -u RNNC_RUNTIME_LIBS \
         PYTHONPATH="$prefix/share/rnnc/python" /usr/bin/python3 -c "
 import numpy as np, rnnc
