@@ -29,6 +29,8 @@
 #   libraries; this uses the keyword form of target_link_libraries()).
 #
 # Several models can go into one target under different NAMEs.
+# A SHARED library target (add_library(<target> SHARED) first) gives a shared object that
+# share/rnnc/python/rnnc.py can load: the runtime is position-independent.
 
 include_guard(GLOBAL)
 

@@ -20,6 +20,9 @@ hand:
     cc -std=c99 -O2 -fPIC -shared -Igen -I<prefix>/include gen/net.c \\
        <prefix>/lib/librnnrt.a -lopenblas -lm -o gen/libnet.so
 
+or in CMake (find_package(rnnc)): add_library(net SHARED) followed by
+rnnc_add_model(net MODEL model.onnx NAME net) builds libnet.so with the runtime linked in.
+
 Model checks every array against the metadata the generated code exports (NAME_num_inputs,
 NAME_input_name/dtype/rank/dim, ...): the dtype must be the model's exactly (no silent
 conversion; bfloat16 is passed as uint16 bits) and the shape must match; a wrong count,
