@@ -855,6 +855,9 @@ int rc_footprint(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc,
     argv[argc++] = "-ffunction-sections";
     argv[argc++] = "-fdata-sections";
     argv[argc++] = "-fstack-usage";
+    /* the metadata functions are for callers from other languages: an embedded image linked
+     * with --gc-sections drops them, so they are not counted */
+    argv[argc++] = "-DRNNC_NO_METADATA";
     argv[argc++] = inc;
     argv[argc++] = rtinc;
     argv[argc++] = "-c";

@@ -727,6 +727,8 @@ static void meta_source(rc_buf *s, const char *name, const char *NAME, const ir_
                   "typedef char %s_ctx_size_is_%s_CTX_SIZE[sizeof(%s_ctx) == %s_CTX_SIZE ? 1 : "
                   "-1];\n#endif\n\n",
                   NAME, name, name, NAME, name, NAME);
+    rc_buf_puts(s, "/* metadata (-DRNNC_NO_METADATA leaves it out; --gc-sections drops what is not "
+                   "called) */\n#ifndef RNNC_NO_METADATA\n");
     rc_buf_printf(s, "size_t %s_ctx_size(void)\n{\n    return sizeof(%s_ctx);\n}\n\n", name, name);
     rc_buf_printf(s, "int %s_num_inputs(void)\n{\n    return %d;\n}\n\n", name, g->n_input);
     rc_buf_printf(s, "int %s_num_outputs(void)\n{\n    return %d;\n}\n\n", name, g->n_output);
@@ -749,6 +751,7 @@ static void meta_source(rc_buf *s, const char *name, const char *NAME, const ir_
                           name, kind, n, name, kind);
         }
     }
+    rc_buf_puts(s, "#endif\n");
 }
 
 static void emit_header(em_state *e, rc_buf *h, const char *NAME, const ir_graph *g,
