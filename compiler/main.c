@@ -59,7 +59,8 @@ static const char usage_compile[] =
     "NAME.h also declares metadata for callers from other languages: NAME_CTX_SIZE (sizeof\n"
     "NAME_ctx as a number), NAME_ctx_size(), NAME_num_inputs/outputs() and per input/output\n"
     "NAME_input_name/dtype/rank/dim(i[, d]) (dtype: the ONNX code; -1/NULL out of range), with\n"
-    "--stream NAME_step_input_dim/_time_axis too. From Python: <prefix>/share/rnnc/python/\n"
+    "--stream NAME_step_input_dim/_time_axis too (-DRNNC_NO_METADATA leaves them out of\n"
+    "NAME.c). From Python: <prefix>/share/rnnc/python/\n"
     "rnnc.py (ctypes + numpy): rnnc.Model(rnnc.build_shared(DIR, NAME), NAME).run(arrays...).\n";
 
 static const char usage_run[] =
