@@ -53,6 +53,8 @@
 #   rnnc_add_runtime(rt)
 #   add_executable(fw.elf main.c startup.c)
 #   rnnc_add_model(fw.elf MODEL kws.onnx NAME net DIMS batch=1 RUNTIME rt)
+# A SHARED library target (add_library(<target> SHARED) first) gives a shared object that
+# share/rnnc/python/rnnc.py can load: the runtime is position-independent.
 
 include_guard(GLOBAL)
 

@@ -212,6 +212,24 @@ static void harness(rc_buf *b, const ir_graph *g, const ir_graph *step, const ch
                       "        return 91;\n"
                       "    ins[%d] = in%d;\n",
                       1 + i, i, i, i, i, i);
+    /* the metadata functions describe what the harness was built from */
+    /* (--step-only: the step graph is the API they describe) */
+    const ir_graph *api = step_only ? step : g;
+    rc_buf_printf(b,
+                  "    if (%s_ctx_size() != sizeof ctx || %s_CTX_SIZE != sizeof ctx ||\n"
+                  "        %s_num_inputs() != %d || %s_num_outputs() != %d)\n        return 94;\n",
+                  name, NAME, name, api->n_input, name, api->n_output);
+    for (int side = 0; side < 2; side++)
+        for (int i = 0; i < (side ? api->n_output : api->n_input); i++) {
+            const ir_tensor *t = &api->t[side ? api->output[i] : api->input[i]];
+            const char *kind = side ? "output" : "input";
+            rc_buf_printf(b, "    if (%s_%s_dtype(%d) != %d || %s_%s_rank(%d) != %d", name, kind, i,
+                          t->dtype, name, kind, i, t->rank);
+            for (int d = 0; d <= t->rank; d++)
+                rc_buf_printf(b, " ||\n        %s_%s_dim(%d, %d) != %" PRId64, name, kind, i, d,
+                              d < t->rank ? t->dims[d] : (int64_t)-1);
+            rc_buf_puts(b, ")\n        return 94;\n");
+        }
     rc_buf_printf(b, "    %s_init(&ctx);\n", name);
     if (!step_only) {
         for (int i = 0; i < g->n_output; i++)
@@ -398,7 +416,33 @@ static void rm_tmp(const char *tmp, const char *name) {
     rmdir(tmp);
 }
 
-/* Compares graph output k of one data set with DIR/output_k.pb; sets *failed. */
+/* A data set without expected outputs (no DIR/output_K.pb or .npy for any K), or an input
+ * set made by --random (dir NULL): the generated code is compared with the interpreter
+ * only. */
+/* --stream: output k of the steps against NAME_run's (gen holds both) */
+static err_stats steps_vs_run(const ir_graph *g, int k, const rc_inputs *gen) {
+    ir_tensor run = g->t[g->output[k]];
+    run.data = gen->t[k].data;
+    return compare(&run, gen->t[g->n_output + k].data, 1e-6, 0);
+}
+
+static void check_output_interp(const ir_graph *g, const rc_check_opts *o, const char *dir, int k,
+                                const rc_inputs *gen, const rc_inputs *ref, int *failed) {
+    const ir_tensor *gt = &g->t[g->output[k]];
+    err_stats sgi = compare(&ref->t[k], gen->t[k].data, o->atol, o->rtol);
+    int ok = !sgi.bad;
+    if (gen->n > g->n_output) {
+        err_stats sr = steps_vs_run(g, k, gen);
+        printf("  %s output %d '%s': steps vs run max_abs %.3g (limit 1e-6): %s\n", dir, k,
+               rc_show(gt->name), sr.max_abs, sr.bad ? "FAIL" : "ok");
+        ok &= !sr.bad;
+    }
+    *failed |= !ok;
+    printf("  %s output %d '%s': generated vs interpreter max_abs %.3g max_rel %.3g: %s\n", dir, k,
+           rc_show(gt->name), sgi.max_abs, sgi.max_rel, ok ? "ok" : "FAIL");
+}
+
+/* Compares graph output k of one data set with DIR/output_k.pb (or .npy); sets *failed. */
 static int check_output(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const char *dir,
                         int k, const rc_inputs *gen, const rc_inputs *ref, int *failed) {
     char path[PATH_MAX];
@@ -406,8 +450,8 @@ static int check_output(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, co
     const ir_tensor *gt = &g->t[g->output[k]];
     err_stats sg, si, sgi;
     int ok;
-    snprintf(path, sizeof path, "%s/output_%d.pb", dir, k);
-    if (rc_load_tensor_file(c, path, &exp))
+    if (rc_data_file(c, dir, "output", k, path, sizeof path) < 0 ||
+        rc_load_tensor_file(c, path, &exp))
         return -1;
     rc_tensor_data_for(&exp, gt->dtype);
     if (!ir_same_type(&exp, gt)) {
@@ -425,10 +469,7 @@ static int check_output(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, co
     if (gen->n > g->n_output) {
         /* --stream: the steps against the expected values and against NAME_run */
         err_stats ss = compare(&exp, gen->t[g->n_output + k].data, o->atol, o->rtol);
-        ir_tensor run = *gt;
-        err_stats sr;
-        run.data = gen->t[k].data;
-        sr = compare(&run, gen->t[g->n_output + k].data, 1e-6, 0);
+        err_stats sr = steps_vs_run(g, k, gen);
         printf("  %s output %d '%s': steps of %s vs expected max_abs %.3g max_rel %.3g | steps "
                "vs run max_abs %.3g (limit 1e-6): %s\n",
                dir, k, rc_show(gt->name), "the chunk", ss.max_abs, ss.max_rel, sr.max_abs,
@@ -445,22 +486,190 @@ static int check_output(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, co
     return 0;
 }
 
-/* Runs the generated program and the interpreter on one data set directory. */
-static int check_dir(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const char *tmp,
-                     const char *prog, const char *dir, int *failed) {
-    rc_inputs in = {0}, gen = {0}, ref = {0};
-    int rc = rc_read_inputs(c, g, NULL, 0, dir, &in);
+/* Runs the generated program and the interpreter on one input set (consumed) and compares
+ * them, and with DIR/output_N when `expected` (label: the directory, or the random set). */
+static int check_set(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const char *tmp,
+                     const char *prog, const char *label, int expected, rc_inputs *in,
+                     int *failed) {
+    rc_inputs gen = {0}, ref = {0};
+    int rc = run_generated(c, g, g->n_output * (o->em->step && !o->em->step_only ? 2 : 1), tmp,
+                           prog, in, &gen);
     if (rc == 0)
-        rc = run_generated(c, g, g->n_output * (o->em->step && !o->em->step_only ? 2 : 1), tmp,
-                           prog, &in, &gen);
-    if (rc == 0)
-        rc = rc_run_interp(c, g, &in, &ref);
-    for (int k = 0; rc == 0 && k < g->n_output; k++)
-        rc = check_output(c, g, o, dir, k, &gen, &ref, failed);
-    rc_inputs_free(&in);
+        rc = rc_run_interp(c, g, in, &ref);
+    for (int k = 0; rc == 0 && k < g->n_output; k++) {
+        if (expected)
+            rc = check_output(c, g, o, label, k, &gen, &ref, failed);
+        else
+            check_output_interp(g, o, label, k, &gen, &ref, failed);
+    }
+    rc_inputs_free(in);
     rc_inputs_free(&gen);
     rc_inputs_free(&ref);
     return rc;
+}
+
+static int check_dir(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const char *tmp,
+                     const char *prog, const char *dir, int *failed) {
+    rc_inputs in = {0};
+    int rc = rc_read_inputs(c, g, NULL, 0, dir, &in), expected = 0;
+    for (int k = 0; rc == 0 && k < g->n_output; k++) {
+        char path[PATH_MAX];
+        int r = rc_data_file(c, dir, "output", k, path, sizeof path);
+        if (r < 0)
+            rc = -1;
+        expected |= r == 1;
+    }
+    if (rc) {
+        rc_inputs_free(&in);
+        return rc;
+    }
+    if (!expected)
+        printf("  %s: no expected outputs (output_N.pb/.npy): generated code vs interpreter "
+               "only\n",
+               dir);
+    return check_set(c, g, o, tmp, prog, dir, expected, &in, failed);
+}
+
+/* ---- --random: input sets made up from the graph --------------------------------------- */
+
+/* splitmix64: the same seed gives the same inputs on every machine */
+static uint64_t rnd_next(uint64_t *s) {
+    uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static int64_t attr_axis(const ir_node *n, int rank) {
+    const ir_attr *a = ir_attr_get(n, "axis");
+    int64_t ax = a ? a->i : 0;
+    return ax < 0 ? ax + rank : ax;
+}
+
+/* The values an integer tensor ti may take where node n reads it as input k: narrows
+ * [*lo, *hi] and sets *why; ops that only pass values on (Cast, Identity, reshapes) are
+ * followed to their readers. */
+static void int_range_at(const ir_graph *g, int ti, int depth, int64_t *lo, int64_t *hi,
+                         const char **why);
+static void narrow(int64_t a, int64_t b, int64_t *lo, int64_t *hi, const char **why,
+                   const char *w) {
+    if (a > *lo)
+        *lo = a;
+    if (b < *hi)
+        *hi = b;
+    *why = w;
+}
+
+static void int_range_node(const ir_graph *g, const ir_node *n, int k, int depth, int64_t *lo,
+                           int64_t *hi, const char **why) {
+    const ir_tensor *x = ir_in(g, n, 0);
+    switch (n->op) {
+    case RC_OP_GATHER:
+    case RC_OP_GATHER_ELEMENTS:
+    case RC_OP_SCATTER_ELEMENTS:
+    case RC_OP_SCATTER:
+        if (k == 1 && x && x->rank > 0) {
+            int64_t ax = attr_axis(n, x->rank);
+            if (ax >= 0 && ax < x->rank)
+                narrow(0, x->dims[ax] - 1, lo, hi, why, "an index into the gathered axis");
+        }
+        break;
+    case RC_OP_GATHER_ND:
+    case RC_OP_SCATTER_ND:
+        if (k == 1 && x) {
+            int64_t m = INT64_MAX;
+            for (int d = 0; d < x->rank; d++)
+                m = x->dims[d] < m ? x->dims[d] : m;
+            if (x->rank > 0)
+                narrow(0, m - 1, lo, hi, why, "an index into the data (the smallest axis)");
+        }
+        break;
+    case RC_OP_RNN:
+    case RC_OP_LSTM:
+    case RC_OP_GRU:
+        if (k == 4 && x && x->rank == 3) {
+            const ir_attr *a = ir_attr_get(n, "layout");
+            narrow(0, x->dims[a && a->i ? 1 : 0], lo, hi, why, "sequence_lens, 0..seq_length");
+        }
+        break;
+    case RC_OP_CAST:
+    case RC_OP_IDENTITY:
+    case RC_OP_SQUEEZE:
+    case RC_OP_UNSQUEEZE:
+    case RC_OP_RESHAPE:
+    case RC_OP_FLATTEN:
+        if (k == 0 && n->out[0] >= 0 && ir_dtype_is_int(g->t[n->out[0]].dtype))
+            int_range_at(g, n->out[0], depth + 1, lo, hi, why);
+        break;
+    default:
+        break;
+    }
+}
+
+static void int_range_at(const ir_graph *g, int ti, int depth, int64_t *lo, int64_t *hi,
+                         const char **why) {
+    if (depth > 8)
+        return;
+    for (int i = 0; i < g->n_node; i++)
+        for (int k = 0; k < g->node[i].n_in; k++)
+            if (g->node[i].in[k] == ti)
+                int_range_node(g, &g->node[i], k, depth, lo, hi, why);
+}
+
+/* Graph input i for --random: floats uniform in [-1, 1]; bool 0/1; integers in the range
+ * their readers accept (indices within the indexed axis, sequence_lens in 0..seq_length),
+ * else 1..4 (small, and never 0 as a divisor could be), always within the dtype. */
+static int random_input(rc_ctx *c, const ir_graph *g, int i, uint64_t *st, ir_tensor *t,
+                        int verbose) {
+    const ir_tensor *gt = &g->t[g->input[i]];
+    int64_t n = ir_numel(gt), lo = 1, hi = 4;
+    const char *why = "no reader constrains it: 1..4";
+    memset(t, 0, sizeof *t);
+    t->name = rc_xstrdup(gt->name);
+    t->dtype = gt->dtype;
+    t->rank = gt->rank;
+    memcpy(t->dims, gt->dims, sizeof t->dims);
+    if (!ir_dtype_size(gt->dtype))
+        return rc_err(c, NULL, "--random", "graph input '%s' has dtype %s, which has no values",
+                      rc_show(gt->name), ir_dtype_name(gt->dtype));
+    t->data = rc_xcalloc((size_t)n + 1, ir_dtype_size(gt->dtype));
+    if (ir_dtype_is_int(gt->dtype)) {
+        int64_t tmax = gt->dtype == IR_INT8     ? INT8_MAX
+                       : gt->dtype == IR_UINT8  ? UINT8_MAX
+                       : gt->dtype == IR_INT16  ? INT16_MAX
+                       : gt->dtype == IR_UINT16 ? UINT16_MAX
+                                                : INT32_MAX;
+        lo = INT64_MIN, hi = INT64_MAX, why = NULL;
+        int_range_at(g, g->input[i], 0, &lo, &hi, &why);
+        if (!why)
+            lo = 1, hi = 4, why = "no reader constrains it: 1..4";
+        hi = hi < tmax ? hi : tmax;
+        if (lo > hi)
+            return rc_err(c, NULL, "--random",
+                          "graph input '%s' (%s) has no valid value (range %" PRId64 "..%" PRId64
+                          "); give a data set instead",
+                          rc_show(gt->name), why, lo, hi);
+    }
+    if (verbose) {
+        char sh[256];
+        ir_shape_str(gt, sh, sizeof sh);
+        if (ir_dtype_is_int(gt->dtype))
+            fprintf(stderr, "rnnc: --random input %d '%s' %s: %" PRId64 "..%" PRId64 " (%s)\n", i,
+                    rc_show(gt->name), sh, lo, hi, why);
+        else
+            fprintf(stderr, "rnnc: --random input %d '%s' %s: %s\n", i, rc_show(gt->name), sh,
+                    gt->dtype == IR_BOOL ? "0/1" : "uniform in [-1, 1]");
+    }
+    for (int64_t e = 0; e < n; e++) {
+        uint64_t r = rnd_next(st);
+        if (gt->dtype == IR_BOOL)
+            ((uint8_t *)t->data)[e] = (uint8_t)(r >> 63);
+        else if (ir_dtype_is_int(gt->dtype))
+            ir_put(gt->dtype, t->data, e, (double)(lo + (int64_t)(r % (uint64_t)(hi - lo + 1))));
+        else
+            ir_put(gt->dtype, t->data, e, (double)(r >> 11) * (2.0 / 9007199254740992.0) - 1.0);
+    }
+    return 0;
 }
 
 int rc_check(rc_ctx *c, const ir_graph *g, const char *const *dirs, int n_dirs,
@@ -489,6 +698,26 @@ int rc_check(rc_ctx *c, const ir_graph *g, const char *const *dirs, int n_dirs,
     for (int d = 0; d < n_dirs; d++)
         if (check_dir(c, g, o, tmp, prog, dirs[d], &failed))
             goto done;
+    if (o->random_runs > 0) {
+        uint64_t st = o->seed;
+        printf("  --random: %d input sets from seed %" PRIu64
+               ", generated code vs interpreter only\n",
+               o->random_runs, o->seed);
+        for (int r = 0; r < o->random_runs; r++) {
+            rc_inputs in = {0};
+            char label[64];
+            int e = 0;
+            in.n = g->n_input;
+            in.t = rc_xcalloc((size_t)g->n_input + 1, sizeof(ir_tensor));
+            for (int i = 0; e == 0 && i < g->n_input; i++)
+                e = random_input(c, g, i, &st, &in.t[i], o->verbose && r == 0);
+            snprintf(label, sizeof label, "random set %d", r);
+            if (e)
+                rc_inputs_free(&in);
+            if (e || check_set(c, g, o, tmp, prog, label, 0, &in, &failed))
+                goto done;
+        }
+    }
     printf("%s\n", failed ? "FAIL" : "PASS");
     rc = failed ? 1 : 0;
 done:
@@ -649,6 +878,9 @@ int rc_footprint(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc,
     argv[argc++] = "-ffunction-sections";
     argv[argc++] = "-fdata-sections";
     argv[argc++] = "-fstack-usage";
+    /* the metadata functions are for callers from other languages: an embedded image linked
+     * with --gc-sections drops them, so they are not counted */
+    argv[argc++] = "-DRNNC_NO_METADATA";
     argv[argc++] = inc;
     argv[argc++] = rtinc;
     argv[argc++] = "-c";

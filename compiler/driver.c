@@ -117,6 +117,81 @@ done:
     return rc;
 }
 
+int rc_data_file(rc_ctx *c, const char *dir, const char *stem, int n, char *path, size_t size) {
+    char npy[PATH_MAX];
+    int pb_ok, npy_ok;
+    snprintf(path, size, "%s/%s_%d.pb", dir, stem, n);
+    snprintf(npy, sizeof npy, "%s/%s_%d.npy", dir, stem, n);
+    pb_ok = access(path, F_OK) == 0;
+    npy_ok = access(npy, F_OK) == 0;
+    if (pb_ok && npy_ok)
+        return rc_err(c, NULL, "data set",
+                      "both '%s' and '%s' exist: keep one (which is meant is not guessed)", path,
+                      npy);
+    if (npy_ok)
+        snprintf(path, size, "%s", npy);
+    return pb_ok || npy_ok;
+}
+
+/* One element as text: floats with the digits that read back to the same value. */
+static void print_elem(FILE *f, int dtype, const void *p, int64_t i) {
+    if (dtype == IR_BOOL)
+        fputs(((const uint8_t *)p)[i] ? "True" : "False", f);
+    else if (dtype == IR_INT64)
+        fprintf(f, "%" PRId64, ((const int64_t *)p)[i]);
+    else if (dtype == IR_UINT64)
+        fprintf(f, "%" PRIu64, ((const uint64_t *)p)[i]);
+    else if (ir_dtype_is_int(dtype))
+        fprintf(f, "%.0f", ir_get(dtype, p, i));
+    else
+        fprintf(f, "%.*g",
+                dtype == IR_DOUBLE  ? 17
+                : dtype == IR_FLOAT ? 9
+                                    : 5,
+                ir_get(dtype, p, i));
+}
+
+/* Axis `ax` of t from element offset `off`: nested brackets as numpy prints them. */
+static void print_axis(FILE *f, const ir_tensor *t, int ax, int64_t off, int summarise,
+                       int indent) {
+    int64_t n = t->dims[ax], stride = 1;
+    for (int k = ax + 1; k < t->rank; k++)
+        stride *= t->dims[k];
+    fputc('[', f);
+    for (int64_t i = 0; i < n; i++) {
+        if (summarise && n > 6 && i == 3) {
+            fputs(ax == t->rank - 1 ? "..., " : "...,\n", f);
+            if (ax != t->rank - 1)
+                fprintf(f, "%*s", indent + 1, "");
+            i = n - 3;
+        }
+        if (ax == t->rank - 1)
+            print_elem(f, t->dtype, t->data, off + i);
+        else
+            print_axis(f, t, ax + 1, off + i * stride, summarise, indent + 1);
+        if (i + 1 < n) {
+            if (ax == t->rank - 1)
+                fputs(", ", f);
+            else
+                fprintf(f, ",\n%*s", indent + 1, "");
+        }
+    }
+    fputc(']', f);
+}
+
+void rc_print_tensor(FILE *f, const char *label, const ir_tensor *t) {
+    char shape[256];
+    ir_shape_str(t, shape, sizeof shape);
+    fprintf(f, "%s: %s\n", label, shape);
+    if (t->rank == 0)
+        print_elem(f, t->dtype, t->data, 0);
+    else if (ir_numel(t) == 0)
+        fputs("[]", f);
+    else
+        print_axis(f, t, 0, 0, ir_numel(t) > 1000, 0);
+    fputc('\n', f);
+}
+
 void rc_inputs_free(rc_inputs *in) {
     for (int i = 0; i < in->n; i++)
         rc_tensor_clear(&in->t[i]);
@@ -140,9 +215,10 @@ int rc_read_inputs(rc_ctx *c, const ir_graph *g, const char *const *files, int n
         ir_tensor bound = {0}, *t = gt->is_bound ? &bound : &in->t[j];
         if (gt->is_bound && !all)
             continue;
-        if (dir)
-            snprintf(path, sizeof path, "%s/input_%d.pb", dir, i);
-        else
+        if (dir) {
+            if (rc_data_file(c, dir, "input", i, path, sizeof path) < 0)
+                return -1;
+        } else
             snprintf(path, sizeof path, "%s", files[all ? i : j]);
         if (rc_load_tensor_file(c, path, t))
             return -1;

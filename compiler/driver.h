@@ -8,6 +8,8 @@
 #include "interp.h"
 #include "ir.h"
 
+#include <stdio.h>
+
 /* Values for the symbolic dimensions of graph inputs. */
 typedef struct rc_binding {
     int n_dims; /* --dim NAME=N */
@@ -68,6 +70,13 @@ typedef struct rc_inputs {
 int rc_read_inputs(rc_ctx *c, const ir_graph *g, const char *const *files, int n_files,
                    const char *dir, rc_inputs *in);
 void rc_inputs_free(rc_inputs *in);
+/* A data set's file DIR/STEM_N.pb or DIR/STEM_N.npy (STEM "input" or "output"): 1 with path
+ * set when one of them exists, 0 when neither does (path: the .pb name), -1 with c's error
+ * naming both when both do. */
+int rc_data_file(rc_ctx *c, const char *dir, const char *stem, int n, char *path, size_t size);
+/* Prints t as "NAME: DTYPE[d0][d1]..." and its values, numpy-like: all of them up to 1000
+ * elements, else the first and last 3 along each axis with "..." between. */
+void rc_print_tensor(FILE *f, const char *label, const ir_tensor *t);
 
 /* FLOPs of one inference (the sum of every node's op count, as rnnc info reports). */
 double rc_graph_flops(const ir_graph *g);
@@ -82,6 +91,9 @@ typedef struct rc_check_opts {
     const em_opts *em;
     int keep;
     int verbose;
+    /* --random N: also N input sets made up from seed (generated code vs interpreter) */
+    int random_runs;
+    uint64_t seed;
 } rc_check_opts;
 /* rnnc check: returns 0 when every output of every data set is within tolerance
  * for both the generated code and the interpreter, 1 when some is not, -1 on error. */

@@ -118,8 +118,37 @@ static int outputs_empty(const ir_graph *g, const ir_node *n) {
     return any;
 }
 
+/* A member of the context struct: esz-byte elements, count of them; at (0: last, 1: first). */
+static void add_member(em_state *e, size_t esz, size_t count, int first) {
+    if (e->n_members == e->cap_members) {
+        e->cap_members = e->cap_members ? 2 * e->cap_members : 16;
+        e->members = rc_xrealloc(e->members, sizeof *e->members * (size_t)e->cap_members);
+    }
+    if (first)
+        memmove(e->members + 1, e->members, sizeof *e->members * (size_t)e->n_members);
+    e->members[first ? 0 : e->n_members][0] = esz;
+    e->members[first ? 0 : e->n_members][1] = count;
+    e->n_members++;
+}
+
+/* sizeof the context struct where each scalar type is aligned to its size (x86-64, AArch64,
+ * 32-bit ARM AAPCS, RISC-V): members in order, each at a multiple of its element size, the
+ * whole rounded up to the largest. */
+static size_t ctx_layout_size(const em_state *e) {
+    size_t off = 0, align = 1;
+    for (int i = 0; i < e->n_members; i++) {
+        size_t a = e->members[i][0];
+        off = (off + a - 1) / a * a + a * e->members[i][1];
+        align = a > align ? a : align;
+    }
+    if (e->n_members == 0)
+        off = 1; /* char unused_ */
+    return (off + align - 1) / align * align;
+}
+
 static const char *field(em_state *e, const char *tag, int dtype, size_t n) {
     char buf[128];
+    add_member(e, ir_dtype_size(dtype), n ? n : 1, 0);
     /* a zero-size array is not C99: keep one element */
     rc_buf_printf(&e->fields, "    %s %s%d_%s[%zu];\n", em_ctype(dtype), e->stream ? "s" : "n",
                   e->node, tag, n ? n : 1);
@@ -248,6 +277,7 @@ static void layout_arena(em_state *e, rc_buf *run_body, rc_buf *step_body) {
         rc_buf_free(&e->fields);
         e->fields = fields;
         e->ctx_bytes += total * sizeof(float);
+        add_member(e, sizeof(float), total, 1);
     }
     resolve_tokens(e, &e->funcs);
     resolve_tokens(e, run_body);
@@ -614,6 +644,140 @@ const char *em_model_base(const char *path) {
     return s ? s + 1 : path ? path : "";
 }
 
+/* ---- metadata for callers from other languages (ctypes, FFI): NAME_CTX_SIZE and the
+ * functions describing the inputs and outputs ---- */
+
+static void meta_header(rc_buf *h, const char *name, const char *NAME, size_t ctx_size, int step) {
+    rc_buf_printf(h,
+                  "/* sizeof(%s_ctx) as a plain number, for callers that allocate the context\n"
+                  " * themselves (other languages): exact where each scalar type is aligned to\n"
+                  " * its size (x86-64, AArch64, 32-bit ARM, RISC-V); %s.c checks it at compile\n"
+                  " * time. %s_ctx_size() returns sizeof(%s_ctx) on any ABI. */\n"
+                  "#define %s_CTX_SIZE %zu\n",
+                  name, name, NAME, name, NAME, ctx_size);
+    rc_buf_printf(
+        h,
+        "/* Metadata: i counts from 0 in graph order; dtype is the ONNX TensorProto code\n"
+        " * (1 float, 2 uint8, 3 int8, 5 int16, 6 int32, 7 int64, 9 bool, 10 float16, 11\n"
+        " * double, 16 bfloat16, ...). Out of range: name NULL, dtype/rank/dim -1. */\n"
+        "size_t %s_ctx_size(void);\nint %s_num_inputs(void);\nint %s_num_outputs(void);\n"
+        "const char *%s_input_name(int i);\nint %s_input_dtype(int i);\n"
+        "int %s_input_rank(int i);\nint64_t %s_input_dim(int i, int d);\n"
+        "const char *%s_output_name(int i);\nint %s_output_dtype(int i);\n"
+        "int %s_output_rank(int i);\nint64_t %s_output_dim(int i, int d);\n",
+        name, name, name, name, name, name, name, name, name, name, name);
+    if (step)
+        rc_buf_printf(
+            h,
+            "/* the dims of %s_step's inputs and outputs (the time axis cut to the\n"
+            " * chunk); names, dtypes and ranks are those of %s_input_name() and kin */\n"
+            "int64_t %s_step_input_dim(int i, int d);\n"
+            "int64_t %s_step_output_dim(int i, int d);\n"
+            "/* the time axis of each input/output (-1: none), as %s_INPUT_i_TIME_AXIS */\n"
+            "int %s_step_input_time_axis(int i);\nint %s_step_output_time_axis(int i);\n",
+            name, name, name, name, NAME, name, name);
+    rc_buf_puts(h, "\n");
+}
+
+/* A C string literal of s: printable ASCII except \\ \" ? * as is, every other byte as a
+ * 3-digit octal escape (which, unlike \\x, never runs into a following digit); at most
+ * 1000 bytes of s. */
+static void c_string(rc_buf *b, const char *s) {
+    rc_buf_puts(b, "\"");
+    for (size_t i = 0; s[i] && i < 1000; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x20 && ch < 0x7f && !strchr("*?\\\"", ch))
+            rc_buf_putn(b, (const char *)&ch, 1);
+        else
+            rc_buf_printf(b, "\\%03o", ch);
+    }
+    rc_buf_puts(b, "\"");
+}
+
+/* Tables of one side (input/output) of a graph and the functions reading them. */
+static void meta_tables(rc_buf *s, const char *name, const char *kind, const ir_graph *g,
+                        const int *idx, int n, int dims_only) {
+    const char *pre = dims_only ? "step_" : "";
+    /* dims: one row per tensor, at least one column (C has no empty arrays) */
+    int maxr = 1;
+    for (int i = 0; i < n; i++)
+        maxr = g->t[idx[i]].rank > maxr ? g->t[idx[i]].rank : maxr;
+    rc_buf_printf(s, "static const int64_t %s_%s%s_dims[%d][%d] = {", name, pre, kind, n ? n : 1,
+                  maxr);
+    for (int i = 0; i < n; i++) {
+        rc_buf_puts(s, i ? ", {" : "{");
+        for (int d = 0; d < g->t[idx[i]].rank; d++)
+            rc_buf_printf(s, "%s%" PRId64, d ? ", " : "", g->t[idx[i]].dims[d]);
+        rc_buf_puts(s, g->t[idx[i]].rank ? "}" : "0}");
+    }
+    rc_buf_puts(s, n ? "};\n" : "{0}};\n");
+    if (!dims_only) {
+        rc_buf_printf(s, "static const char *const %s_%s_names[%d] = {", name, kind, n ? n : 1);
+        for (int i = 0; i < n; i++) {
+            rc_buf_puts(s, i ? ", " : "");
+            c_string(s, g->t[idx[i]].name);
+        }
+        rc_buf_puts(s, n ? "};\n" : "0};\n");
+        rc_buf_printf(s, "static const int %s_%s_types[%d][2] = {", name, kind, n ? n : 1);
+        for (int i = 0; i < n; i++)
+            rc_buf_printf(s, "%s{%d, %d}", i ? ", " : "", g->t[idx[i]].dtype, g->t[idx[i]].rank);
+        rc_buf_puts(s, n ? "};\n\n" : "{0, 0}};\n\n");
+        rc_buf_printf(s,
+                      "const char *%s_%s_name(int i)\n{\n    return i >= 0 && i < %d ? "
+                      "%s_%s_names[i] : 0;\n}\n\n",
+                      name, kind, n, name, kind);
+        rc_buf_printf(s,
+                      "int %s_%s_dtype(int i)\n{\n    return i >= 0 && i < %d ? "
+                      "%s_%s_types[i][0] : -1;\n}\n\n",
+                      name, kind, n, name, kind);
+        rc_buf_printf(s,
+                      "int %s_%s_rank(int i)\n{\n    return i >= 0 && i < %d ? "
+                      "%s_%s_types[i][1] : -1;\n}\n\n",
+                      name, kind, n, name, kind);
+    }
+    rc_buf_printf(s,
+                  "int64_t %s_%s%s_dim(int i, int d)\n{\n"
+                  "    return i >= 0 && i < %d && d >= 0 && d < %s_%s_types[i][1] ? "
+                  "%s_%s%s_dims[i][d] : -1;\n}\n\n",
+                  name, pre, kind, n, name, kind, name, pre, kind);
+}
+
+static void meta_source(rc_buf *s, const char *name, const char *NAME, const ir_graph *g,
+                        const ir_graph *step) {
+    rc_buf_printf(s,
+                  "/* %s_CTX_SIZE is sizeof(%s_ctx) (compiling with\n"
+                  " * -DRNNC_NO_CTX_SIZE_CHECK skips this on an ABI with other alignments) */\n"
+                  "#ifndef RNNC_NO_CTX_SIZE_CHECK\n"
+                  "typedef char %s_ctx_size_is_%s_CTX_SIZE[sizeof(%s_ctx) == %s_CTX_SIZE ? 1 : "
+                  "-1];\n#endif\n\n",
+                  NAME, name, name, NAME, name, NAME);
+    rc_buf_puts(s, "/* metadata (-DRNNC_NO_METADATA leaves it out; --gc-sections drops what is not "
+                   "called) */\n#ifndef RNNC_NO_METADATA\n");
+    rc_buf_printf(s, "size_t %s_ctx_size(void)\n{\n    return sizeof(%s_ctx);\n}\n\n", name, name);
+    rc_buf_printf(s, "int %s_num_inputs(void)\n{\n    return %d;\n}\n\n", name, g->n_input);
+    rc_buf_printf(s, "int %s_num_outputs(void)\n{\n    return %d;\n}\n\n", name, g->n_output);
+    meta_tables(s, name, "input", g, g->input, g->n_input, 0);
+    meta_tables(s, name, "output", g, g->output, g->n_output, 0);
+    if (step) {
+        meta_tables(s, name, "input", step, step->input, step->n_input, 1);
+        meta_tables(s, name, "output", step, step->output, step->n_output, 1);
+        for (int side = 0; side < 2; side++) {
+            const char *kind = side ? "output" : "input";
+            int n = side ? g->n_output : g->n_input;
+            const int *ax = side ? g->out_time : g->in_time;
+            rc_buf_printf(s, "static const int %s_step_%s_axes[%d] = {", name, kind, n ? n : 1);
+            for (int i = 0; i < n; i++)
+                rc_buf_printf(s, "%s%d", i ? ", " : "", ax[i]);
+            rc_buf_puts(s, n ? "};\n" : "0};\n");
+            rc_buf_printf(s,
+                          "int %s_step_%s_time_axis(int i)\n{\n    return i >= 0 && i < %d ? "
+                          "%s_step_%s_axes[i] : -1;\n}\n\n",
+                          name, kind, n, name, kind);
+        }
+    }
+    rc_buf_puts(s, "#endif\n");
+}
+
 static void emit_header(em_state *e, rc_buf *h, const char *NAME, const ir_graph *full,
                         const ir_graph *step) {
     const char *name = e->opts->name;
@@ -656,7 +820,9 @@ static void emit_header(em_state *e, rc_buf *h, const char *NAME, const ir_graph
                       name, name, name, NAME, step_only ? "the model" : name,
                       step_only ? "" : "_run", NAME);
     rc_buf_puts(h, " */\n");
-    rc_buf_printf(h, "#ifndef %s_H_INCLUDED\n#define %s_H_INCLUDED\n\n#include <stdint.h>\n\n",
+    rc_buf_printf(h,
+                  "#ifndef %s_H_INCLUDED\n#define %s_H_INCLUDED\n\n#include <stddef.h>\n#include "
+                  "<stdint.h>\n\n",
                   NAME, NAME);
     rc_buf_puts(h, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     rc_buf_printf(h, "#define %s_NUM_INPUTS %d\n#define %s_NUM_OUTPUTS %d\n", NAME, g->n_input,
@@ -677,6 +843,7 @@ static void emit_header(em_state *e, rc_buf *h, const char *NAME, const ir_graph
     else
         rc_buf_puts(h, "    char unused_; /* the model needs no scratch memory */\n");
     rc_buf_printf(h, "} %s_ctx;\n\n", name);
+    meta_header(h, name, NAME, ctx_layout_size(e), step != NULL);
     rc_buf_printf(h, "void %s_init(%s_ctx *ctx);\n", name, name);
     if (!step_only)
         rc_buf_printf(h,
@@ -900,6 +1067,7 @@ int em_generate(rc_ctx *c, const ir_graph *g, const ir_graph *step, const em_opt
         e.stream = 1;
         rc_buf_puts(&e.fields, "    int fresh; /* the next step starts a new sequence */\n");
         e.ctx_bytes += sizeof(int);
+        add_member(&e, sizeof(int), 1, 0);
         count_scratch(&e, sizeof(int));
         if (emit_graph(c, &e, step, out->node_const_bytes, out->node_scratch_bytes))
             goto done;
@@ -927,6 +1095,7 @@ int em_generate(rc_ctx *c, const ir_graph *g, const ir_graph *step, const em_opt
         e.stream = 1;
         rc_buf_puts(&e.fields, "    int fresh; /* the next step starts a new sequence */\n");
         e.ctx_bytes += sizeof(int);
+        add_member(&e, sizeof(int), 1, 0);
         count_scratch(&e, sizeof(int));
         if (emit_graph(c, &e, step, NULL, NULL))
             goto done;
@@ -962,6 +1131,8 @@ int em_generate(rc_ctx *c, const ir_graph *g, const ir_graph *step, const em_opt
                           o->name);
             emit_entry(s, o->name, "step", step, &e.run, "    ctx->fresh = 0;\n");
         }
+        rc_buf_puts(s, "\n");
+        meta_source(s, o->name, NAME, o->step_only && step ? step : g, step);
     }
     out->ctx_bytes = e.ctx_bytes;
     out->const_bytes = e.const_bytes;
@@ -981,6 +1152,7 @@ done:
     for (int i = 0; i < e.n_fconsts; i++)
         free(e.fconsts[i].v), free(e.fconsts[i].expr);
     free(e.fconsts);
+    free(e.members);
     rc_buf_free(&e.consts);
     rc_buf_free(&e.fields);
     rc_buf_free(&e.funcs);

@@ -73,6 +73,9 @@ typedef struct em_state {
      * of a packed weight, a weight two nodes share) reuses the first definition */
     struct em_fconst *fconsts;
     int n_fconsts, cap_fconsts;
+    /* the context struct's members in order, as {element size, count}: NAME_CTX_SIZE */
+    size_t (*members)[2];
+    int n_members, cap_members;
 } em_state;
 
 /* Emits NAME.h and NAME.c for a checked graph; with step (the same model

@@ -1,6 +1,7 @@
 /* load.c — ONNX protobuf -> IR, and TensorProto files. The only file that
  * includes onnx.pb-c.h; every message is freed before returning. */
 #include "load.h"
+#include "npy.h"
 
 #include "onnx.pb-c.h"
 
@@ -903,10 +904,13 @@ void rc_tensor_clear(ir_tensor *t) {
 int rc_load_tensor_file(rc_ctx *c, const char *path, ir_tensor *t) {
     size_t len = 0;
     int e = 0;
-    unsigned char *buf = rc_read_file(path, &len, &e);
+    unsigned char *buf;
     Onnx__TensorProto *tp;
     char what[600];
     int rc;
+    if (rc_is_npy_path(path))
+        return rc_npy_load(c, path, t);
+    buf = rc_read_file(path, &len, &e);
     memset(t, 0, sizeof *t);
     snprintf(what, sizeof what, "tensor file '%.500s'", path);
     if (!buf)
@@ -938,6 +942,8 @@ int rc_save_tensor_file(rc_ctx *c, const char *path, const ir_tensor *t) {
     unsigned char *buf;
     FILE *f;
     int rc = 0;
+    if (rc_is_npy_path(path))
+        return rc_npy_save(c, path, t);
     for (int i = 0; i < t->rank; i++)
         dims[i] = t->dims[i];
     tp.n_dims = (size_t)t->rank;

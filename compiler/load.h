@@ -15,9 +15,11 @@ ir_graph *rc_load_model(rc_ctx *c, const char *path);
 /* The same from bytes already in memory (used by tests); path names them. */
 ir_graph *rc_load_model_bytes(rc_ctx *c, const char *path, const unsigned char *buf, size_t len);
 
-/* Reads one TensorProto file into t (name, dtype, rank, dims, data owned by t). */
+/* Reads one TensorProto file into t (name, dtype, rank, dims, data owned by t); a path
+ * ending in ".npy" is read as a NumPy .npy file instead (npy.h). */
 int rc_load_tensor_file(rc_ctx *c, const char *path, ir_tensor *t);
-/* Writes t (dtype, dims, data, name) as a TensorProto with raw_data. */
+/* Writes t (dtype, dims, data, name) as a TensorProto with raw_data; a path ending in
+ * ".npy" is written as a NumPy .npy file (npy.h; the name is not kept). */
 int rc_save_tensor_file(rc_ctx *c, const char *path, const ir_tensor *t);
 /* The error for a node whose op rnnc does not implement. */
 int rc_err_unknown_op(rc_ctx *c, const struct ir_node *n);

@@ -21,8 +21,8 @@ static const char usage_main[] =
     "commands:\n"
     "  compile MODEL -o DIR [--name NAME] [--unroll auto|none|full] [--dump-ir]\n"
     "                      write DIR/NAME.h and DIR/NAME.c\n"
-    "  run MODEL (--input FILE... | --input-dir DIR) --output-dir DIR\n"
-    "                      run the reference interpreter on TensorProto files\n"
+    "  run MODEL (--input FILE... | --input-dir DIR) (--output-dir DIR | --print)\n"
+    "                      run the reference interpreter on TensorProto (.pb) or .npy files\n"
     "  check MODEL DATADIR... [--atol A] [--rtol R] [--unroll MODE] [--keep]\n"
     "                      build the generated code, run it on each test_data_set,\n"
     "                      compare with the expected outputs and the interpreter\n"
@@ -31,9 +31,10 @@ static const char usage_main[] =
     "\n"
     "Every command takes --dim NAME=N and --shape INPUT=d0,d1,... (repeatable) to bind\n"
     "symbolic input dimensions (dim_param); run and check take unbound ones from the data.\n"
-    "Every command takes --const INPUT=FILE.pb or INPUT=V0,V1,... to bind a graph input to a\n"
-    "constant (e.g. a sample rate): it leaves the generated API and folds what it decides;\n"
-    "run and check bind inputs an op needs at compile time (shapes, axes) from the data.\n"
+    "Every command takes --const INPUT=FILE.pb|FILE.npy or INPUT=V0,V1,... to bind a graph\n"
+    "input to a constant (e.g. a sample rate): it leaves the generated API and folds what it\n"
+    "decides; run and check bind inputs an op needs at compile time (shapes, axes) from the\n"
+    "data.\n"
     "Every command takes --max-mb N: the largest tensor, and the largest total of weights,\n"
     "accepted in MiB (default 1024); bigger models are refused rather than allocated.\n"
     "An option a command does not use is an error, as is a single-valued option given twice\n"
@@ -61,32 +62,57 @@ static const char usage_compile[] =
     "  --chunk K       time steps per NAME_step call (default 1; implies --stream)\n"
     "  --dim NAME=N    bind the symbolic dimension NAME (dim_param) of every input\n"
     "  --shape INPUT=d0,d1,...  replace an input's whole shape\n"
-    "  --const INPUT=FILE.pb|V0,V1,...  bind a graph input to a constant value\n";
+    "  --const INPUT=FILE.pb|FILE.npy|V0,V1,...  bind a graph input to a constant value\n"
+    "NAME.h also declares metadata for callers from other languages: NAME_CTX_SIZE (sizeof\n"
+    "NAME_ctx as a number), NAME_ctx_size(), NAME_num_inputs/outputs() and per input/output\n"
+    "NAME_input_name/dtype/rank/dim(i[, d]) (dtype: the ONNX code; -1/NULL out of range), with\n"
+    "--stream NAME_step_input_dim/_time_axis too (-DRNNC_NO_METADATA leaves them out of\n"
+    "NAME.c). From Python: <prefix>/share/rnnc/python/\n"
+    "rnnc.py (ctypes + numpy): rnnc.Model(rnnc.build_shared(DIR, NAME), NAME).run(arrays...).\n";
 
 static const char usage_run[] =
-    "usage: rnnc run MODEL (--input FILE... | --input-dir DIR) --output-dir DIR [--dump-ir]\n"
+    "usage: rnnc run MODEL (--input FILE... | --input-dir DIR) (--output-dir DIR | --print)\n"
+    "                [--output-format pb|npy] [--print] [--dump-ir]\n"
     "\n"
-    "Runs the reference interpreter (naive loops, double accumulation). Inputs are ONNX\n"
-    "TensorProto files in graph-input order (initializers excluded): --input takes every\n"
-    "argument up to the next option (and may be repeated), or DIR/input_N.pb;\n"
-    "outputs are written as DIR/output_N.pb in graph-output order. Symbolic input\n"
-    "dimensions not bound with --dim/--shape are taken from the input files.\n";
+    "Runs the reference interpreter (naive loops, double accumulation). Inputs are files in\n"
+    "graph-input order (initializers excluded; --input takes every argument up to the next\n"
+    "option), or DIR/input_N.pb or DIR/input_N.npy (a\n"
+    "directory holding both for one N is an error). A file ending in .npy is a NumPy array\n"
+    "(format 1.0/2.0/3.0, C order, dtypes <f2 <f4 <f8 <i1..<i8 <u1..<u8 |b1; big-endian ones\n"
+    "are converted); any other is an ONNX TensorProto. Outputs are written as\n"
+    "DIR/output_N.pb in graph-output order, or DIR/output_N.npy (format 1.0) with\n"
+    "--output-format npy. --print prints each output's name, dtype, shape and values\n"
+    "(numpy-like: tensors of more than 1000 elements show the first and last 3 along each\n"
+    "axis); with --print, --output-dir is optional. Symbolic input dimensions not bound\n"
+    "with --dim/--shape are taken from the input files.\n";
 
 static const char usage_check[] =
     "usage: rnnc check MODEL DATADIR... [--atol A] [--rtol R] [--unroll MODE] [--keep] [-v]\n"
-    "                  [--stream | --step-only] [--chunk K]\n"
+    "                  [--stream | --step-only] [--chunk K] [--random [--seed S] [--runs N]]\n"
     "\n"
     "Compiles MODEL, builds the generated C with $CC (default cc) using\n"
     "-std=c99 -Wall -Wextra -Werror -pedantic against the runtime, runs it on each\n"
-    "DATADIR/input_N.pb, and compares with DATADIR/output_N.pb and with the reference\n"
-    "interpreter. An output passes when every element has |got - expected| <=\n"
-    "atol + rtol*|expected| (defaults atol 1e-5, rtol 1e-3). Exit 0 only if all pass.\n"
-    "The runtime is found at the build tree's paths, or RNNC_RUNTIME_INCLUDE,\n"
-    "RNNC_RUNTIME_LIB and RNNC_RUNTIME_LIBS. Symbolic input dimensions not bound with\n"
-    "--dim/--shape are taken from the first DATADIR's input files. With --stream [--chunk\n"
-    "K] the step API is also run over each sequence, chunk by chunk, and must match the\n"
-    "expected outputs and NAME_run (within 1e-6); with --step-only the step API alone is\n"
-    "built and its outputs over each sequence are what is compared.\n";
+    "DATADIR/input_N.pb (or .npy), and compares with DATADIR/output_N.pb (or .npy) and with\n"
+    "the reference interpreter; a DATADIR without output_N files is compared with the\n"
+    "interpreter only (the output says so). An output passes when every element has\n"
+    "|got - expected| <= atol + rtol*|expected| (defaults atol 1e-5, rtol 1e-3). Exit 0\n"
+    "only if all pass. The runtime is found at the build tree's paths, or\n"
+    "RNNC_RUNTIME_INCLUDE, RNNC_RUNTIME_LIB and RNNC_RUNTIME_LIBS. Symbolic input\n"
+    "dimensions not bound with --dim/--shape are taken from the first DATADIR's input\n"
+    "files. With --stream [--chunk K] the step API is also run over each sequence, chunk\n"
+    "by chunk, and must match the expected outputs and NAME_run (within 1e-6); with\n"
+    "--step-only the step API alone is built and its outputs over each sequence are compared.\n"
+    "  --random        also (or, without DATADIR, only) run N input sets made up from the\n"
+    "                  model (default 3), comparing the generated code with the interpreter.\n"
+    "                  Deterministic given --seed (default 1; splitmix64). Floats: uniform in\n"
+    "                  [-1, 1]; bool: 0/1; integers: what their readers accept (Gather,\n"
+    "                  GatherElements, Scatter* indices 0..dim-1 of the indexed axis, GatherND\n"
+    "                  indices 0..smallest dim-1, RNN/LSTM/GRU sequence_lens 0..seq_length,\n"
+    "                  followed through Cast/Identity/reshapes), else 1..4 (never 0, a possible\n"
+    "                  divisor). Symbolic dims must be bound (--dim/--shape) and inputs needed\n"
+    "                  at compile time given with --const. -v prints each input's range.\n"
+    "  --seed S        the generator's seed (a whole number)\n"
+    "  --runs N        the number of random input sets (1..100000; implies --random)\n";
 
 static const char usage_info[] =
     "usage: rnnc info MODEL [--unroll MODE] [--dim NAME=N ...] [--shape INPUT=d0,d1,... ...]\n"
@@ -136,7 +162,8 @@ static int parse_dim(const char *arg, rc_binding *b) {
     return 0;
 }
 
-/* --const NAME=FILE.pb (a TensorProto) or NAME=V0,V1,... (values in the input's dtype). */
+/* --const NAME=FILE.pb (a TensorProto) or NAME=FILE.npy (a NumPy array) or NAME=V0,V1,... (values
+ * in the input's dtype). */
 static int parse_const(rc_ctx *c, const char *arg, rc_binding *b) {
     const char *eq = strchr(arg, '=');
     size_t len;
@@ -144,7 +171,8 @@ static int parse_const(rc_ctx *c, const char *arg, rc_binding *b) {
     if (!eq || eq == arg || !eq[1])
         return -1;
     len = strlen(eq + 1);
-    if (len > 3 && strcmp(eq + 1 + len - 3, ".pb") == 0) {
+    if ((len > 3 && strcmp(eq + 1 + len - 3, ".pb") == 0) ||
+        (len > 4 && strcmp(eq + 1 + len - 4, ".npy") == 0)) {
         t = calloc(1, sizeof *t);
         if (!t || rc_load_tensor_file(c, eq + 1, t)) {
             free(t);
@@ -199,8 +227,10 @@ static int data_shapes(rc_ctx *c, const char *dir, const char **files, int n_fil
     if (dir) {
         char path[PATH_MAX];
         for (;; n++) {
-            snprintf(path, sizeof path, "%s/input_%d.pb", dir, n);
-            if (access(path, F_OK) != 0)
+            int r = rc_data_file(c, dir, "input", n, path, sizeof path);
+            if (r < 0)
+                return -1;
+            if (r == 0)
                 break;
         }
     }
@@ -210,7 +240,8 @@ static int data_shapes(rc_ctx *c, const char *dir, const char **files, int n_fil
     b->n_data = n;
     for (int i = 0; i < n; i++) {
         char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/input_%d.pb", dir ? dir : "", i);
+        if (dir && rc_data_file(c, dir, "input", i, path, sizeof path) < 0)
+            return -1;
         if (rc_load_tensor_file(c, dir ? path : files[i], &b->data_store[i]))
             return -1;
         b->data[i] = &b->data_store[i];
@@ -311,6 +342,11 @@ typedef enum cli_key {
     K_KEEP,
     K_VERBOSE,
     K_JSON,
+    K_OUTPUT_FORMAT,
+    K_PRINT,
+    K_RANDOM,
+    K_SEED,
+    K_RUNS,
     K_COUNT
 } cli_key;
 
@@ -343,6 +379,11 @@ static const struct cli_opt {
     {K_KEEP, "--keep", NULL, ARG_FLAG, CMD_CHECK},
     {K_VERBOSE, "-v", "--verbose", ARG_FLAG, CMD_CHECK},
     {K_JSON, "--json", NULL, ARG_FLAG, CMD_INFO},
+    {K_OUTPUT_FORMAT, "--output-format", NULL, ARG_ONE, CMD_RUN},
+    {K_PRINT, "--print", NULL, ARG_FLAG, CMD_RUN},
+    {K_RANDOM, "--random", NULL, ARG_FLAG, CMD_CHECK},
+    {K_SEED, "--seed", NULL, ARG_ONE, CMD_CHECK},
+    {K_RUNS, "--runs", NULL, ARG_ONE, CMD_CHECK},
 };
 _Static_assert(sizeof cli_opts / sizeof cli_opts[0] == K_COUNT, "one row per cli_key");
 
@@ -374,6 +415,8 @@ typedef struct cli_args {
     const char *cmd_name, *model, *outdir, *indir;
     const char **files, **dirs;
     int n_files, n_dirs, dump, keep, verbose, stream, chunk, step_only, json;
+    int out_npy, print, random_runs; /* run --output-format npy, --print; check --random N */
+    unsigned long long seed;
     double atol, rtol;
     const char *info_cc;
     em_opts eo;
@@ -484,6 +527,32 @@ static int take_option(cli_args *a, const struct cli_opt *o, const char *as, con
     case K_JSON:
         a->json = 1;
         break;
+    case K_OUTPUT_FORMAT:
+        if (strcmp(v, "pb") != 0 && strcmp(v, "npy") != 0)
+            return usage_err(cmd, "--output-format '%s': takes pb or npy", v);
+        a->out_npy = strcmp(v, "npy") == 0;
+        break;
+    case K_PRINT:
+        a->print = 1;
+        break;
+    case K_RANDOM:
+        a->random_runs = a->random_runs ? a->random_runs : 3;
+        break;
+    case K_SEED:
+    case K_RUNS: {
+        unsigned long long x;
+        errno = 0;
+        x = strtoull(v, &end, 10);
+        if (*end || end == v || v[0] == '-' || errno)
+            return usage_err(cmd, "%s '%s': takes a whole number", as, v);
+        if (o->key == K_SEED)
+            a->seed = x;
+        else if (x < 1 || x > 100000)
+            return usage_err(cmd, "--runs '%s': takes one from 1 to 100000", v);
+        else
+            a->random_runs = (int)x;
+        break;
+    }
     case K_COUNT:
         break;
     }
@@ -559,14 +628,22 @@ static int check_args(const cli_args *a) {
                                       "to the next option: give MODEL "
                                       "first)"
                                     : "");
-    if ((a->cmd & (CMD_COMPILE | CMD_RUN)) && !a->outdir)
-        return usage_err(cmd, "missing %s DIR", a->cmd == CMD_RUN ? "--output-dir" : "-o");
+    if (a->cmd == CMD_COMPILE && !a->outdir)
+        return usage_err(cmd, "missing -o DIR");
+    if (a->cmd == CMD_RUN && !a->outdir && !a->print)
+        return usage_err(cmd, "missing --output-dir DIR (or --print)");
+    if (a->out_npy && !a->outdir)
+        return usage_err(cmd, "--output-format needs --output-dir");
+    if (a->seen[K_SEED] && !a->random_runs)
+        return usage_err(cmd, "--seed needs --random (or --runs)");
     if (a->cmd == CMD_RUN && !a->indir && !a->n_files)
         return usage_err(cmd, "missing the inputs: --input FILE... or --input-dir DIR");
     if (a->cmd == CMD_RUN && a->indir && a->n_files)
         return usage_err(cmd, "--input and --input-dir both give the inputs; give one");
-    if (a->cmd == CMD_CHECK && !a->n_dirs)
-        return usage_err(cmd, "missing DATADIR (a directory of input_N.pb and output_N.pb)");
+    if (a->cmd == CMD_CHECK && !a->n_dirs && !a->random_runs)
+        return usage_err(cmd,
+                         "missing DATADIR (a directory of input_N.pb/.npy and output_N.pb/.npy) "
+                         "or --random");
     if (a->seen[K_STREAM] && a->seen[K_STEP_ONLY])
         return usage_err(cmd, "--stream (NAME_run and the step API) and --step-only (the step API "
                               "alone) contradict; give one");
@@ -585,36 +662,42 @@ static int data_preflight(rc_ctx *c, const cli_args *a) {
             return rc_err(c, NULL, "", "data directory '%s': %s", dirs[i], strerror(errno));
         if (!S_ISDIR(st.st_mode))
             return rc_err(c, NULL, "", "data directory '%s' is not a directory", dirs[i]);
-        snprintf(path, sizeof path, "%s/input_0.pb", dirs[i]);
-        if (access(path, F_OK) == 0)
+        if (rc_data_file(c, dirs[i], "input", 0, path, sizeof path) != 0 ||
+            rc_data_file(c, dirs[i], "output", 0, path, sizeof path) != 0) {
+            if (c->failed)
+                return -1;
             continue;
-        snprintf(path, sizeof path, "%s/output_0.pb", dirs[i]);
-        if (access(path, F_OK) == 0)
-            continue;
+        }
         snprintf(sub, sizeof sub, "%s/test_data_set_0", dirs[i]);
-        return rc_err(c, NULL, "", "data directory '%s' holds no input_0.pb or output_0.pb%s",
-                      dirs[i],
+        return rc_err(c, NULL, "",
+                      "data directory '%s' holds no input_0 or output_0 (.pb or .npy)%s", dirs[i],
                       access(sub, F_OK) == 0
                           ? "; it holds test_data_set_0/ and the like: give those directories"
-                          : " (a data set is a directory of input_N.pb and output_N.pb)");
+                          : " (a data set is a directory of input_N and output_N files)");
     }
     return 0;
 }
 
-/* rnnc run: the interpreter on the inputs, each output written as DIR/output_N.pb. */
+/* rnnc run: the interpreter on the inputs, each output written as DIR/output_N.pb (or .npy)
+ * and/or printed. */
 static int run_interp(rc_ctx *c, const ir_graph *g, const struct cli_args *a) {
     rc_inputs in = {0}, out = {0};
     int rc = rc_read_inputs(c, g, a->files, a->n_files, a->indir, &in);
     if (rc == 0)
         rc = rc_run_interp(c, g, &in, &out);
-    if (rc == 0)
+    if (rc == 0 && a->outdir)
         rc = rc_mkdirs(c, a->outdir);
-    for (int k = 0; rc == 0 && k < out.n; k++) {
+    for (int k = 0; rc == 0 && a->outdir && k < out.n; k++) {
         char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/output_%d.pb", a->outdir, k);
+        snprintf(path, sizeof path, "%s/output_%d.%s", a->outdir, k, a->out_npy ? "npy" : "pb");
         rc = rc_save_tensor_file(c, path, &out.t[k]);
         if (rc == 0)
             printf("%s\n", path);
+    }
+    for (int k = 0; rc == 0 && a->print && k < out.n; k++) {
+        char label[300];
+        snprintf(label, sizeof label, "output %d '%s'", k, rc_show(out.t[k].name));
+        rc_print_tensor(stdout, label, &out.t[k]);
     }
     rc_inputs_free(&in);
     rc_inputs_free(&out);
@@ -648,7 +731,7 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
            : a.cmd == CMD_CHECK ? usage_check
                                 : usage_info;
     a.files = files, a.dirs = dirs;
-    a.atol = 1e-5, a.rtol = 1e-3, a.chunk = 1;
+    a.atol = 1e-5, a.rtol = 1e-3, a.chunk = 1, a.seed = 1;
     a.info_cc = "cc -Os";
     a.eo.name = "net";
     a.eo.unroll = RC_UNROLL_AUTO;
@@ -698,7 +781,7 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
         const ir_graph *ig = a.step_only ? step : g;
         rc = a.json ? rc_info_json(c, ig, &a.eo, a.info_cc) : rc_info(c, ig, &a.eo, a.info_cc);
     } else if (a.cmd == CMD_CHECK) {
-        rc_check_opts co = {a.atol, a.rtol, &a.eo, a.keep, a.verbose};
+        rc_check_opts co = {a.atol, a.rtol, &a.eo, a.keep, a.verbose, a.random_runs, a.seed};
         rc = rc_check(c, g, a.dirs, a.n_dirs, &co);
         if (rc == 1) {
             ir_free(g);

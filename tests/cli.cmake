@@ -63,7 +63,7 @@ add_test(NAME cli_data_dir_missing
             $<TARGET_FILE:rnnc> run ${SYM_CASE}/model.onnx --input-dir ${CMAKE_CURRENT_BINARY_DIR}/no_such_dir
             --output-dir ${CLI_OUT})
 add_test(NAME cli_data_dir_is_parent
-    COMMAND sh ${EXPECT_STATUS} 1 "holds no input_0.pb or output_0.pb; it holds test_data_set_0/ and the like: give those directories"
+    COMMAND sh ${EXPECT_STATUS} 1 "holds no input_0 or output_0 (.pb or .npy); it holds test_data_set_0/ and the like: give those directories"
             $<TARGET_FILE:rnnc> check ${SYM_CASE}/model.onnx ${SYM_CASE})
 add_test(NAME cli_data_model_as_input
     COMMAND sh ${EXPECT_STATUS} 1 "tensor file '${SYM_CASE}/model.onnx': not a valid TensorProto (this looks like a model"

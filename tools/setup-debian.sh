@@ -6,7 +6,7 @@
 # and exits 1.
 set -eu
 
-PACKAGES="build-essential cmake pkgconf python3 groff-base protobuf-c-compiler libprotobuf-c-dev libopenblas-dev libcmocka-dev clang libclang-rt-14-dev valgrind gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
+PACKAGES="build-essential cmake pkgconf python3 python3-numpy groff-base protobuf-c-compiler libprotobuf-c-dev libopenblas-dev libcmocka-dev clang libclang-rt-14-dev valgrind gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
 
 missing=""
 for p in $PACKAGES; do

@@ -34,5 +34,14 @@ for f in "$root"/testdata/bad/*.onnx; do
     case "$f" in *chain_100000*) continue ;; esac # valid, and slow under valgrind
     run 1 compile "$f" -o "$tmp/bad"
 done
+# .npy inputs, outputs and --print; malformed and refused .npy files
+npy=$root/testdata/npy
+run 0 run "$root/testdata/cases/lstm_layout1/model.onnx" --input-dir "$npy/sets/lstm_layout1" \
+    --output-dir "$tmp/npy" --output-format npy --print
+run 0 run "$root/testdata/glue/if_runtime_then_op13/model.onnx" --input-dir \
+    "$npy/sets/if_runtime_then_op13" --print
+for f in "$npy"/dtypes/bad_*.npy "$npy"/dtypes/f4_empty.npy; do
+    run 1 run "$root/testdata/cases/lstm_layout1/model.onnx" --input "$f" --print
+done
 echo "valgrind: $n runs"
 exit $fail

@@ -162,9 +162,10 @@ if [ -n "$dups63" ]; then
     fi
 fi
 # rnnc's own preprocessor lines (read after comments become spaces, blanks squeezed)
-PP_ALLOW_C=('#include "net\.h"' '#include "rnnrt\.h"' '#include <stdint\.h>' '#include <string\.h>')
+PP_ALLOW_C=('#include "net\.h"' '#include "rnnrt\.h"' '#include <stdint\.h>' '#include <string\.h>'
+    '#ifndef RNNC_NO_CTX_SIZE_CHECK' '#ifndef RNNC_NO_METADATA' '#endif')
 PP_ALLOW_H=(
-    '#ifndef NET_H_INCLUDED' '#define NET_H_INCLUDED' '#include <stdint\.h>'
+    '#ifndef NET_H_INCLUDED' '#define NET_H_INCLUDED' '#include <stddef\.h>' '#include <stdint\.h>'
     '#ifdef __cplusplus' '#endif' '#define NET_[A-Za-z0-9_]+ -?[0-9]+'
 )
 lex() {  # lex FILE PP_REGEX...

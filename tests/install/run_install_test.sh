@@ -43,7 +43,8 @@ require_installed "$prefix" bin/rnnc "$libdir/librnnrt.a" include/rnnrt.h \
     "$libdir/cmake/rnnc/rnncTargets.cmake" "$libdir/cmake/rnnc/rnncRuntimeTargets.cmake" \
     "$libdir/cmake/rnnc/rnncFunctions.cmake" "$libdir/pkgconfig/rnnrt.pc" \
     share/rnnc/runtime/include/rnnrt.h share/rnnc/runtime/src/rnnrt.c \
-    share/man/man1/rnnc.1 share/doc/rnnc/LICENSE share/doc/rnnc/CHANGELOG.md
+    share/man/man1/rnnc.1 share/doc/rnnc/LICENSE share/doc/rnnc/CHANGELOG.md \
+    share/rnnc/python/rnnc.py
 if grep -rl -- "$work/stage" "$prefix" >/dev/null 2>&1; then
     fail "installed files name the install directory: $(grep -rl -- "$work/stage" "$prefix")"
 fi
@@ -86,6 +87,22 @@ run "$cc" -std=c99 -O2 -Wall -Wextra -Werror -pedantic -I "$work/pc" \
     $(pkg-config --cflags rnnrt) "$project/main.c" "$work/pc/net.c" \
     $(pkg-config --libs rnnrt) -o "$work/pc/app"
 run "$work/pc/app" || fail "the pkg-config program failed"
+
+step "5. the installed Python module builds a shared object from the installed runtime"
+if pkg-config --libs rnnrt | grep -q -- -fsanitize; then
+    # a sanitized runtime cannot go into a shared object that a plain python3 loads
+    echo "the runtime is built with sanitizers: step 5 skipped"
+elif /usr/bin/python3 -c "import numpy" 2>/dev/null; then
+    env -u RNNC_RUNTIME_INCLUDE -u RNNC_RUNTIME_LIB -u RNNC_RUNTIME_LIBS \
+        PYTHONPATH="$prefix/share/rnnc/python" /usr/bin/python3 -c "
+import numpy as np, rnnc
+m = rnnc.Model(rnnc.build_shared('$work/pc', 'net'))
+outs = m.run(*[np.zeros(t.shape, t.dtype) for t in m.inputs])
+assert [o.shape for o in outs] == [t.shape for t in m.outputs]
+print(m)" || fail "the installed Python module failed"
+else
+    echo "python3-numpy is not installed: step 5 skipped (tools/setup-debian.sh installs it)"
+fi
 
 echo
 echo "install test: PASS"
