@@ -354,6 +354,19 @@ int rc_info_unbound(rc_ctx *c, const char *model) {
     return 0;
 }
 
+/* "LABEL (CC): flash ... RAM ..." for the generated code compiled by cc. */
+static int print_footprint(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc,
+                           const em_result *r, const char *label) {
+    rc_footprint_t fp = {0, -1};
+    if (rc_footprint(c, g, o, cc, &fp))
+        return -1;
+    printf("%s (%s): flash %ld bytes (code %ld, weights %zu), RAM %ld bytes (context %zu, stack "
+           "%ld)\n",
+           label, cc, fp.flash, fp.flash - (long)r->const_bytes, r->const_bytes,
+           (long)r->ctx_bytes + (fp.stack > 0 ? fp.stack : 0), r->ctx_bytes, fp.stack);
+    return 0;
+}
+
 /* info --stream / --step-only: what one NAME_step call costs, and what a build of the step
  * API alone (--step-only) needs: its context does not grow with the sequence length. */
 static int info_stream(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc) {
@@ -379,16 +392,9 @@ static int info_stream(rc_ctx *c, const ir_graph *g, const em_opts *o, const cha
         return -1;
     printf("step API alone (--step-only): context (RAM) %zu bytes, weights (flash) %zu bytes\n",
            r.ctx_bytes, r.const_bytes);
-    if (cc) {
-        rc_footprint_t fp = {0, -1};
-        if (rc_footprint(c, g, &so, cc, &fp)) {
-            em_result_free(&r);
-            return -1;
-        }
-        printf("step API alone, footprint (%s): flash %ld bytes (code %ld, weights %zu), RAM %ld "
-               "bytes (context %zu, stack %ld)\n",
-               cc, fp.flash, fp.flash - (long)r.const_bytes, r.const_bytes,
-               (long)r.ctx_bytes + (fp.stack > 0 ? fp.stack : 0), r.ctx_bytes, fp.stack);
+    if (cc && print_footprint(c, g, &so, cc, &r, "step API alone, footprint")) {
+        em_result_free(&r);
+        return -1;
     }
     em_result_free(&r);
     return 0;
@@ -435,15 +441,10 @@ int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc) {
            r.used_gemm ? "uses the runtime GEMM/GEMV seam" : "no GEMM/GEMV calls");
     rc_info_print_nodes(g, &r);
     if (cc) {
-        rc_footprint_t fp = {0, -1};
-        if (rc_footprint(c, g, o, cc, &fp)) {
+        if (print_footprint(c, g, o, cc, &r, "footprint")) {
             em_result_free(&r);
             return -1;
         }
-        printf("footprint (%s): flash %ld bytes (code %ld, weights %zu), RAM %ld "
-               "bytes (context %zu, stack %ld)\n",
-               cc, fp.flash, fp.flash - (long)r.const_bytes, r.const_bytes,
-               (long)r.ctx_bytes + (fp.stack > 0 ? fp.stack : 0), r.ctx_bytes, fp.stack);
         printf("  not counted: the C library's memcpy/memset and float math (expf, tanhf, ...)%s\n",
                r.used_gemm ? " and the runtime's GEMM/GEMV (librnnrt)" : "");
     }
