@@ -195,27 +195,61 @@ static void note_use(void *arg, int id, int node) {
         b->last = node;
 }
 
-/* Offsets: largest first, each at the lowest offset free of every buffer of
- * the same graph whose lifetime overlaps (run and step never run together). */
+/* Larger first; equal sizes in creation order (a stable order, so the layout is
+ * deterministic). */
+static const em_arena_buf *sort_bufs;
+static int by_size_desc(const void *pa, const void *pb) {
+    int a = *(const int *)pa, b = *(const int *)pb;
+    if (sort_bufs[a].n != sort_bufs[b].n)
+        return sort_bufs[a].n > sort_bufs[b].n ? -1 : 1;
+    return (a > b) - (a < b);
+}
+
+/* A lifetime bound as a slot: -1 (never used) is slot 0, node k slot k + 1, and the entry
+ * points' final copies (node 1 << 30) the slot after the last node's. */
+static int life_slot(int t, int top) { return t < 0 ? 0 : t >= (1 << 30) ? top : t + 1; }
+
+typedef struct slot_list {
+    int n, cap, *id;
+} slot_list;
+
+/* Offsets: largest first, each at the lowest offset free of every buffer of the same graph
+ * whose lifetime overlaps (run and step never run together). Which buffers overlap comes
+ * from per-slot lists of the buffers placed so far, so a graph of n short-lived buffers
+ * costs about n, not n^2; the lowest free offset does not depend on the order in which the
+ * overlapping buffers are looked at. */
 static size_t place_buffers(em_state *e) {
     int *order = rc_xcalloc((size_t)e->n_bufs + 1, sizeof(int));
+    int *seen = rc_xcalloc((size_t)e->n_bufs + 1, sizeof(int)), *cand;
+    int top = 1, n_cand;
+    slot_list *slots;
     size_t total = 0;
-    for (int i = 0; i < e->n_bufs; i++)
+    for (int i = 0; i < e->n_bufs; i++) {
         order[i] = i;
-    for (int i = 1; i < e->n_bufs; i++) /* insertion sort: stable, deterministic */
-        for (int j = i; j > 0 && e->bufs[order[j]].n > e->bufs[order[j - 1]].n; j--) {
-            int t = order[j];
-            order[j] = order[j - 1], order[j - 1] = t;
-        }
+        if (e->bufs[i].last < (1 << 30) && e->bufs[i].last + 2 > top)
+            top = e->bufs[i].last + 2;
+        if (e->bufs[i].first < (1 << 30) && e->bufs[i].first + 2 > top)
+            top = e->bufs[i].first + 2;
+    }
+    sort_bufs = e->bufs;
+    qsort(order, (size_t)e->n_bufs, sizeof(int), by_size_desc);
+    slots = rc_xcalloc((size_t)top + 1, sizeof(slot_list));
+    cand = rc_xcalloc((size_t)e->n_bufs + 1, sizeof(int));
     for (int i = 0; i < e->n_bufs; i++) {
         em_arena_buf *b = &e->bufs[order[i]];
+        int s0 = life_slot(b->first, top), s1 = life_slot(b->last, top);
         size_t off = 0;
+        n_cand = 0;
+        for (int s = s0; s <= s1; s++)
+            for (int k = 0; k < slots[s].n; k++) {
+                int j = slots[s].id[k];
+                if (seen[j] != i + 1 && e->bufs[j].graph == b->graph)
+                    seen[j] = i + 1, cand[n_cand++] = j;
+            }
         for (int moved = 1; moved;) {
             moved = 0;
-            for (int j = 0; j < i; j++) {
-                const em_arena_buf *o = &e->bufs[order[j]];
-                if (o->graph != b->graph || o->last < b->first || b->last < o->first)
-                    continue;
+            for (int k = 0; k < n_cand; k++) {
+                const em_arena_buf *o = &e->bufs[cand[k]];
                 if (off < o->off + o->n && o->off < off + b->n)
                     off = o->off + o->n, moved = 1;
             }
@@ -223,7 +257,20 @@ static size_t place_buffers(em_state *e) {
         b->off = off;
         if (off + b->n > total)
             total = off + b->n;
+        for (int s = s0; s <= s1; s++) {
+            slot_list *l = &slots[s];
+            if (l->n == l->cap) {
+                l->cap = l->cap ? 2 * l->cap : 4;
+                l->id = rc_xrealloc(l->id, sizeof(int) * (size_t)l->cap);
+            }
+            l->id[l->n++] = order[i];
+        }
     }
+    for (int s = 0; s <= top; s++)
+        free(slots[s].id);
+    free(slots);
+    free(cand);
+    free(seen);
     free(order);
     return total;
 }
@@ -865,15 +912,19 @@ static void emit_header(em_state *e, rc_buf *h, const char *NAME, const ir_graph
  * the input: walking back from the outputs, such a node becomes free too. */
 static void alias_outputs(em_state *e, unsigned char *skip) {
     const ir_graph *g = e->g;
+    /* readers of every tensor counted once: a chain of n aliases before a graph output
+     * would otherwise cost n passes over the graph */
+    int *readers = ir_consumer_counts(g);
     for (int i = g->n_node - 1; i >= 0; i--) {
         const ir_node *n = &g->node[i];
         int in = n->in[0], out = n->out[0];
         if (!rc_op_defs[n->op]->alias || !e->texpr[out] || g->t[in].producer < 0 ||
-            g->t[in].is_output || e->texpr[in] || ir_consumers(g, in) != 1)
+            g->t[in].is_output || e->texpr[in] || readers[in] != 1)
             continue;
         e->texpr[in] = rc_xstrdup(e->texpr[out]);
         skip[i] = 1;
     }
+    free(readers);
 }
 
 /* Emits node i of e->g (its function and its call in e->run); skipped nodes, aliases and

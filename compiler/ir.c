@@ -583,6 +583,15 @@ void ir_replace_node(ir_graph *g, int i, ir_node *nodes, int count) {
                 g->t[g->node[j].out[o]].producer = j;
 }
 
+int *ir_consumer_counts(const ir_graph *g) {
+    int *count = rc_xcalloc((size_t)g->n_tensor + 1, sizeof(int));
+    for (int i = 0; i < g->n_node; i++)
+        for (int k = 0; k < g->node[i].n_in; k++)
+            if (g->node[i].in[k] >= 0)
+                count[g->node[i].in[k]]++;
+    return count;
+}
+
 int ir_consumers(const ir_graph *g, int ti) {
     int count = 0;
     for (int i = 0; i < g->n_node; i++)

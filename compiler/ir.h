@@ -189,6 +189,8 @@ void ir_remove_nodes(ir_graph *g, const unsigned char *drop);
 void ir_replace_node(ir_graph *g, int i, ir_node *nodes, int count);
 /* Number of node inputs that read tensor ti (graph outputs not counted). */
 int ir_consumers(const ir_graph *g, int ti);
+/* The same for every tensor at once: an array of g->n_tensor counts (free() it). */
+int *ir_consumer_counts(const ir_graph *g);
 /* The one graph input tensor ti's value is computed from (its index), or -1: none, or several. */
 int ir_sole_input(const ir_graph *g, int ti);
 

@@ -209,9 +209,15 @@ static int unary_fuse(rc_ctx *c, ir_graph *g, int i) {
                        : n->op == RC_OP_SIGMOID ? IR_ACT_SIGMOID
                        : n->op == RC_OP_TANH    ? IR_ACT_TANH
                                                 : IR_ACT_NONE;
-    const int j = act ? gl_absorbable(g, i) : -1;
+    const int x = n->n_in > 0 ? n->in[0] : -1, p = x >= 0 ? g->t[x].producer : -1;
+    int j;
     (void)c;
-    if (j < 0 || !rc_op_defs[g->node[j].op]->fuses_act || g->node[j].post_act)
+    /* the cheap test first: gl_absorbable counts x's readers, which in a long chain of
+     * activations would cost a pass over the graph per node */
+    if (!act || p < 0 || !rc_op_defs[g->node[p].op]->fuses_act)
+        return 0;
+    j = gl_absorbable(g, i);
+    if (j < 0 || g->node[j].post_act)
         return 0;
     g->node[j].post_act = act;
     gl_absorb(g, i, j);

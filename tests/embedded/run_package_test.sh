@@ -99,7 +99,7 @@ configure_finds_package "$cmake" "$cbuild" "$prefix" "$libdir" -S "$HERE/cmake_p
 build_with_package "$cmake" "$cbuild" "$work/cmake-build.log" "$prefix" -j2
 grep -qF -- "$rt/src/rnnrt_gemm_portable.c" "$work/cmake-build.log" ||
     fail "the project did not compile the installed runtime sources"
-if grep -E 'librnnrt\.a|openblas' "$work/cmake-build.log"; then
+if grep -E 'librnnrt\.a|-lopenblas|libopenblas' "$work/cmake-build.log"; then
     fail "the cross build links the host's runtime or OpenBLAS"
 fi
 run "$ARM_SIZE" "$cbuild/fw.elf"
