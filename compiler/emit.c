@@ -745,6 +745,20 @@ static void c_string(rc_buf *b, const char *s) {
 static void meta_tables(rc_buf *s, const char *name, const char *kind, const ir_graph *g,
                         const int *idx, int n, int dims_only) {
     const char *pre = dims_only ? "step_" : "";
+    if (n == 0) {
+        /* no tables (an unused one, or "i >= 0 && i < 0", breaks -Werror builds) */
+        if (!dims_only)
+            rc_buf_printf(s,
+                          "const char *%s_%s_name(int i)\n{\n    (void)i;\n    return 0;\n}\n\n"
+                          "int %s_%s_dtype(int i)\n{\n    (void)i;\n    return -1;\n}\n\n"
+                          "int %s_%s_rank(int i)\n{\n    (void)i;\n    return -1;\n}\n\n",
+                          name, kind, name, kind, name, kind);
+        rc_buf_printf(s,
+                      "int64_t %s_%s%s_dim(int i, int d)\n{\n    (void)i;\n    (void)d;\n"
+                      "    return -1;\n}\n\n",
+                      name, pre, kind);
+        return;
+    }
     /* dims: one row per tensor, at least one column (C has no empty arrays) */
     int maxr = 1;
     for (int i = 0; i < n; i++)
@@ -812,6 +826,13 @@ static void meta_source(rc_buf *s, const char *name, const char *NAME, const ir_
             const char *kind = side ? "output" : "input";
             int n = side ? g->n_output : g->n_input;
             const int *ax = side ? g->out_time : g->in_time;
+            if (n == 0) {
+                rc_buf_printf(s,
+                              "int %s_step_%s_time_axis(int i)\n{\n    (void)i;\n    return -1;\n}"
+                              "\n\n",
+                              name, kind);
+                continue;
+            }
             rc_buf_printf(s, "static const int %s_step_%s_axes[%d] = {", name, kind, n ? n : 1);
             for (int i = 0; i < n; i++)
                 rc_buf_printf(s, "%s%d", i ? ", " : "", ax[i]);
