@@ -320,25 +320,32 @@ static void print_signature(const ir_graph *g) {
 }
 
 /* The nodes by op type in order of first use, with counts; ops rnnc does not implement
- * marked. */
+ * marked. One pass over the nodes, each looked up among the distinct types seen so far (few,
+ * even in a graph of a million nodes). */
 static void print_op_counts(const ir_graph *g) {
-    printf("ops:     ");
+    int *first = rc_xcalloc((size_t)g->n_node + 1, sizeof(int));
+    int *count = rc_xcalloc((size_t)g->n_node + 1, sizeof(int));
+    int n = 0;
     for (int i = 0; i < g->n_node; i++) {
-        const ir_node *n = &g->node[i];
-        int count = 0, seen = 0;
-        for (int j = 0; j < g->n_node && !seen; j++) {
-            const ir_node *m = &g->node[j];
-            int same = strcmp(m->op_type, n->op_type) == 0 && strcmp(m->domain, n->domain) == 0;
-            seen = same && j < i;
-            count += same;
-        }
-        if (seen)
-            continue;
-        printf("%s %s%s%s%s x%d%s", i ? "," : "", rc_show(n->op_type),
-               n->domain[0] ? " (domain '" : "", rc_show(n->domain), n->domain[0] ? "')" : "",
-               count, n->op == RC_OP_NONE ? " (not supported)" : "");
+        const ir_node *nd = &g->node[i];
+        int k = 0;
+        while (k < n && !(strcmp(g->node[first[k]].op_type, nd->op_type) == 0 &&
+                          strcmp(g->node[first[k]].domain, nd->domain) == 0))
+            k++;
+        if (k == n)
+            first[n++] = i;
+        count[k]++;
+    }
+    printf("ops:     ");
+    for (int k = 0; k < n; k++) {
+        const ir_node *nd = &g->node[first[k]];
+        printf("%s %s%s%s%s x%d%s", k ? "," : "", rc_show(nd->op_type),
+               nd->domain[0] ? " (domain '" : "", rc_show(nd->domain), nd->domain[0] ? "')" : "",
+               count[k], nd->op == RC_OP_NONE ? " (not supported)" : "");
     }
     printf("\n");
+    free(first);
+    free(count);
 }
 
 int rc_info_unbound(rc_ctx *c, const char *model) {

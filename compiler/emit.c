@@ -1112,12 +1112,23 @@ static void emit_entry(rc_buf *s, const char *name, const char *fn, const ir_gra
     rc_buf_printf(s, "%s    return RNNRT_OK;\n}\n", epilogue);
 }
 
+/* From here on the nodes emitted are the step graph's: its state persists in the context,
+ * which also holds whether the next step starts a new sequence. */
+static void stream_state(em_state *e) {
+    e->stream = 1;
+    rc_buf_puts(&e->fields, "    int fresh; /* the next step starts a new sequence */\n");
+    e->ctx_bytes += sizeof(int);
+    add_member(e, sizeof(int), 1, 0);
+    count_scratch(e, sizeof(int));
+}
+
 int em_generate(rc_ctx *c, const ir_graph *g, const ir_graph *step, const em_opts *o,
                 em_result *out) {
     em_state e = {0};
     rc_buf run_body = {0};
     char NAME[64];
-    int rc = -1;
+    int rc = -1, only = o->step_only && step;
+    const ir_graph *first;
     memset(out, 0, sizeof *out);
     if (em_valid_name(o->name))
         return rc_err(c, NULL, "--name",
@@ -1129,31 +1140,18 @@ int em_generate(rc_ctx *c, const ir_graph *g, const ir_graph *step, const em_opt
     e.opts = o;
     e.const_owner = &e.other_const;
     e.scratch_owner = &e.other_scratch;
-    if (o->step_only && step) {
-        /* --step-only: no NAME_run, so nothing sized by the whole sequence; the per-node
-         * figures are the step graph's */
-        e.texpr = rc_xcalloc((size_t)step->n_tensor + 1, sizeof(char *));
-        out->n_node = step->n_node;
-        out->node_const_bytes = rc_xcalloc((size_t)step->n_node + 1, sizeof(size_t));
-        out->node_scratch_bytes = rc_xcalloc((size_t)step->n_node + 1, sizeof(size_t));
-        e.stream = 1;
-        rc_buf_puts(&e.fields, "    int fresh; /* the next step starts a new sequence */\n");
-        e.ctx_bytes += sizeof(int);
-        add_member(&e, sizeof(int), 1, 0);
-        count_scratch(&e, sizeof(int));
-        if (emit_graph(c, &e, step, out->node_const_bytes, out->node_scratch_bytes))
-            goto done;
-    } else {
-        e.texpr = rc_xcalloc((size_t)g->n_tensor + 1, sizeof(char *));
-        out->n_node = g->n_node;
-        out->node_const_bytes = rc_xcalloc((size_t)g->n_node + 1, sizeof(size_t));
-        out->node_scratch_bytes = rc_xcalloc((size_t)g->n_node + 1, sizeof(size_t));
-        if (emit_graph(c, &e, g, out->node_const_bytes, out->node_scratch_bytes))
-            goto done;
-    }
-    if (o->step_only && step) {
-        /* the step body stays in e.run */
-    } else if (step) {
+    /* the first graph emitted owns the per-node figures: the step graph alone under
+     * --step-only (nothing sized by the whole sequence), else the whole-sequence graph */
+    first = only ? step : g;
+    e.texpr = rc_xcalloc((size_t)first->n_tensor + 1, sizeof(char *));
+    out->n_node = first->n_node;
+    out->node_const_bytes = rc_xcalloc((size_t)first->n_node + 1, sizeof(size_t));
+    out->node_scratch_bytes = rc_xcalloc((size_t)first->n_node + 1, sizeof(size_t));
+    if (only)
+        stream_state(&e);
+    if (emit_graph(c, &e, first, out->node_const_bytes, out->node_scratch_bytes))
+        goto done;
+    if (step && !only) {
         /* the step graph: same model, K time steps, state kept in the context */
         char **shared = rc_xcalloc((size_t)step->n_tensor + 1, sizeof(char *));
         for (int i = 0; i < step->n_tensor && i < g->n_tensor; i++)
@@ -1164,17 +1162,13 @@ int em_generate(rc_ctx *c, const ir_graph *g, const ir_graph *step, const em_opt
         e.texpr = shared;
         run_body = e.run;
         memset(&e.run, 0, sizeof e.run);
-        e.stream = 1;
-        rc_buf_puts(&e.fields, "    int fresh; /* the next step starts a new sequence */\n");
-        e.ctx_bytes += sizeof(int);
-        add_member(&e, sizeof(int), 1, 0);
-        count_scratch(&e, sizeof(int));
+        stream_state(&e);
         if (emit_graph(c, &e, step, NULL, NULL))
             goto done;
-    } else {
+    } else if (!only) {
         run_body = e.run;
         memset(&e.run, 0, sizeof e.run);
-    }
+    } /* under --step-only the step body stays in e.run */
     layout_arena(&e, &run_body, &e.run);
     emit_header(&e, &out->header, NAME, g, step);
     /* source */
@@ -1196,7 +1190,7 @@ int em_generate(rc_ctx *c, const ir_graph *g, const ir_graph *step, const em_opt
             rc_buf_puts(s, e.funcs.p);
         rc_buf_printf(s, "void %s_init(%s_ctx *ctx)\n{\n    memset(ctx, 0, sizeof *ctx);\n%s}\n\n",
                       o->name, o->name, step ? "    ctx->fresh = 1;\n" : "");
-        if (!(o->step_only && step))
+        if (!only)
             emit_entry(s, o->name, "run", g, &run_body, "");
         if (step) {
             rc_buf_printf(s, "\nvoid %s_reset(%s_ctx *ctx)\n{\n    ctx->fresh = 1;\n}\n\n", o->name,
@@ -1204,7 +1198,7 @@ int em_generate(rc_ctx *c, const ir_graph *g, const ir_graph *step, const em_opt
             emit_entry(s, o->name, "step", step, &e.run, "    ctx->fresh = 0;\n");
         }
         rc_buf_puts(s, "\n");
-        meta_source(s, o->name, NAME, o->step_only && step ? step : g, step);
+        meta_source(s, o->name, NAME, first, step);
     }
     out->ctx_bytes = e.ctx_bytes;
     out->const_bytes = e.const_bytes;
