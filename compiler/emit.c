@@ -331,6 +331,87 @@ static void layout_arena(em_state *e, rc_buf *run_body, rc_buf *step_body) {
     resolve_tokens(e, step_body);
 }
 
+/* Constants of at least this many bytes are emitted as byte strings, smaller ones as lists
+ * of literals (easier to read in the generated source). */
+#define EM_BYTES_MIN 256
+/* Bytes per string literal: C99 compilers need only take 4095 (gcc and clang -pedantic
+ * warn beyond that) */
+#define EM_ROW_MAX 4095
+
+/* Appends byte x of a string literal, next the byte after it (-1 at the end): printable
+ * characters as themselves, others as the shortest octal escape, or a 3-digit one when a
+ * digit 0-7 follows (it would extend the escape). *prev is the last character written. */
+static void str_byte(rc_buf *b, int x, int next, int *prev) {
+    if (x >= 0x20 && x < 0x7f && x != '"' && x != '\\' && !(x == '?' && *prev == '?')) {
+        char c = (char)x;
+        rc_buf_putn(b, &c, 1);
+    } else if (x == '"' || x == '\\' || x == '?') {
+        /* a second '?' in a row would start a trigraph */
+        rc_buf_printf(b, "\\%c", (char)x);
+    } else {
+        rc_buf_printf(b, next >= '0' && next <= '7' ? "\\%03o" : "\\%o", (unsigned)x);
+    }
+    *prev = b->p[b->len - 1];
+}
+
+/* The element i of n values of elem bytes each, as little-endian bytes (whatever the host's
+ * byte order), one row of a byte-string initializer. */
+static int le_byte(const void *data, size_t elem, size_t i) {
+    const unsigned char *p = data;
+    size_t k = i / elem, j = i % elem;
+    uint64_t v = 0;
+    switch (elem) {
+    case 1:
+        return p[i];
+    case 2:
+        v = ((const uint16_t *)data)[k];
+        break;
+    case 4:
+        v = ((const uint32_t *)data)[k];
+        break;
+    default:
+        v = ((const uint64_t *)data)[k];
+        break;
+    }
+    return (int)((v >> (8 * j)) & 0xffu);
+}
+
+/*
+ * n values of elem bytes as a union of rows of bytes and the typed array, cname.v:
+ *   static const union { unsigned char b[R][L]; T v[n]; } cname = {{ "...", "..." }};
+ * String literals are one token each, so compilers take a million weights in about a second
+ * where an initializer list of a million numbers takes several (see bench/README.md). The
+ * rows split the bytes into R <= ceil(bytes / 4095) equal rows (the last padded with
+ * zeros): under R bytes of padding. The bytes are little-endian; the generated C refuses a
+ * big-endian target at compile time where the compiler says (__BYTE_ORDER__).
+ */
+static void const_bytes(em_state *e, const char *cname, const char *ctype, const void *data,
+                        size_t elem, size_t n, int align64) {
+    size_t bytes = n * elem, rows = (bytes + EM_ROW_MAX - 1) / EM_ROW_MAX;
+    size_t len = (bytes + rows - 1) / rows;
+    rc_buf *b = &e->consts;
+    e->le_bytes = 1;
+    rc_buf_printf(b, "static const union {\n    unsigned char b[%zu][%zu];\n    %s v[%zu];\n}%s %s = {{",
+                  rows, len, ctype, n, align64 ? " RNNRT_ALIGN64" : "", cname);
+    for (size_t r = 0; r < rows; r++) {
+        size_t end = (r + 1) * len < bytes ? (r + 1) * len : bytes, line = b->len;
+        int prev = 0;
+        rc_buf_puts(b, r ? ",\n\"" : "\n\"");
+        for (size_t i = r * len; i < end; i++) {
+            if (b->len - line >= 240) {
+                /* lines of about 250 characters: adjacent literals are one string */
+                rc_buf_puts(b, "\"\n\"");
+                line = b->len;
+                prev = 0;
+            }
+            str_byte(b, le_byte(data, elem, i), i + 1 < end ? le_byte(data, elem, i + 1) : -1,
+                     &prev);
+        }
+        rc_buf_puts(b, "\"");
+    }
+    rc_buf_puts(b, "\n}};\n\n");
+}
+
 static void const_words(em_state *e, const uint32_t *w, size_t n) {
     for (size_t i = 0; i < n; i++)
         rc_buf_printf(&e->consts, "%s0x%" PRIx32 ",", i % 10 ? "" : "\n    ", w[i]);
@@ -378,11 +459,19 @@ static void fconst_add(em_state *e, const float *v, size_t n, const char *expr) 
 
 static const char *const_f32_named(em_state *e, const char *cname, const float *v, size_t n) {
     char buf[160];
-    uint32_t *w = rc_xmalloc(sizeof(uint32_t) * (n ? n : 1));
-    memcpy(w, v, sizeof(float) * n);
-    /* float data as its 32-bit patterns: bit-exact and about 11 bytes of source a weight */
+    uint32_t *w;
     /* 64-byte aligned (one cache line, one AVX-512 vector) where the compiler can be told:
      * the runtime's kernels stream packed weights with full-vector loads */
+    if (n * sizeof(float) >= EM_BYTES_MIN) {
+        const_bytes(e, cname, "float", v, sizeof(float), n, 1);
+        count_const(e, n * sizeof(float));
+        snprintf(buf, sizeof buf, "%s.v", cname);
+        fconst_add(e, v, n, buf);
+        return pooled(e, buf);
+    }
+    /* small float data as its 32-bit patterns: bit-exact, readable */
+    w = rc_xmalloc(sizeof(uint32_t) * (n ? n : 1));
+    memcpy(w, v, sizeof(float) * n);
     rc_buf_printf(
         &e->consts,
         "static const union {\n    uint32_t u[%zu];\n    float f[%zu];\n} RNNRT_ALIGN64 %s = "
@@ -419,6 +508,20 @@ const char *em_const_f32(em_state *e, const char *tag, const float *v, size_t n)
     rc_buf_printf(&e->consts, "/* %s of %snode %d, folded at compile time */\n", tag,
                   e->stream ? "step " : "", e->node);
     return const_f32_named(e, cname, v, n);
+}
+
+const char *em_const_data(em_state *e, const char *tag, const char *ctype, const void *v,
+                          size_t elem, size_t n) {
+    char cname[128], buf[160];
+    static const unsigned char zero[8];
+    snprintf(cname, sizeof cname, "%s_%s%d_%s", e->opts->name, e->stream ? "s" : "n", e->node, tag);
+    rc_buf_printf(&e->consts, "/* %s of %snode %d, %s */\n", tag, e->stream ? "step " : "",
+                  e->node, ctype);
+    /* C99 has no empty arrays: one zero element */
+    const_bytes(e, cname, ctype, n ? v : zero, elem, n ? n : 1, 1);
+    count_const(e, n * elem);
+    snprintf(buf, sizeof buf, "%s.v", cname);
+    return pooled(e, buf);
 }
 
 const char *em_ctype(int dtype) {
@@ -484,6 +587,15 @@ const char *em_tensor(em_state *e, int ti) {
     rc_buf_printf(&e->consts, "' %s */\n", ir_dtype_name(t->dtype));
     if (t->dtype == IR_FLOAT) {
         e->texpr[ti] = rc_xstrdup(const_f32_named(e, cname, t->data, (size_t)ir_numel(t)));
+    } else if ((size_t)ir_numel(t) * ir_dtype_size(t->dtype) >= EM_BYTES_MIN &&
+               t->dtype != IR_BOOL) {
+        /* large data of any other type as bytes too (bool stays a readable list of 0/1) */
+        char buf[160];
+        const_bytes(e, cname, em_ctype(t->dtype), t->data, ir_dtype_size(t->dtype),
+                    (size_t)ir_numel(t), 0);
+        count_const(e, (size_t)ir_numel(t) * ir_dtype_size(t->dtype));
+        snprintf(buf, sizeof buf, "%s.v", cname);
+        e->texpr[ti] = rc_xstrdup(buf);
     } else if (t->dtype == IR_DOUBLE) {
         /* as 64-bit patterns, bit-exact like the float data */
         int64_t n = ir_numel(t);
@@ -1184,6 +1296,13 @@ int em_generate(rc_ctx *c, const ir_graph *g, const ir_graph *step, const em_opt
                       "#include \"%s.h\"\n\n#include \"rnnrt.h\"\n\n#include <stdint.h>\n"
                       "#include <string.h>\n\n",
                       o->name);
+        if (e.le_bytes)
+            rc_buf_printf(s,
+                          "/* the constants below are little-endian bytes: refuse a big-endian "
+                          "target */\n#if defined(__BYTE_ORDER__) && defined(__ORDER_BIG_ENDIAN__) "
+                          "&& __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__\ntypedef char "
+                          "%s_constants_need_a_little_endian_target[-1];\n#endif\n\n",
+                          o->name);
         if (e.consts.len)
             rc_buf_puts(s, e.consts.p);
         if (e.funcs.len)

@@ -53,6 +53,7 @@ typedef struct em_state {
     rc_buf run;    /* body of NAME_run */
     char **texpr;  /* per tensor: C pointer expression valid inside NAME_run */
     size_t ctx_bytes, const_bytes;
+    int le_bytes; /* some constant is emitted as little-endian bytes */
     size_t scratch_bytes; /* context memory asked for, before the arena shares it */
     /* where emitted constant and context bytes are also counted: the node being emitted's
      * entries of em_result's node arrays, or other_const/other_scratch */
@@ -107,6 +108,11 @@ const char *em_scratch_typed(em_state *e, const char *tag, int dtype, size_t n);
 const char *em_scratch_state(em_state *e, const char *tag, size_t n);
 /* Emits `static const` float data bit-exactly; returns its expression. */
 const char *em_const_f32(em_state *e, const char *tag, const float *v, size_t n);
+/* n values of elem (1, 2, 4 or 8) bytes each, of C type ctype, as static const data of
+ * the node being emitted (64-byte aligned, bit-exact): its C expression, of type
+ * const ctype *. Not shared with other constants, unlike em_const_f32. */
+const char *em_const_data(em_state *e, const char *tag, const char *ctype, const void *v,
+                          size_t elem, size_t n);
 /* Packs the rows x k matrix W[r][kk] = v[r * rs + kk * ks] into t in the layout of the
  * runtime's rnnrt_pgemm_f32 (rnnrt.h, RNNRT_PACKED_SIZE; t zeroed by the caller, padding
  * rows stay zero). Returns the floats it spans, RNNRT_PACKED_SIZE(rows, k). */

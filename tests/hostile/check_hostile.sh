@@ -14,7 +14,7 @@
 #      one NET_IN_* / NET_OUT_* macro per graph input / output, numbered in order, no
 #      macro defined twice; tests/hostile/c_lex.py on net.c and net.h: the
 #      only preprocessor lines are rnnc's own (PP_ALLOW_C: #include "net.h", "rnnrt.h",
-#      <stdint.h>, <string.h>; PP_ALLOW_H: the include guard, <stdint.h>,
+#      <stdint.h>, <string.h>, the big-endian guard; PP_ALLOW_H: the include guard, <stdint.h>,
 #      #define NET_<MACRO> <int>, #ifdef __cplusplus, #endif), also where a comment
 #      precedes the '#'; printable ASCII only, no line splice, no
 #      trigraph, well-formed comments and literals, and none of the strings planted
@@ -163,7 +163,8 @@ if [ -n "$dups63" ]; then
 fi
 # rnnc's own preprocessor lines (read after comments become spaces, blanks squeezed)
 PP_ALLOW_C=('#include "net\.h"' '#include "rnnrt\.h"' '#include <stdint\.h>' '#include <string\.h>'
-    '#ifndef RNNC_NO_CTX_SIZE_CHECK' '#ifndef RNNC_NO_METADATA' '#endif')
+    '#ifndef RNNC_NO_CTX_SIZE_CHECK' '#ifndef RNNC_NO_METADATA' '#endif'
+    '#if defined\(__BYTE_ORDER__\) && defined\(__ORDER_BIG_ENDIAN__\) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__')
 PP_ALLOW_H=(
     '#ifndef NET_H_INCLUDED' '#define NET_H_INCLUDED' '#include <stddef\.h>' '#include <stdint\.h>'
     '#ifdef __cplusplus' '#endif' '#define NET_[A-Za-z0-9_]+ -?[0-9]+'
