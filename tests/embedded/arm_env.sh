@@ -17,6 +17,12 @@ ARM_CC=${ARM_CC:-arm-none-eabi-gcc}
 ARM_SIZE=${ARM_SIZE:-arm-none-eabi-size}
 QEMU=${QEMU:-qemu-system-arm}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-60}
+# RNNC_QEMU_ICOUNT=1: -icount shift=0 (1 ns of virtual time per executed instruction), so
+# the firmware's SysTick counts are instruction counts (run_qemu_test.sh prints them)
+QEMU_EXTRA=""
+if [ "${RNNC_QEMU_ICOUNT:-0}" = 1 ]; then
+    QEMU_EXTRA="-icount shift=0"
+fi
 ARM_M4F_FLAGS="-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16"
 
 arm_require_tools() {
@@ -45,8 +51,9 @@ arm_require_tools() {
 qemu_run() { # ELF LOG
     echo "== $QEMU -M mps2-an386 $1 (timeout ${QEMU_TIMEOUT}s)"
     set +e
+    # shellcheck disable=SC2086 # QEMU_EXTRA is a word list
     timeout "$QEMU_TIMEOUT" "$QEMU" -M mps2-an386 -nographic -monitor none -serial none \
-        -semihosting-config enable=on,target=native -kernel "$1" >"$2" 2>&1
+        -semihosting-config enable=on,target=native $QEMU_EXTRA -kernel "$1" >"$2" 2>&1
     qemu_status=$?
     set -e
     cat "$2"

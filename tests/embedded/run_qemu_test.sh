@@ -13,7 +13,10 @@
 #   always compiled with --name net, so do not pass --name.
 #
 # Environment: PB2C (default: <dir of RNNC>/tests/embedded/pb2c), ARM_CC (arm-none-eabi-gcc),
-# ARM_SIZE (arm-none-eabi-size), QEMU (qemu-system-arm), QEMU_TIMEOUT (seconds, 60).
+# ARM_SIZE (arm-none-eabi-size), QEMU (qemu-system-arm), QEMU_TIMEOUT (seconds, 60),
+# RNNC_QEMU_ICOUNT=1 (QEMU counts instructions: prints run_instructions, the executed
+# instructions of one net_run, timed on the firmware's second run), FW_CFLAGS (more flags
+# for the firmware, e.g. -DATOL=1e-3f -DRTOL=1e-2f for reduced-precision weights).
 #
 # Exit status: the firmware's (0 PASS, 1 FAIL, 3 fault), 1 for a build error or timeout,
 # 77 when the cross toolchain, newlib or QEMU is missing (printed as "SKIPPED: ...").
@@ -83,7 +86,9 @@ cc_one rnnrt_gemm_portable.o "$RT/src/rnnrt_gemm_portable.c" -DRNNRT_PORTABLE \
 cc_one rnnrt_kernels.o "$RT/src/rnnrt_kernels.c" -I "$RT/include" -I "$RT/src"
 cc_one startup.o "$HERE/startup.c"
 cc_one semihost.o "$HERE/semihost.c"
-cc_one fw_main.o "$HERE/fw_main.c" -I "$WORKDIR/gen" -I "$WORKDIR" -I "$RT/include" -I "$HERE"
+# shellcheck disable=SC2086 # FW_CFLAGS is a word list
+cc_one fw_main.o "$HERE/fw_main.c" -I "$WORKDIR/gen" -I "$WORKDIR" -I "$RT/include" -I "$HERE" \
+    ${FW_CFLAGS:-}
 # shellcheck disable=SC2086
 run "$ARM_CC" $CFLAGS $LDFLAGS -o "$WORKDIR/fw.elf" \
     "$WORKDIR/startup.o" "$WORKDIR/semihost.o" "$WORKDIR/fw_main.o" "$WORKDIR/net.o" \
@@ -155,6 +160,22 @@ fi
 if [ "$status" -eq 0 ] && ! grep -qx 'PASS' "$WORKDIR/qemu.log"; then
     echo "run_qemu_test: error: QEMU exited 0 but the firmware did not print PASS" >&2
     exit 1
+fi
+# ---- executed instructions of one run (only with RNNC_QEMU_ICOUNT=1: see arm_env.sh) ----
+if [ "${RNNC_QEMU_ICOUNT:-0}" = 1 ] && [ "$status" -eq 0 ]; then
+    ticks=$(sed -n 's/^run_systicks=//p' "$WORKDIR/qemu.log")
+    calib=$(sed -n 's/^calib_systicks=//p' "$WORKDIR/qemu.log")
+    # the calibration loop executes 2 000 000 instructions
+    echo "run_instructions=$(awk -v t="$ticks" -v c="$calib" 'BEGIN { printf "%.0f", t * 2000000 / c }')"
+    echo "instructions_per_systick=$(awk -v c="$calib" 'BEGIN { printf "%.3f", 2000000 / c }')"
+    # -icount shift=0 and mps2-an386's 25 MHz SysTick: 40 instructions a tick; a run needs at
+    # least one instruction per multiply-add (RNNC_QEMU_MIN_INSTRUCTIONS: the model's MACs)
+    if ! awk -v t="$ticks" -v c="$calib" -v m="${RNNC_QEMU_MIN_INSTRUCTIONS:-1}" \
+        'BEGIN { r = 2000000 / c; exit !(r > 39.5 && r < 40.5 && t * r >= m) }'; then
+        echo "run_qemu_test: error: implausible instruction count (ticks $ticks, calibration" \
+            "$calib, at least ${RNNC_QEMU_MIN_INSTRUCTIONS:-1} expected)" >&2
+        exit 1
+    fi
 fi
 # ---- rnnc info's footprint against the firmware: flash within 10 % of net.o's
 # sections in the linked image, RAM (context + stack) within 10 % of sizeof(net_ctx)

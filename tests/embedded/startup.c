@@ -17,6 +17,8 @@ int main(void);
 void Reset_Handler(void) __attribute__((noreturn));
 void Default_Handler(void) __attribute__((noreturn));
 void HardFault_Handler(void) __attribute__((noreturn));
+/* fw_main.c defines its own (it counts SysTick wraps when it times a run) */
+void SysTick_Handler(void);
 
 #define SCB_CPACR (*(volatile uint32_t *)0xE000ED88u)
 #define SCB_CFSR (*(volatile uint32_t *)0xE000ED28u)
@@ -57,6 +59,7 @@ static void fault(const char *what) {
 
 void HardFault_Handler(void) { fault("HardFault"); }
 void Default_Handler(void) { fault("unexpected exception"); }
+__attribute__((weak)) void SysTick_Handler(void) { fault("unexpected SysTick"); }
 
 typedef void (*vector_fn)(void);
 
@@ -83,5 +86,5 @@ __attribute__((section(".isr_vector"), used)) static const vector vector_table[1
     {.fn = Default_Handler}, /* DebugMonitor */
     {.fn = 0},
     {.fn = Default_Handler}, /* PendSV */
-    {.fn = Default_Handler}, /* SysTick */
+    {.fn = SysTick_Handler},
 };
