@@ -79,7 +79,8 @@ echo "$WORKLOADS" | while IFS='|' read -r name model data args; do
                 stack=$(sed -n 's/^stack_used_bytes=//p' "$log")
                 echo "| $name | $w | $u | $ins | $flash | $ctx + $stack (rnnc info: $(sed -n 's/.*RAM rnnc info \([0-9]*\) vs.*/\1/p' "$log")) |"
             elif grep -q "rnnc: error" "$log"; then
-                echo "| $name | $w | $u | refused: $(grep -m1 'rnnc: error' "$log" | cut -c1-80 | sed 's/|/\\|/g') | | |"
+                # the rule, without the path and node
+                echo "| $name | $w | $u | refused: $(grep -m1 'rnnc: error' "$log" | sed 's/.*): //' | sed 's/; full unrolling is limited to \([0-9]*\).*/ (limit \1)/') | | |"
             else
                 echo "| $name | $w | $u | FAILED (see $log) | | |"
             fi
