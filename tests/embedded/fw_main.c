@@ -70,7 +70,7 @@ static uint32_t elem_size(int dtype) { return dtype == TD_INT64 ? 8u : 4u; }
  * 1 ns per executed guest instruction, so SysTick ticks are executed instructions times a
  * fixed ratio; a calibration loop of known length (spin: 2 instructions an iteration)
  * measures that ratio, and run_qemu_test.sh turns ticks into instructions. Without -icount
- * the ticks follow host time and mean nothing.
+ * the counts mean nothing (QEMU 7.2 may not advance SysTick at all then).
  */
 #define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
 #define SYST_RVR (*(volatile uint32_t *)0xE000E014u)

@@ -178,8 +178,8 @@ if [ "${RNNC_QEMU_ICOUNT:-0}" = 1 ] && [ "$status" -eq 0 ]; then
     fi
 fi
 # ---- rnnc info's footprint against the firmware: flash within 10 % of net.o's
-# sections in the linked image, RAM (context + stack) within 10 % of sizeof(net_ctx)
-# plus the measured stack high-water mark ----
+# sections in the linked image, RAM (context + stack) within 10 % (or 64 bytes) of
+# sizeof(net_ctx) plus the measured stack high-water mark ----
 if [ "$status" -eq 0 ]; then
     info=$("$RNNC" info "$MODEL" --target cortex-m4 "$@" | grep '^footprint')
     echo "== rnnc info --target cortex-m4: $info"
@@ -196,7 +196,11 @@ if [ "$status" -eq 0 ]; then
         [ "$d" -lt 0 ] && d=$((-d))
         [ $((d * 10)) -le "$2" ]
     }
-    if ! within "$info_flash" "$model_flash" || ! within "$info_ram" "$measured_ram"; then
+    # RAM: or within 64 bytes (the stack figure adds whole frames from -fstack-usage, an
+    # upper bound of the runtime's deepest internal function that a small model may not reach)
+    if ! within "$info_flash" "$model_flash" ||
+        { ! within "$info_ram" "$measured_ram" &&
+            [ $((info_ram - measured_ram)) -gt 64 -o $((measured_ram - info_ram)) -gt 64 ]; }; then
         echo "run_qemu_test: error: rnnc info's footprint is more than 10 % off" >&2
         exit 1
     fi
