@@ -13,6 +13,8 @@
 #   qdq_runtime_scale_rt
 #       generated code for run-time scales: a scale that is 0, negative, NaN or Inf makes
 #       net_run return RNNRT_E_ARG with the outputs untouched (tests/qdq/test_qdq_rt.c).
+#   qdq_gru_pertensor_op11_stream_K
+#       rnnc check --stream --chunk K (1, 2, 4) on the GRU with a quantised input.
 #   qdq_runtime_scale_interp
 #       the interpreter (rnnc run) refuses the same scale with an error naming the node.
 get_filename_component(QDQ_ROOT ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)
@@ -73,3 +75,12 @@ add_test(NAME qdq_runtime_scale_interp
             --output-dir ${CMAKE_CURRENT_BINARY_DIR}/qdq_runtime_scale_interp)
 set_tests_properties(qdq_runtime_scale_interp PROPERTIES
     PASS_REGULAR_EXPRESSION "node 'q_rt' [(]'QuantizeLinear'[)]: input 'y_scale': 's' element 1 is zero [(]0[)] at run time: a scale must be positive and finite")
+
+# --stream: the GRU with its input through QuantizeLinear/DequantizeLinear (elementwise, so the
+# pair runs on each chunk) at chunk sizes 1, 2 and 4; the step API against ORT's outputs.
+foreach(k 1 2 4)
+    add_test(NAME qdq_gru_pertensor_op11_stream_${k}
+        COMMAND $<TARGET_FILE:rnnc> check --stream --chunk ${k}
+                ${QDQ_ROOT}/testdata/qdq/qdq_gru_pertensor_op11/model.onnx
+                ${QDQ_ROOT}/testdata/qdq/qdq_gru_pertensor_op11/test_data_set_0)
+endforeach()
