@@ -11,7 +11,8 @@ testdata/qdq/<case>/ holds model.onnx and test_data_set_0 (the source export's i
 outputs ONNX Runtime computes with graph optimisations off: at the default level ORT fuses
 DequantizeLinear -> Conv -> QuantizeLinear into integer kernels that round differently);
 testdata/qdq_bad/<case>/ holds models with one bad quantisation parameter and `expect`, the
-regex of the error rnnc must give. ORT runs from node (tests/gen/ort_run.js, onnxruntime-node:
+regex of the error rnnc must give. Also ONNX Runtime's dynamic quantisation of a MatMul
+(DynamicQuantizeLinear -> MatMulInteger -> Cast -> Mul) and single-op cases of those ops. ORT runs from node (tests/gen/ort_run.js, onnxruntime-node:
 `mkdir -p /tmp/ortq && cd /tmp/ortq && npm install --ignore-scripts onnxruntime-node`)."""
 import argparse
 import copy
@@ -257,12 +258,101 @@ def case_runtime_scale():
                np.array([[-2147483647, 2147483647], [123456789, -5], [16777217, 0]], np.int32)]
 
 
+def case_dynamic_matmul():
+    """ONNX Runtime's dynamic quantisation of the Linear head (MatMul) of a bidirectional LSTM, as
+    quantize_dynamic(per_channel=True, weight_type=QInt8) writes it: DynamicQuantizeLinear of
+    the activation, MatMulInteger with the int8 weight and per-column zero points, Cast to
+    float, Mul by x_scale * W_scale (per column). The LSTM stays float (ORT would make it its
+    com.microsoft DynamicQuantizeLSTM)."""
+    m, ins = load_case("torch/lstm_l1_bidir_nobias_lin_op14")
+    g = m.graph
+    mm = [n for n in g.node if n.op_type == "MatMul"][0]
+    a, wname, y = mm.input[0], mm.input[1], mm.output[0]
+    i = [k for k, t in enumerate(g.initializer) if t.name == wname][0]
+    w = numpy_helper.to_array(g.initializer[i])
+    del g.initializer[i]
+    q, s, z = quantize(w, np.int8, axis=1)
+    g.initializer.extend([numpy_helper.from_array(q, wname + "_quantized"),
+                          numpy_helper.from_array(s, wname + "_scale"),
+                          numpy_helper.from_array(z, wname + "_zero_point")])
+    k = list(g.node).index(mm)
+    new = [
+        helper.make_node("DynamicQuantizeLinear", [a], [a + "_quantized", a + "_scale",
+                                                        a + "_zero_point"],
+                         name=a + "_QuantizeLinear"),
+        helper.make_node("MatMulInteger", [a + "_quantized", wname + "_quantized",
+                                           a + "_zero_point", wname + "_zero_point"],
+                         [y + "_output_quantized"], name="/lin/MatMul_quant"),
+        helper.make_node("Mul", [a + "_scale", wname + "_scale"], [y + "_scales_mul"],
+                         name="/lin/MatMul_quant_scales_mul"),
+        helper.make_node("Cast", [y + "_output_quantized"], [y + "_output_quantized_cast"],
+                         name="/lin/MatMul_quant_output_quantized_cast", to=TensorProto.FLOAT),
+        helper.make_node("Mul", [y + "_output_quantized_cast", y + "_scales_mul"], [y],
+                         name="/lin/MatMul_quant_output_scale_mul"),
+    ]
+    nodes = list(g.node)
+    nodes[k:k + 1] = new
+    del g.node[:]
+    g.node.extend(nodes)
+    onnx.checker.check_model(m)
+    return m, ins
+
+
+def case_dynamic_edges():
+    """DynamicQuantizeLinear of an all-zero input (scale 0: 0 / 0 taken as 0) and of a row that
+    is all negative, and MatMulInteger with uint8 x int8 and both zero points (scalars: ORT refuses per-row a
+    zero points, which the spec allows and rnnc implements)."""
+    g = helper.make_graph(
+        [helper.make_node("DynamicQuantizeLinear", ["z"], ["zq", "zs", "zz"], name="dql_zero"),
+         helper.make_node("DynamicQuantizeLinear", ["n"], ["nq", "ns", "nz"], name="dql_neg"),
+         helper.make_node("MatMulInteger", ["a", "b", "az", "bz"], ["y"], name="mmi")],
+        "dynamic_edges",
+        [helper.make_tensor_value_info("z", TensorProto.FLOAT, [2, 3]),
+         helper.make_tensor_value_info("n", TensorProto.FLOAT, [5]),
+         helper.make_tensor_value_info("a", TensorProto.UINT8, [3, 4])],
+        [helper.make_tensor_value_info(v, t, d) for v, t, d in (
+            ("zq", TensorProto.UINT8, [2, 3]), ("zs", TensorProto.FLOAT, []),
+            ("zz", TensorProto.UINT8, []), ("nq", TensorProto.UINT8, [5]),
+            ("ns", TensorProto.FLOAT, []), ("nz", TensorProto.UINT8, []),
+            ("y", TensorProto.INT32, [3, 2]))],
+        [numpy_helper.from_array(np.array([[-128, 127], [5, -7], [0, 1], [127, -128]], np.int8),
+                                 "b"),
+         numpy_helper.from_array(np.uint8(128), "az"),
+         numpy_helper.from_array(np.int8(-3), "bz")])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(m)
+    return m, [np.zeros((2, 3), np.float32), np.array([-3.0, -1.5, -0.25, -2.75, -1e-3],
+                                                        np.float32),
+               np.array([[0, 255, 128, 7], [255, 255, 255, 255], [1, 2, 3, 4]], np.uint8)]
+
+
+def case_matmulinteger_rows():
+    """MatMulInteger with one zero point per row of A and per column of B, which the spec allows
+    and ONNX Runtime refuses (for A): expected values from NumPy (exact integers), not ORT."""
+    b = np.array([[-128, 127], [5, -7], [0, 1], [127, -128]], np.int8)
+    az, bz = np.array([0, 128, 255], np.uint8), np.array([-3, 4], np.int8)
+    g = helper.make_graph(
+        [helper.make_node("MatMulInteger", ["a", "b", "az", "bz"], ["y"], name="mmi_rows")],
+        "matmulinteger_rows", [helper.make_tensor_value_info("a", TensorProto.UINT8, [3, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.INT32, [3, 2])],
+        [numpy_helper.from_array(b, "b"), numpy_helper.from_array(az, "az"),
+         numpy_helper.from_array(bz, "bz")])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(m)
+    a = np.array([[0, 255, 128, 7], [255, 255, 255, 255], [1, 2, 3, 4]], np.uint8)
+    y = (a.astype(np.int64) - az[:, None]) @ (b.astype(np.int64) - bz[None, :])
+    return m, [a], [y.astype(np.int32)]
+
+
 CASES = {
     "qdq_gru_pertensor_op11": case_gru_pertensor,
     "qdq_lstm_bidir_peraxis_op14": case_lstm_peraxis,
     "qdq_conv_gru_peraxis_op13": case_conv_gru_peraxis,
     "qdq_quant_edges_op13": case_quant_edges,
     "qdq_runtime_scale_op13": case_runtime_scale,
+    "qdq_dynamic_matmul_lstm_op14": case_dynamic_matmul,
+    "qdq_dynamic_edges_op13": case_dynamic_edges,
+    "qdq_matmulinteger_rows_op13": case_matmulinteger_rows,
 }
 
 
@@ -354,6 +444,39 @@ def bad_cases():
         set_init(m, C + "_scale", np.full(16, 0.01, np.float16))
     out["scale_float16_op13"] = variant(
         conv, float16_scale, "input 'x_scale': 'onnx::Conv_100_scale' must be float, got float16")
+
+    def tiny(nodes, ins, outs, inits, opset=13):
+        g = helper.make_graph(nodes, "bad", ins, outs, inits)
+        return helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
+
+    a_in = helper.make_tensor_value_info("a", TensorProto.UINT8, [3, 4])
+    y_out = helper.make_tensor_value_info("y", TensorProto.INT32, [3, 2])
+    w = numpy_helper.from_array(np.ones((4, 2), np.int8), "w")
+    out["matmulinteger_zero_point_type_op13"] = (tiny(
+        [helper.make_node("MatMulInteger", ["a", "w", "", "wz"], ["y"], name="mmi")], [a_in],
+        [y_out], [w, numpy_helper.from_array(np.uint8(1), "wz")]),
+        "node 'mmi' [(]'MatMulInteger'[)]: input 'b_zero_point': 'wz' must have its operand's "
+        "type int8, got uint8")
+    out["matmulinteger_zero_point_length_op13"] = (tiny(
+        [helper.make_node("MatMulInteger", ["a", "w", "", "wz"], ["y"], name="mmi")], [a_in],
+        [y_out], [w, numpy_helper.from_array(np.zeros(3, np.int8), "wz")]),
+        "input 'b_zero_point': 'wz' must be a scalar or 1-D of 2 values, got int8.3.")
+    out["matmulinteger_inner_dims_op13"] = (tiny(
+        [helper.make_node("MatMulInteger", ["a", "w3"], ["y"], name="mmi")], [a_in], [y_out],
+        [numpy_helper.from_array(np.ones((3, 2), np.int8), "w3")]),
+        "node 'mmi' [(]'MatMulInteger'[)]: inputs: A's last dimension 4 must equal B's first "
+        "dimension 3")
+    out["matmulinteger_float_op13"] = (tiny(
+        [helper.make_node("MatMulInteger", ["f", "w"], ["y"], name="mmi")],
+        [helper.make_tensor_value_info("f", TensorProto.FLOAT, [3, 4])], [y_out], [w]),
+        "input 'A': must be int8 or uint8, got float")
+    out["dynamicquantizelinear_double_op13"] = (tiny(
+        [helper.make_node("DynamicQuantizeLinear", ["d"], ["q", "s", "z"], name="dql")],
+        [helper.make_tensor_value_info("d", TensorProto.DOUBLE, [3])],
+        [helper.make_tensor_value_info("q", TensorProto.UINT8, [3]),
+         helper.make_tensor_value_info("s", TensorProto.FLOAT, []),
+         helper.make_tensor_value_info("z", TensorProto.UINT8, [])], []),
+        "node 'dql' [(]'DynamicQuantizeLinear'[)]: input 'x': 'd' must be float, got double")
     return out
 
 
@@ -388,14 +511,19 @@ def main():
     for sub in ("qdq", "qdq_bad"):
         shutil.rmtree(os.path.join(a.out, sub), ignore_errors=True)
     for case, fn in CASES.items():
-        m, ins = fn()
+        r = fn()
+        m, ins, ref = r if len(r) == 3 else (r[0], r[1], None)  # ref: NumPy's, ORT lacks the case
         d = os.path.join(a.out, "qdq", case)
         os.makedirs(os.path.join(d, "test_data_set_0"))
         mp = os.path.join(d, "model.onnx")
         onnx.save(m, mp)
         init = {t.name for t in m.graph.initializer}
         names = [i.name for i in m.graph.input if i.name not in init]
-        res = run_ort(mp, names, ins, a.ort)
+        if ref is not None:
+            res = {o.name: {"type": str(y.dtype), "dims": list(y.shape), "data": y.ravel().tolist()}
+                   for o, y in zip(m.graph.output, ref)}
+        else:
+            res = run_ort(mp, names, ins, a.ort)
         if "error" in res:
             sys.exit("%s: ONNX Runtime: %s" % (case, res["error"]))
         for k, (n, x) in enumerate(zip(names, ins)):
@@ -409,7 +537,8 @@ def main():
             for k, (n, x) in enumerate(zip(names, ins)):
                 x = np.array([0.03125, 0.0, 7.0], np.float32) if n == "s" else x
                 write_pb(x, os.path.join(d, "scale_zero", "input_%d.pb" % k), n)
-        print("qdq/%s: %d outputs from ONNX Runtime" % (case, len(m.graph.output)))
+        print("qdq/%s: %d outputs from %s" % (case, len(m.graph.output),
+                                               "NumPy" if ref is not None else "ONNX Runtime"))
     for case, (m, expect) in bad_cases().items():
         d = os.path.join(a.out, "qdq_bad", case)
         os.makedirs(d)
