@@ -102,7 +102,7 @@ static int qdq_check(rc_ctx *c, ir_graph *g, ir_node *n) {
     const char *zw = quant ? "input 'y_zero_point'" : "input 'x_zero_point'";
     const ir_tensor *x, *s, *z;
     qdq_params *p;
-    int64_t axis, out_dt, slen, zlen = 0;
+    int64_t axis, out_dt, slen = 0, zlen = 0;
     int ydt;
     if (gl_arity(c, n, 2, 3, 2, 1) || gl_dtype(c, g, n, 0, "input 'x'", IR_UNDEFINED) ||
         gl_dtype(c, g, n, 1, sw, IR_UNDEFINED) || gl_dtype(c, g, n, 2, zw, IR_UNDEFINED) ||
@@ -136,7 +136,8 @@ static int qdq_check(rc_ctx *c, ir_graph *g, ir_node *n) {
                       ir_dtype_name((int)out_dt), ir_dtype_name(ydt));
     if (qdq_param_len(c, n, s, sw, &slen) || (z && qdq_param_len(c, n, z, zw, &zlen)))
         return -1;
-    if (z && (zlen != slen || z->rank != s->rank))
+    /* one value each is per tensor whatever the ranks (a scalar and a [1] mix in exports) */
+    if (z && (zlen != slen || (slen != 1 && z->rank != s->rank)))
         return rc_err(c, n, zw,
                       "'%s' must have the scale's shape [%" PRId64 "], got %d-D of %" PRId64,
                       rc_show(z->name), slen, z->rank, zlen);

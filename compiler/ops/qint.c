@@ -66,7 +66,8 @@ static int dql_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values 
     /* each step is one float operation: computed in double, rounded to float */
     s = hi == lo ? 1.0 : (double)(float)((double)(float)(hi - lo) / 255.0);
     zf = (double)(float)(0.0 - (double)(float)(lo / s));
-    zp = dql_round(dql_clamp(zf, 0, 255));
+    /* NaN only when the range underflows to a 0 scale with min 0 (0 / 0): zero point 0 */
+    zp = zf != zf ? 0 : dql_round(dql_clamp(zf, 0, 255));
     for (int k = 0; k < 3; k++)
         if (n->out[k] >= 0)
             rc_values_alloc(v, g, n->out[k]);
@@ -91,6 +92,7 @@ static int dql_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n)
     em_printf(e, "const float v_ = %s[i];\nif (v_ < lo_)\nlo_ = v_;\nif (v_ > hi_)\nhi_ = v_;\n}\n",
               x);
     em_printf(e, "s_ = hi_ == lo_ ? 1.0f : (hi_ - lo_) / 255.0f;\nzf_ = 0.0f - lo_ / s_;\n"
+                 "if (zf_ != zf_)\nzf_ = 0.0f;\n"
                  "zf_ = zf_ < 0.0f ? 0.0f : zf_ > 255.0f ? 255.0f : zf_;\n"
                  "zp_ = (int32_t)floorf(zf_);\nzf_ -= (float)zp_;\n"
                  "zp_ += zf_ > 0.5f || (zf_ == 0.5f && zp_ %% 2 != 0);\n");
