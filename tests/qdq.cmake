@@ -15,6 +15,8 @@
 #       net_run return RNNRT_E_ARG with the outputs untouched (tests/qdq/test_qdq_rt.c).
 #   qdq_gru_pertensor_op11_stream_K
 #       rnnc check --stream --chunk K (1, 2, 4) on the GRU with a quantised input.
+#   qdqstreambad_<case> (and _compiles)
+#       testdata/qdq_stream_bad: compiles and checks without --stream, refused with it.
 #   qdq_runtime_scale_interp
 #       the interpreter (rnnc run) refuses the same scale with an error naming the node.
 get_filename_component(QDQ_ROOT ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)
@@ -83,4 +85,31 @@ foreach(k 1 2 4)
         COMMAND $<TARGET_FILE:rnnc> check --stream --chunk ${k}
                 ${QDQ_ROOT}/testdata/qdq/qdq_gru_pertensor_op11/model.onnx
                 ${QDQ_ROOT}/testdata/qdq/qdq_gru_pertensor_op11/test_data_set_0)
+endforeach()
+
+# --stream refusals: testdata/qdq_stream_bad/<case>/model.onnx compiles without --stream (so
+# the refusal is the streaming rule's) and `rnnc compile --stream` must fail with the regex in
+# <case>/expect; ctest qdqstreambad_<case>.
+file(GLOB QDQ_STREAM_BAD_DIRS LIST_DIRECTORIES true CONFIGURE_DEPENDS
+     ${QDQ_ROOT}/testdata/qdq_stream_bad/*)
+list(SORT QDQ_STREAM_BAD_DIRS)
+foreach(dir ${QDQ_STREAM_BAD_DIRS})
+    if(IS_DIRECTORY ${dir} AND EXISTS ${dir}/model.onnx)
+        get_filename_component(case ${dir} NAME)
+        file(READ ${dir}/expect qdq_expect)
+        string(STRIP "${qdq_expect}" qdq_expect)
+        if(qdq_expect STREQUAL "" OR qdq_expect MATCHES ";")
+            message(FATAL_ERROR "${dir}/expect: must hold one non-empty regex without ';'")
+        endif()
+        set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${dir}/expect)
+        add_test(NAME qdqstreambad_${case}
+            COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/errors/expect_error.sh $<TARGET_FILE:rnnc>
+                    ${dir}/model.onnx "qdq_stream_bad/${case}/model.onnx: ")
+        set_tests_properties(qdqstreambad_${case} PROPERTIES
+            ENVIRONMENT "RNNC_EXTRA_ARGS=--stream"
+            PASS_REGULAR_EXPRESSION "stderr: [^\n]*(${qdq_expect})"
+            FAIL_REGULAR_EXPRESSION "FAIL: (exit status|stderr lacks|expected exactly one line|files left behind)")
+        add_test(NAME qdqstreambad_${case}_compiles
+            COMMAND $<TARGET_FILE:rnnc> check ${dir}/model.onnx --random)
+    endif()
 endforeach()

@@ -11,7 +11,7 @@ testdata/qdq/<case>/ holds model.onnx and test_data_set_0 (the source export's i
 outputs ONNX Runtime computes with graph optimisations off: at the default level ORT fuses
 DequantizeLinear -> Conv -> QuantizeLinear into integer kernels that round differently);
 testdata/qdq_bad/<case>/ holds models with one bad quantisation parameter and `expect`, the
-regex of the error rnnc must give. Also ONNX Runtime's dynamic quantisation of a MatMul
+regex of the error rnnc must give (testdata/qdq_stream_bad/: the same under --stream). Also ONNX Runtime's dynamic quantisation of a MatMul
 (DynamicQuantizeLinear -> MatMulInteger -> Cast -> Mul) and single-op cases of those ops. ORT runs from node (tests/gen/ort_run.js, onnxruntime-node:
 `mkdir -p /tmp/ortq && cd /tmp/ortq && npm install --ignore-scripts onnxruntime-node`)."""
 import argparse
@@ -509,6 +509,27 @@ def bad_cases():
     return out
 
 
+def stream_bad_cases():
+    """Models that compile but cannot be streamed (compiled with --stream): a per-axis scale
+    along the time axis would give each chunk the first steps' scales."""
+    rng = np.random.default_rng(3)
+    T, H = 4, 2
+    inits = [numpy_helper.from_array(np.full(T, 0.05, np.float32), "s"),
+             numpy_helper.from_array(np.full(T, 128, np.uint8), "z"),
+             numpy_helper.from_array(rng.standard_normal((1, 3 * H, 3)).astype(np.float32), "W"),
+             numpy_helper.from_array(rng.standard_normal((1, 3 * H, H)).astype(np.float32), "R")]
+    g = helper.make_graph(
+        [helper.make_node("QuantizeLinear", ["x", "s", "z"], ["xq"], name="q_time", axis=0),
+         helper.make_node("DequantizeLinear", ["xq", "s", "z"], ["xd"], name="dq_time", axis=0),
+         helper.make_node("GRU", ["xd", "W", "R"], ["y"], name="gru", hidden_size=H)],
+        "stream_bad", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [T, 1, 3])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [T, 1, 1, H])], inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(m)
+    return {"peraxis_time_op13": (m, "node 'q_time' [(]'QuantizeLinear'[)]: .*its per-axis scale "
+                                     "varies along the time axis")}
+
+
 # ---- writing -------------------------------------------------------------------------------
 
 def write_pb(arr, path, name=None):
@@ -537,7 +558,7 @@ def main():
     ap.add_argument("--ort", default="/tmp/ortq/node_modules", help="onnxruntime-node's node_modules")
     ap.add_argument("--out", default=os.path.join(ROOT, "testdata"))
     a = ap.parse_args()
-    for sub in ("qdq", "qdq_bad"):
+    for sub in ("qdq", "qdq_bad", "qdq_stream_bad"):
         shutil.rmtree(os.path.join(a.out, sub), ignore_errors=True)
     for case, fn in CASES.items():
         r = fn()
@@ -577,6 +598,12 @@ def main():
         with open(os.path.join(d, "expect"), "w") as f:
             f.write(expect + "\n")
     print("qdq_bad: %d models" % len(bad_cases()))
+    for case, (m, expect) in stream_bad_cases().items():
+        d = os.path.join(a.out, "qdq_stream_bad", case)
+        os.makedirs(d)
+        onnx.save(m, os.path.join(d, "model.onnx"))
+        with open(os.path.join(d, "expect"), "w") as f:
+            f.write(expect + "\n")
 
 
 if __name__ == "__main__":
