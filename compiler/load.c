@@ -92,6 +92,24 @@ static int tensor_from_proto(rc_ctx *c, const Onnx__TensorProto *tp, ir_tensor *
             for (size_t i = 0; i < count; i++) {
                 uint64_t x =
                     t->dtype == IR_UINT32 ? tp->uint64_data[i] : (uint32_t)tp->int32_data[i];
+                /* a value that does not fit the small integer type is a bad model (a zero
+                 * point of 300 for uint8), not something to wrap silently */
+                if (t->dtype == IR_INT8 || t->dtype == IR_UINT8 || t->dtype == IR_INT16 ||
+                    t->dtype == IR_UINT16) {
+                    int32_t v = tp->int32_data[i];
+                    int32_t lo = t->dtype == IR_INT8    ? -128
+                                 : t->dtype == IR_INT16 ? -32768
+                                                        : 0;
+                    int32_t hi = t->dtype == IR_INT8    ? 127
+                                 : t->dtype == IR_UINT8 ? 255
+                                 : t->dtype == IR_INT16 ? 32767
+                                                        : 65535;
+                    if (v < lo || v > hi)
+                        return rc_err(c, NULL, what,
+                                      "int32_data element %zu is %" PRId32
+                                      ", outside %s's range %" PRId32 "..%" PRId32,
+                                      i, v, ir_dtype_name(t->dtype), lo, hi);
+                }
                 memcpy((unsigned char *)t->data + i * esz, &x, esz);
             }
             return 0;

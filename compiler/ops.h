@@ -137,7 +137,11 @@
     X(AVERAGE_POOL, average_pool)                                                                  \
     X(GLOBAL_AVERAGE_POOL, global_average_pool)                                                    \
     X(GLOBAL_MAX_POOL, global_max_pool)                                                            \
-    X(BATCH_NORMALIZATION, batch_normalization)
+    X(BATCH_NORMALIZATION, batch_normalization)                                                    \
+    X(QUANTIZE_LINEAR, quantize_linear)                                                            \
+    X(DEQUANTIZE_LINEAR, dequantize_linear)                                                        \
+    X(DYNAMIC_QUANTIZE_LINEAR, dynamic_quantize_linear)                                            \
+    X(MAT_MUL_INTEGER, mat_mul_integer)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,
