@@ -21,8 +21,8 @@ Positions:
   after      X -> LSTM -> chain -> Y_h
   output     X -> LSTM -> Y_h, and X -> chain -> a second graph output
 
-The models are written with a minimal protobuf encoder below (standard library only, no
-onnx package), to DIR (default bench/out/scale/, git-ignored), and deleted after use.
+The models are written with bench/gen_models.py's minimal protobuf writer (standard
+library only, no onnx package), to DIR (default bench/out/scale/, git-ignored), and deleted after use.
 """
 import argparse
 import os
@@ -32,25 +32,10 @@ import sys
 import time
 
 
-# ---- protobuf wire format: just what an ONNX model needs ----
-def varint(v):
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def field_bytes(num, payload):
-    return varint(num << 3 | 2) + varint(len(payload)) + payload
-
-
-def field_int(num, v):
-    return varint(num << 3) + varint(v & 0xFFFFFFFFFFFFFFFF)
+# ---- protobuf wire format: bench/gen_models.py's writer ----
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_models import f_bytes as field_bytes  # noqa: E402
+from gen_models import f_varint as field_int  # noqa: E402
 
 
 def field_str(num, s):
