@@ -624,10 +624,12 @@ const char *em_tensor(em_state *e, int ti) {
         for (int64_t i = 0; i < n; i++) {
             const char *sep = i % 10 ? "" : "\n    ";
             if (is_unsigned) {
-                uint64_t x = t->dtype == IR_UINT64 ? ((const uint64_t *)t->data)[i]
-                                                   : (uint64_t)ir_get(t->dtype, t->data, i);
-                if (t->dtype == IR_FLOAT16 || t->dtype == IR_BFLOAT16)
-                    x = ((const uint16_t *)t->data)[i];
+                /* the 16-bit floats by their bit patterns, never through a float value
+                 * (an Inf or NaN would be out of range of the integer conversion) */
+                uint64_t x = t->dtype == IR_FLOAT16 || t->dtype == IR_BFLOAT16
+                                 ? ((const uint16_t *)t->data)[i]
+                             : t->dtype == IR_UINT64 ? ((const uint64_t *)t->data)[i]
+                                                     : (uint64_t)ir_get(t->dtype, t->data, i);
                 rc_buf_printf(&e->consts, "%s%" PRIu64 "%s,", sep, x,
                               t->dtype == IR_UINT64   ? "ULL"
                               : t->dtype == IR_UINT32 ? "UL"
