@@ -9,7 +9,7 @@
 #   rnnc_add_model(<target> MODEL <file.onnx> NAME <name>
 #                  [DIMS <dim>=<n> ...] [SHAPES <input>=<d0>,<d1>,... ...]
 #                  [CONSTS <input>=<v0>,<v1>,... ...]
-#                  [UNROLL auto|none|full] [STREAM | STEP_ONLY] [CHUNK <k>] [OUTPUT_DIR <dir>]
+#                  [UNROLL auto|none|full] [WEIGHTS f32|f16|bf16|i8] [STREAM | STEP_ONLY] [CHUNK <k>] [OUTPUT_DIR <dir>]
 #                  [RUNTIME <rt>])
 #
 # At build time runs
@@ -115,11 +115,11 @@ endfunction()
 function(rnnc_add_model target)
     set(fn "rnnc_add_model(${target})")
     cmake_parse_arguments(PARSE_ARGV 1 ARG "STREAM;STEP_ONLY"
-        "MODEL;NAME;UNROLL;CHUNK;OUTPUT_DIR;RUNTIME" "DIMS;SHAPES;CONSTS")
+        "MODEL;NAME;UNROLL;WEIGHTS;CHUNK;OUTPUT_DIR;RUNTIME" "DIMS;SHAPES;CONSTS")
     if(ARG_UNPARSED_ARGUMENTS)
         string(REPLACE ";" " " unparsed "${ARG_UNPARSED_ARGUMENTS}")
         message(FATAL_ERROR "${fn}: unexpected arguments: ${unparsed} "
-            "(takes MODEL, NAME, DIMS, SHAPES, CONSTS, UNROLL, STREAM, STEP_ONLY, CHUNK, OUTPUT_DIR, RUNTIME)")
+            "(takes MODEL, NAME, DIMS, SHAPES, CONSTS, UNROLL, WEIGHTS, STREAM, STEP_ONLY, CHUNK, OUTPUT_DIR, RUNTIME)")
     endif()
     if(ARG_KEYWORDS_MISSING_VALUES)
         message(FATAL_ERROR "${fn}: no value given for ${ARG_KEYWORDS_MISSING_VALUES}")
@@ -136,6 +136,9 @@ function(rnnc_add_model target)
     endif()
     if(DEFINED ARG_UNROLL AND NOT ARG_UNROLL MATCHES "^(auto|none|full)$")
         message(FATAL_ERROR "${fn}: UNROLL must be auto, none or full, got '${ARG_UNROLL}'")
+    endif()
+    if(DEFINED ARG_WEIGHTS AND NOT ARG_WEIGHTS MATCHES "^(f32|f16|bf16|i8)$")
+        message(FATAL_ERROR "${fn}: WEIGHTS must be f32, f16, bf16 or i8, got '${ARG_WEIGHTS}'")
     endif()
     if(DEFINED ARG_CHUNK AND NOT ARG_CHUNK MATCHES "^[1-9][0-9]*$")
         message(FATAL_ERROR "${fn}: CHUNK must be a positive integer (time steps per "
@@ -191,6 +194,9 @@ function(rnnc_add_model target)
     endforeach()
     if(DEFINED ARG_UNROLL)
         list(APPEND options --unroll ${ARG_UNROLL})
+    endif()
+    if(DEFINED ARG_WEIGHTS)
+        list(APPEND options --weights ${ARG_WEIGHTS})
     endif()
     if(ARG_STREAM AND ARG_STEP_ONLY)
         message(FATAL_ERROR "${fn}: give STREAM (run and step API) or STEP_ONLY (step API alone), "

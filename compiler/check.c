@@ -486,6 +486,30 @@ static int check_output(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, co
     return 0;
 }
 
+/* --weights: what the rounding costs, the interpreter with the rounded weights (ref) against
+ * the interpreter with the model's (the weights swapped in and back: g is otherwise left as
+ * it was). Reported, not judged: the tolerances judge the generated code. */
+static int weights_error(rc_ctx *c, const ir_graph *g, const char *label, const rc_inputs *in,
+                         const rc_inputs *ref) {
+    rc_inputs f32 = {0};
+    int rc;
+    rc_swap_weights((ir_graph *)g);
+    rc = rc_run_interp(c, g, in, &f32);
+    rc_swap_weights((ir_graph *)g);
+    for (int k = 0; rc == 0 && k < g->n_output; k++) {
+        const ir_tensor *gt = &g->t[g->output[k]];
+        err_stats e;
+        if (!ir_dtype_is_float(gt->dtype))
+            continue;
+        e = compare(&ref->t[k], f32.t[k].data, 0, 0);
+        printf("  %s output %d '%s': --weights %s vs fp32 weights (interpreter) max_abs %.3g "
+               "max_rel %.3g\n",
+               label, k, rc_show(gt->name), rc_wprec_name(g->weights), e.max_abs, e.max_rel);
+    }
+    rc_inputs_free(&f32);
+    return rc;
+}
+
 /* Runs the generated program and the interpreter on one input set (consumed) and compares
  * them, and with DIR/output_N when `expected` (label: the directory, or the random set). */
 static int check_set(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const char *tmp,
@@ -496,6 +520,8 @@ static int check_set(rc_ctx *c, const ir_graph *g, const rc_check_opts *o, const
                            prog, in, &gen);
     if (rc == 0)
         rc = rc_run_interp(c, g, in, &ref);
+    if (rc == 0 && g->weights != RC_W_F32)
+        rc = weights_error(c, g, label, in, &ref);
     for (int k = 0; rc == 0 && k < g->n_output; k++) {
         if (expected)
             rc = check_output(c, g, o, label, k, &gen, &ref, failed);

@@ -39,7 +39,16 @@ typedef struct rc_binding {
     /* the step graph of --stream: outputs' declared time lengths do not apply
      * (rc_stream_graph checks the shapes against the whole-sequence graph) */
     int step;
+    /* --weights: the last pass rounds the kernels' weights to this precision (quant.c) */
+    rc_wprec weights;
 } rc_binding;
+
+/* quant.c: the weights pass. Rounds every float weight the ops' packed kernels read
+ * (rc_op_def.weights) to prec, keeping the model's values beside them; sets g->weights. */
+int rc_round_weights(rc_ctx *c, ir_graph *g, rc_wprec prec);
+/* Swaps each rounded weight with the model's values (twice: back again). */
+void rc_swap_weights(ir_graph *g);
+
 
 /* load -> bind symbolic input dims -> verify -> check ops (attributes,
  * shapes) -> declared-output check -> verify with shapes. dump: print the IR

@@ -499,6 +499,46 @@ size_t em_pack_panels(float *t, const float *v, int rows, int k, size_t rs, size
     return (size_t)n16 * k;
 }
 
+static rc_wprec wprec(const ir_tensor *t) { return t->quant ? t->quant->prec : RC_W_F32; }
+
+const float *em_wvalues(const ir_tensor *t) {
+    return wprec(t) == RC_W_I8 ? t->quant->q : t->data;
+}
+
+const char *em_wsuffix(const ir_tensor *t) {
+    static const char *const s[] = {"f32", "f16", "bf16", "i8"};
+    return s[wprec(t)];
+}
+
+const char *em_wctype(const ir_tensor *t) {
+    static const char *const s[] = {"float", "uint16_t", "uint16_t", "int8_t"};
+    return s[wprec(t)];
+}
+
+/* The packed values at the weight's precision: each is exact there (the weights pass
+ * rounded them), so the conversions below lose nothing. */
+const char *em_packed_weights(em_state *e, const char *tag, const ir_tensor *t,
+                              const float *packed, size_t n) {
+    const rc_wprec p = wprec(t);
+    const char *expr;
+    if (p == RC_W_F32)
+        return em_const_f32(e, tag, packed, n);
+    if (p == RC_W_I8) {
+        int8_t *q = rc_xmalloc(n + 1);
+        for (size_t i = 0; i < n; i++)
+            q[i] = (int8_t)packed[i];
+        expr = em_const_data(e, tag, "int8_t", q, 1, n);
+        free(q);
+    } else {
+        uint16_t *h = rc_xmalloc(2 * n + 2);
+        for (size_t i = 0; i < n; i++)
+            h[i] = p == RC_W_F16 ? ir_float_to_half(packed[i]) : ir_float_to_bf16(packed[i]);
+        expr = em_const_data(e, tag, "uint16_t", h, 2, n);
+        free(h);
+    }
+    return expr;
+}
+
 const char *em_const_f32(em_state *e, const char *tag, const float *v, size_t n) {
     char cname[128];
     const char *same = fconst_find(e, v, n);
@@ -1292,8 +1332,11 @@ int em_generate(rc_ctx *c, const ir_graph *g, const ir_graph *step, const em_opt
         comment_name(s, em_model_base(g->model_path));
         rc_buf_printf(s, "' (sha256 %s); do not edit.\n * Command: ", g->model_sha256);
         rc_buf_put_escaped(s, o->command ? o->command : "", 400);
-        rc_buf_printf(s, "\n * Unrolling: %s. Weights: %zu bytes. Context: %zu bytes. */\n",
-                      em_unroll_name(o->unroll), e.const_bytes, e.ctx_bytes);
+        rc_buf_printf(s, "\n * Unrolling: %s. Weights: %zu bytes", em_unroll_name(o->unroll),
+                      e.const_bytes);
+        if (g->weights != RC_W_F32) /* the f32 output stays byte-identical */
+            rc_buf_printf(s, " (the kernels' weights at %s)", rc_wprec_name(g->weights));
+        rc_buf_printf(s, ". Context: %zu bytes. */\n", e.ctx_bytes);
         rc_buf_printf(s,
                       "#include \"%s.h\"\n\n#include \"rnnrt.h\"\n\n#include <stdint.h>\n"
                       "#include <string.h>\n\n",

@@ -117,6 +117,16 @@ const char *em_const_data(em_state *e, const char *tag, const char *ctype, const
  * runtime's rnnrt_pgemm_f32 (rnnrt.h, RNNRT_PACKED_SIZE; t zeroed by the caller, padding
  * rows stay zero). Returns the floats it spans, RNNRT_PACKED_SIZE(rows, k). */
 size_t em_pack_panels(float *t, const float *v, int rows, int k, size_t rs, size_t ks);
+/* --weights: how the packed kernels' weight t is stored (its ir_quant, else fp32). em_wvalues
+ * is what to pack (the data, or for i8 the integers q as floats, in the data's layout);
+ * em_packed_weights emits n packed values at t's precision and returns the expression;
+ * em_wsuffix names the kernel (rnnrt_pgemm_<suffix>), em_wctype the element type. An i8
+ * weight's kernels also take its row scales (ir_quant.scale, as em_const_f32). */
+const float *em_wvalues(const ir_tensor *t);
+const char *em_packed_weights(em_state *e, const char *tag, const ir_tensor *t,
+                              const float *packed, size_t n);
+const char *em_wsuffix(const ir_tensor *t);
+const char *em_wctype(const ir_tensor *t);
 /* The --gemm-min threshold in multiply-adds. */
 double em_gemm_min(const em_state *e);
 /* Appends formatted text to the node-function buffer. */

@@ -271,6 +271,15 @@ static void free_node(ir_node *n) {
     free(n->doc);
 }
 
+void ir_quant_free(ir_quant *q) {
+    if (!q)
+        return;
+    free(q->orig);
+    free(q->q);
+    free(q->scale);
+    free(q);
+}
+
 void ir_free(ir_graph *g) {
     if (!g)
         return;
@@ -278,6 +287,7 @@ void ir_free(ir_graph *g) {
         free(g->t[i].name);
         free(g->t[i].data);
         free(g->t[i].doc);
+        ir_quant_free(g->t[i].quant);
         for (int d = 0; d < IR_MAX_RANK; d++)
             free(g->t[i].dim_param[d]);
     }

@@ -16,6 +16,24 @@
 
 #define IR_MAX_RANK 8
 
+/* --weights: the precision constant weights are stored at (quant.c). */
+typedef enum rc_wprec { RC_W_F32, RC_W_F16, RC_W_BF16, RC_W_I8 } rc_wprec;
+const char *rc_wprec_name(rc_wprec p);
+/* "f32", "f16", "bf16", "i8" (quant.c); -1 for anything else. */
+int rc_wprec_parse(const char *s, rc_wprec *p);
+
+/* A float weight rounded by the weights pass: data holds the rounded values (what the
+ * interpreter computes with), orig the model's values (for check's error against fp32);
+ * for i8, q the integers as floats in data's layout and scale one factor per kernel row
+ * (data[e] == q[e] * scale[row of e], in float). */
+typedef struct ir_quant {
+    rc_wprec prec;
+    float *orig;
+    float *q;
+    float *scale;
+    int64_t n_scale;
+} ir_quant;
+
 /* ONNX TensorProto.DataType codes that rnnc names. */
 enum {
     IR_UNDEFINED = 0,
@@ -75,6 +93,7 @@ typedef struct ir_tensor {
     int decl_rank; /* -1: not declared */
     int64_t decl_dims[IR_MAX_RANK];
     int decl_dtype;
+    ir_quant *quant; /* float weights rounded by --weights (quant.c), else NULL */
 } ir_tensor;
 
 typedef enum ir_attr_type {
@@ -156,10 +175,12 @@ typedef struct ir_graph {
     /* name -> tensor index hash table (open addressing) */
     int *map;
     int map_cap;
+    rc_wprec weights; /* the --weights pass that ran (RC_W_F32: none) */
 } ir_graph;
 
 ir_graph *ir_new(void);
 void ir_free(ir_graph *g);
+void ir_quant_free(ir_quant *q);
 /* Index of the tensor with this name, or -1. */
 int ir_find(const ir_graph *g, const char *name);
 /* Adds a tensor with this name; the name must not exist yet. */

@@ -35,6 +35,10 @@ static const char usage_main[] =
     "input to a constant (e.g. a sample rate): it leaves the generated API and folds what it\n"
     "decides; run and check bind inputs an op needs at compile time (shapes, axes) from the\n"
     "data.\n"
+    "Every command takes --weights f32|f16|bf16|i8 (default f32): the precision the float\n"
+    "weights of RNN/LSTM/GRU, Conv, MatMul and Gemm are stored at (16-bit floats, or 8-bit\n"
+    "integers with a scale per output row; arithmetic stays fp32); the interpreter computes\n"
+    "with the same rounded weights, and check also reports the error against fp32.\n"
     "Every command takes --max-mb N: the largest tensor, and the largest total of weights,\n"
     "accepted in MiB (default 1024); bigger models are refused rather than allocated.\n"
     "An option a command does not use is an error, as is a single-valued option given twice\n"
@@ -347,6 +351,7 @@ typedef enum cli_key {
     K_RANDOM,
     K_SEED,
     K_RUNS,
+    K_WEIGHTS,
     K_COUNT
 } cli_key;
 
@@ -384,6 +389,7 @@ static const struct cli_opt {
     {K_RANDOM, "--random", NULL, ARG_FLAG, CMD_CHECK},
     {K_SEED, "--seed", NULL, ARG_ONE, CMD_CHECK},
     {K_RUNS, "--runs", NULL, ARG_ONE, CMD_CHECK},
+    {K_WEIGHTS, "--weights", NULL, ARG_ONE, CMD_ALL},
 };
 _Static_assert(sizeof cli_opts / sizeof cli_opts[0] == K_COUNT, "one row per cli_key");
 
@@ -440,6 +446,10 @@ static int take_option(cli_args *a, const struct cli_opt *o, const char *as, con
                              "digits, '_'; not a keyword)",
                              v);
         a->eo.name = v;
+        break;
+    case K_WEIGHTS:
+        if (rc_wprec_parse(v, &bind->weights))
+            return usage_err(cmd, "--weights '%s': takes f32, f16, bf16 or i8", v);
         break;
     case K_UNROLL:
         if (parse_unroll(v, &a->eo.unroll))

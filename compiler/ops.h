@@ -157,6 +157,15 @@ struct ir_node;
 struct rc_values;
 struct em_state;
 
+/* A constant float weight that the op's packed kernels read (--weights, quant.c): n_mat
+ * matrices of rows x k, element (m, r, kk) at data[m * mat_stride + r * rs + kk * ks]; kernel
+ * row m * rows + r is one output of the product (an i8 row shares one scale). */
+typedef struct rc_wslot {
+    int in; /* input slot of the node */
+    int64_t n_mat, rows, k, mat_stride, rs, ks;
+} rc_wslot;
+#define RC_MAX_WSLOTS 4
+
 /* What an operator file provides. */
 typedef struct rc_op_def {
     const char *op_type;
@@ -207,6 +216,9 @@ typedef struct rc_op_def {
      * into the Conv before it): 1 when it did (the check pass then visits the replacements),
      * 0 when node i stays as it is, -1 on error. */
     int (*expand)(struct rc_ctx *c, struct ir_graph *g, int i);
+    /* Optional: the constant weights the op's packed kernels read (at most RC_MAX_WSLOTS),
+     * which --weights stores at reduced precision; returns how many it wrote. */
+    int (*weights)(const struct ir_graph *g, const struct ir_node *n, rc_wslot *w);
 } rc_op_def;
 
 #define RC_OP_DECL(E, n) extern const rc_op_def rc_op_##n;

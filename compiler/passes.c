@@ -1,6 +1,7 @@
 /* passes.c — the front end's pass pipeline: load -> bind (--const values, --dim/--shape, the
  * data's dims) -> verify -> check, shape inference and constant folding (ops may expand into
- * others: If) -> dead-node removal -> declared-output check -> verify with shapes. run/check
+ * others: If) -> dead-node removal -> declared-output check -> verify with shapes -> weights
+ * (--weights, quant.c). run/check
  * retry with inputs an op needs at compile time bound from the data. */
 #define _POSIX_C_SOURCE 200809L
 #include "driver.h"
@@ -518,6 +519,10 @@ static ir_graph *front_passes(rc_ctx *c, ir_graph *g, const rc_binding *b, int d
         ir_dump(g, "dead-node removal", stderr);
     if ((!(b && b->step) && check_declared(c, g)) || ir_verify(c, g, 1))
         goto fail;
+    if (rc_round_weights(c, g, b ? b->weights : RC_W_F32))
+        goto fail;
+    if (dump && b && b->weights != RC_W_F32)
+        ir_dump(g, "weights", stderr);
     return g;
 fail:
     /* which declared input an op wanted as a constant, for front()'s retry */

@@ -167,8 +167,9 @@ ir_graph *rc_stream_graph_bytes(rc_ctx *c, ir_graph *g, int chunk, const unsigne
         return rc_err(c, NULL, "--chunk", "must be at least 1, got %d", chunk), NULL;
     if (stream_analyse(c, g))
         return NULL;
-    /* the same model with every time axis cut to the chunk */
+    /* the same model with every time axis cut to the chunk, its weights rounded alike */
     b.step = 1;
+    b.weights = g->weights;
     b.n_shapes = g->n_input;
     b.shape_name = rc_xcalloc((size_t)g->n_input + 1, sizeof(char *));
     b.shape_rank = rc_xcalloc((size_t)g->n_input + 1, sizeof(int));

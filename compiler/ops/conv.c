@@ -466,14 +466,15 @@ static void conv_emit_direct(em_state *e, const conv_params *p, const char *x, c
 static const char *conv_pack(em_state *e, const ir_graph *g, const ir_node *n, const conv_params *p,
                              size_t *per_group) {
     const cv_geom *gm = &p->gm;
-    const float *wv = g->t[n->in[1]].data;
+    const ir_tensor *wt = &g->t[n->in[1]];
+    const float *wv = em_wvalues(wt);
     int64_t Mg = p->M / p->G, Kg = p->C / p->G * gm->k[0] * gm->k[1] * gm->k[2];
     size_t ps = RNNRT_PACKED_SIZE((size_t)Mg, (size_t)Kg);
     float *t = rc_xcalloc(ps * (size_t)p->G, sizeof(float));
     const char *expr;
     for (int64_t gi = 0; gi < p->G; gi++)
         em_pack_panels(t + (size_t)gi * ps, wv + gi * Mg * Kg, (int)Mg, (int)Kg, (size_t)Kg, 1);
-    expr = em_const_f32(e, "wp", t, ps * (size_t)p->G);
+    expr = em_packed_weights(e, "wp", wt, t, ps * (size_t)p->G);
     free(t);
     *per_group = ps;
     return expr;
@@ -489,15 +490,20 @@ static void conv_emit_packed(em_state *e, const ir_graph *g, const ir_node *n, c
     int64_t Cg = p->C / p->G, Mg = p->M / p->G, Kg = Cg * gm->k[0] * gm->k[1] * gm->k[2];
     int64_t P = gm->out[0] * gm->out[1] * gm->out[2];
     size_t ps;
+    const ir_tensor *wt = &g->t[n->in[1]];
     const char *wp = conv_pack(e, g, n, p, &ps);
+    const char *sfx = em_wsuffix(wt);
     const char *col = em_scratch(e, "col", (size_t)(P * Kg));
     const char *out = em_scratch(e, "gout", (size_t)(P * Mg));
     e->used_gemm = 1, e->has_loops = 1;
     em_printf(e,
-              "{\nconst float *wp = %s; /* W per group as [M/G][C/G * k] rows, packed */\n"
+              "{\nconst %s *wp = %s; /* W per group as [M/G][C/G * k] rows, packed */\n"
               "static const rnnrt_pgemm_params pp = {%" PRId64 ", %" PRId64 ", %" PRId64
               ", %" PRId64 ", %" PRId64 ", 0};\n",
-              wp, P, Mg, Kg, Kg, Mg);
+              em_wctype(wt), wp, P, Mg, Kg, Kg, Mg);
+    if (wt->quant && wt->quant->prec == RC_W_I8) /* a scale per output channel */
+        em_printf(e, "const float *ws = %s;\n",
+                  em_const_f32(e, "ws", wt->quant->scale, (size_t)wt->quant->n_scale));
     loop(e, "n", p->N);
     loop(e, "g", p->G);
     em_printf(e, "{\n");
@@ -523,7 +529,9 @@ static void conv_emit_packed(em_state *e, const ir_graph *g, const ir_node *n, c
               " + c) * %" PRId64 " + q0) * %" PRId64 " + q1) * %" PRId64
               " + q2] : 0.0f;\n}\n}\n}\n}\n",
               gm->in[0], gm->in[1], gm->in[2], x, p->C, Cg, gm->in[0], gm->in[1], gm->in[2]);
-    em_printf(e, "(void)rnnrt_pgemm_f32(&pp, &wp[g * %zu], ", ps);
+    em_printf(e, "(void)rnnrt_pgemm_%s(&pp, &wp[g * %zu], ", sfx, ps);
+    if (wt->quant && wt->quant->prec == RC_W_I8)
+        em_printf(e, "&ws[g * %" PRId64 "], ", Mg);
     if (b)
         em_printf(e, "&%s[g * %" PRId64 "]", b, Mg);
     else
@@ -535,6 +543,22 @@ static void conv_emit_packed(em_state *e, const ir_graph *g, const ir_node *n, c
               "%s[(n * %" PRId64 " + g * %" PRId64 " + m) * %" PRId64 " + q] = %s%s[q * %" PRId64
               " + m]%s;\n}\n}\n",
               y, p->M, Mg, P, act_open(n->post_act), out, Mg, n->post_act ? ")" : "");
+}
+
+/* --weights: W, when the packed kernel may read it (conv_packable but for the im2col budget,
+ * which only makes the emitter read the rounded values directly), as M rows of C/G * taps. */
+static int conv_weights(const ir_graph *g, const ir_node *n, rc_wslot *w) {
+    const conv_params *p = n->params;
+    const cv_geom *gm;
+    int64_t Cg, Kg;
+    if (!p || !g->t[n->in[1]].data)
+        return 0;
+    gm = &p->gm;
+    Cg = p->C / p->G, Kg = Cg * gm->k[0] * gm->k[1] * gm->k[2];
+    if (Kg < 4 || (Cg == 1 && p->G > 1) || p->M == 0)
+        return 0;
+    w[0] = (rc_wslot){1, 1, p->M, Kg, 0, Kg, 1};
+    return 1;
 }
 
 static int conv_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
@@ -635,6 +659,7 @@ const rc_op_def rc_op_conv = {
     .emit = conv_emit,
     .flops = conv_flops,
     .macs = conv_macs,
+    .weights = conv_weights,
     .params = gl_params_consts,
     .free_params = gl_free,
     .time = conv_time,

@@ -231,23 +231,37 @@ static int mm_packable(const ir_graph *g, const ir_node *n, const mm_params *p) 
 
 static void mm_emit_packed(em_state *e, const ir_graph *g, const ir_node *n, const mm_params *p,
                            const char *a, const char *cexpr, const char *y) {
-    const float *bv = g->t[n->in[1]].data;
+    const ir_tensor *bt = &g->t[n->in[1]];
     size_t len = RNNRT_PACKED_SIZE((size_t)p->N, (size_t)p->K);
     float *t = rc_xcalloc(len, sizeof(float));
-    char ao[160], yo[160];
+    const char *sfx = em_wsuffix(bt);
+    char ao[160], yo[160], sc[200] = "";
     /* W = op(B)^T: W[j][k] = B[k * sb_k + j * sb_n] */
-    em_pack_panels(t, bv, (int)p->N, (int)p->K, (size_t)p->sb_n, (size_t)p->sb_k);
+    em_pack_panels(t, em_wvalues(bt), (int)p->N, (int)p->K, (size_t)p->sb_n, (size_t)p->sb_k);
     em_printf(e,
-              "{\nconst float *wp = %s; /* B^T in packed panels (rnnrt_pgemm_f32) */\n"
+              "{\nconst %s *wp = %s; /* B^T in packed panels (rnnrt_pgemm_%s) */\n"
               "static const rnnrt_pgemm_params pp = {%" PRId64 ", %" PRId64 ", %" PRId64
               ", %" PRId64 ", %" PRId64 ", 0};\n",
-              em_const_f32(e, "wp", t, len), p->M, p->N, p->K, p->sa_m, p->N);
+              em_wctype(bt), em_packed_weights(e, "wp", bt, t, len), sfx, p->M, p->N, p->K,
+              p->sa_m, p->N);
     free(t);
+    if (bt->quant && bt->quant->prec == RC_W_I8) /* the scale of each column of B */
+        snprintf(sc, sizeof sc, "%s, ",
+                 em_const_f32(e, "ws", bt->quant->scale, (size_t)bt->quant->n_scale));
     batch_offset(ao, sizeof ao, p, 0);
     batch_offset(yo, sizeof yo, p, 2);
     open_batch(e, p);
-    em_printf(e, "(void)rnnrt_pgemm_f32(&pp, wp, %s, &%s[%s0], &%s[%s0]);\n}\n",
+    em_printf(e, "(void)rnnrt_pgemm_%s(&pp, wp, %s%s, &%s[%s0], &%s[%s0]);\n}\n", sfx, sc,
               cexpr ? cexpr : "NULL", a, ao, y, yo);
+}
+
+/* --weights: B, when the packed kernel reads it, as N rows (the columns of op(B)) of K. */
+static int mm_weights(const ir_graph *g, const ir_node *n, rc_wslot *w) {
+    const mm_params *p = n->params;
+    if (!p || !mm_packable(g, n, p) || p->M == 0 || p->N == 0 || p->batch == 0)
+        return 0;
+    w[0] = (rc_wslot){1, 1, p->N, p->K, 0, p->sb_n, p->sb_k};
+    return 1;
 }
 
 static int mm_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
@@ -333,6 +347,7 @@ static double mm_flops(const ir_graph *g, const ir_node *n) { return 2.0 * mm_ma
         .time = matmul_time,                                                                       \
         .flops = mm_flops,                                                                         \
         .macs = mm_macs,                                                                           \
+        .weights = mm_weights,                                                                     \
         .params = gl_params_consts,                                                                \
         .free_params = gl_free,                                                                    \
     };

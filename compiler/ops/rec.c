@@ -601,7 +601,7 @@ static void emit_packed(em_state *e, const char *name, const char *tag, const ir
  * floats per direction. */
 static int emit_panels(em_state *e, const char *name, const char *tag, const ir_tensor *m, int D,
                        int rows, int K, const int *seg, int nseg) {
-    const float *v = m->data;
+    const float *v = em_wvalues(m);
     size_t per_dir = 0, o = 0;
     for (int s = 0; s < nseg; s++)
         per_dir += RNNRT_PACKED_SIZE((size_t)seg[s], (size_t)K);
@@ -609,20 +609,44 @@ static int emit_panels(em_state *e, const char *name, const char *tag, const ir_
     for (int d = 0; d < D; d++)
         for (int s = 0, r0 = 0; s < nseg; r0 += seg[s++])
             o += em_pack_panels(t + o, v + ((size_t)d * rows + r0) * K, seg[s], K, (size_t)K, 1);
-    em_printf(e, "const float *%s = %s; /* packed panels (rnnrt_pgemm_f32): [D][%zu] */\n", name,
-              em_const_f32(e, tag, t, (size_t)D * per_dir), per_dir);
+    em_printf(e, "const %s *%s = %s; /* packed panels (rnnrt_pgemm_%s): [D][%zu] */\n",
+              em_wctype(m), name, em_packed_weights(e, tag, m, t, (size_t)D * per_dir),
+              em_wsuffix(m), per_dir);
+    if (m->quant && m->quant->prec == RC_W_I8) { /* the scale of each row, [D][rows] */
+        char stag[32];
+        snprintf(stag, sizeof stag, "%ss", tag);
+        em_printf(e, "const float *%sS = %s;\n", name,
+                  em_const_f32(e, stag, m->quant->scale, (size_t)m->quant->n_scale));
+    }
     free(t);
     return (int)per_dir;
 }
 
+static int is_i8(const ir_tensor *t) { return t->quant && t->quant->prec == RC_W_I8; }
+
+int rec_weights(const ir_graph *g, const ir_node *n, rc_wslot *w) {
+    const rec_params *p = n->params;
+    int nw = 0;
+    if (!p)
+        return 0;
+    const int GH = p->G * p->H;
+    if (g->t[p->in[REC_W]].data && p->I > 0 && GH > 0)
+        w[nw++] = (rc_wslot){REC_W, p->D, GH, p->I, (int64_t)GH * p->I, p->I, 1};
+    if (g->t[p->in[REC_R]].data && GH > 0)
+        w[nw++] = (rc_wslot){REC_R, p->D, GH, p->H, (int64_t)GH * p->H, p->H, 1};
+    return nw;
+}
+
 /* dst[i][0..rows) = src[i] . W[row0..row0+rows)^T (+ bias) for m rows, through the
  * runtime's packed kernel; w names the packed matrix whose segment starts at row0. */
-static void emit_pgemm(em_state *e, const char *dst, int ldd, const char *w, int rows, int K, int m,
-                       const char *src, int lds, const char *bias) {
+static void emit_pgemm(em_state *e, const char *dst, int ldd, const char *w, const ir_tensor *wt,
+                       const char *scale, int rows, int K, int m, const char *src, int lds,
+                       const char *bias) {
     em_printf(e,
               "{\n    static const rnnrt_pgemm_params pp = {%d, %d, %d, %d, %d, 0};\n"
-              "    (void)rnnrt_pgemm_f32(&pp, %s, %s, %s, %s);\n}\n",
-              m, rows, K, lds, ldd, w, bias ? bias : "NULL", src, dst);
+              "    (void)rnnrt_pgemm_%s(&pp, %s, %s%s%s, %s, %s);\n}\n",
+              m, rows, K, lds, ldd, em_wsuffix(wt), w, scale ? scale : "", scale ? ", " : "",
+              bias ? bias : "NULL", src, dst);
 }
 
 void rec_emit_matvec(em_state *e, const rec_emit *re, const char *dst, const char *w, int row0,
@@ -630,12 +654,14 @@ void rec_emit_matvec(em_state *e, const rec_emit *re, const char *dst, const cha
     rc_buf b = {0};
     if (re->rt) {
         /* segments: rows [0, batched rows) first, then the rest (GRU, lbr = 0) */
-        char seg[96];
+        char seg[96], sc[96];
         if (row0)
             snprintf(seg, sizeof seg, "%s + %d", w, RNNRT_PACKED_SIZE(row0, K));
         else
             snprintf(seg, sizeof seg, "%s", w);
-        emit_pgemm(e, dst, rows, seg, rows, K, 1, src, K, NULL);
+        snprintf(sc, sizeof sc, "%ss + %d", w, row0); /* i8: the rows' scales */
+        emit_pgemm(e, dst, rows, seg, re->rt_t, is_i8(re->rt_t) ? sc : NULL, rows, K, 1, src, K,
+                   NULL);
         return;
     }
     if (re->packed_r) {
@@ -718,7 +744,8 @@ static void emit_projection(em_state *e, const rec_params *p, const rec_emit *re
     if (re->rt_w) {
         char bb[64];
         snprintf(bb, sizeof bb, "(%s + %d)", nm->bias ? nm->bias : "", d * GH);
-        emit_pgemm(e, nm->xw, GH, "wp", GH, I, TB, nm->X, I, nm->bias ? bb : NULL);
+        emit_pgemm(e, nm->xw, GH, "wp", re->wt, is_i8(re->wt) ? "wps" : NULL, GH, I, TB, nm->X, I,
+                   nm->bias ? bb : NULL);
         return;
     }
     if (blas && TB == 1) {
@@ -847,14 +874,19 @@ static void emit_direction(em_state *e, const rec_params *p, rec_emit *re, const
     re->r_expr = rexpr;
     re->dir = d;
     em_printf(e, "/* ---- direction %d: %s ---- */\n{\n", d, p->reverse[d] ? "reverse" : "forward");
-    if (re->rt_w)
-        em_printf(e, "const float *wp = WP + %d;\n", d * re->wp_size);
+    if (re->rt_w) {
+        em_printf(e, "const %s *wp = WP + %d;\n", em_wctype(re->wt), d * re->wp_size);
+        if (is_i8(re->wt))
+            em_printf(e, "const float *wps = WPS + %d;\n", d * GH);
+    }
     else if (re->packed_w)
         em_printf(e, "const float *wt = WT + %d;\n", d * GH * p->I);
     else
         em_printf(e, "const float *w = W + %d;\n", d * GH * p->I);
     if (re->rt) {
-        em_printf(e, "const float *rp = RP + %d;\n", d * re->rp_size);
+        em_printf(e, "const %s *rp = RP + %d;\n", em_wctype(re->rt_t), d * re->rp_size);
+        if (is_i8(re->rt_t))
+            em_printf(e, "const float *rps = RPS + %d;\n", d * GH);
         snprintf(rexpr, sizeof rexpr, "rp");
     } else if (re->packed_r) {
         em_printf(e, "const float *rt = RT + %d;\n", d * GH * H);
@@ -897,7 +929,8 @@ static void emit_direction(em_state *e, const rec_params *p, rec_emit *re, const
         const char *S = open_loop(e, re->unroll_steps, "s", T, si, &open_s);
         /* recurrent products g = h . R^T for every batch entry */
         if (re->rt) {
-            emit_pgemm(e, nm->g, GH, rexpr, rows, H, B, nm->h, H, NULL);
+            emit_pgemm(e, nm->g, GH, rexpr, re->rt_t, is_i8(re->rt_t) ? "rps" : NULL, rows, H, B,
+                       nm->h, H, NULL);
         } else if (re->use_blas && B > 1) {
             e->used_gemm = 1;
             em_printf(e,
@@ -1040,6 +1073,7 @@ int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) {
     re.r_ld = GH;
     re.packed_w = !re.rt_w && !blas_proj && !re.unroll_steps && g->t[p->in[REC_W]].data != NULL;
     re.has_p = p->in[REC_P] >= 0;
+    re.wt = &g->t[p->in[REC_W]], re.rt_t = &g->t[p->in[REC_R]];
     /* short local names for every pointer the node uses */
     {
         static const struct {

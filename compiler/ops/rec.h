@@ -97,6 +97,7 @@ typedef struct rec_emit {
                              the runtime's when standard */
     int rt_w;             /* W likewise (wp): the input projection by rnnrt_pgemm_f32 */
     int rp_size, wp_size; /* floats per direction of the packed R and W */
+    const ir_tensor *wt, *rt_t; /* W and R (their --weights precision: em_wsuffix) */
     int has_p, has_rbh;
 } rec_emit;
 
@@ -108,6 +109,8 @@ double rec_flops(const ir_graph *g, const ir_node *n);
 double rec_macs(const ir_graph *g, const ir_node *n);
 void rec_params_count(const ir_graph *g, const ir_node *n, int64_t *in_model, int64_t *at_run_time);
 void rec_free_params(void *p);
+/* --weights: constant W and R as D matrices of G*H rows (of I and H). */
+int rec_weights(const ir_graph *g, const ir_node *n, rc_wslot *w);
 /* Streaming rule: forward only, time along X's sequence axis. */
 int rec_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out);
 
@@ -120,6 +123,7 @@ int rec_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int 
         .emit = rec_emit_node,                                                                     \
         .flops = rec_flops,                                                                        \
         .macs = rec_macs,                                                                          \
+        .weights = rec_weights,                                                                    \
         .params = rec_params_count,                                                                \
         .free_params = rec_free_params,                                                            \
         .time = rec_time,                                                                          \

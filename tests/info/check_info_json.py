@@ -36,7 +36,7 @@ import sys
 import tempfile
 
 TOP_KEYS = ["format", "format_version", "rnnc_version", "model", "compiled", "not_compiled",
-            "unroll", "inputs", "outputs", "nodes", "totals", "footprint", "footprint_error"]
+            "unroll", "weights", "inputs", "outputs", "nodes", "totals", "footprint", "footprint_error"]
 MODEL_KEYS = ["file", "sha256", "ir_version", "opset", "producer", "graph"]
 INPUT_KEYS = ["name", "dtype", "shape", "dim_params"]
 OUTPUT_KEYS = ["name", "dtype", "shape", "shape_from"]
