@@ -277,6 +277,7 @@ void ir_quant_free(ir_quant *q) {
     free(q->orig);
     free(q->q);
     free(q->scale);
+    free(q->elem_scale);
     free(q);
 }
 

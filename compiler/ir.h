@@ -32,6 +32,10 @@ typedef struct ir_quant {
     float *q;
     float *scale;
     int64_t n_scale;
+    /* a DequantizeLinear of constant integers folded here (qdq.c): q holds x - zero_point and
+     * elem_scale each element's scale until the weights pass keeps them (8-bit rows with one
+     * scale: exact, orig NULL) or drops them; prec is RC_W_I8 */
+    float *elem_scale;
 } ir_quant;
 
 /* ONNX TensorProto.DataType codes that rnnc names. */

@@ -219,6 +219,9 @@ typedef struct rc_op_def {
     /* Optional: the constant weights the op's packed kernels read (at most RC_MAX_WSLOTS),
      * which --weights stores at reduced precision; returns how many it wrote. */
     int (*weights)(const struct ir_graph *g, const struct ir_node *n, rc_wslot *w);
+    /* Optional: called when the node has folded to constants (its outputs' data set), to
+     * note what the weights pass should know of them (DequantizeLinear: the integers). */
+    void (*folded)(struct ir_graph *g, const struct ir_node *n);
 } rc_op_def;
 
 #define RC_OP_DECL(E, n) extern const rc_op_def rc_op_##n;

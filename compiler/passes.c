@@ -307,6 +307,8 @@ static int fold_node(rc_ctx *c, ir_graph *g, ir_node *n, rc_values *v) {
         v->data[ti] = NULL;
         v->owned[ti] = 0;
     }
+    if (rc_op_defs[n->op]->folded)
+        rc_op_defs[n->op]->folded(g, n);
     return 0;
 }
 

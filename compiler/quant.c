@@ -13,7 +13,12 @@
  *
  * Which tensors: those every reader of which reads them as a weight (rc_op_def.weights)
  * with one layout; a weight that is also a graph output, read by another op or by a
- * subgraph keeps its fp32 values. */
+ * subgraph keeps its fp32 values.
+ *
+ * A weight that arrives quantised (DequantizeLinear of constant int8/uint8, per tensor or per
+ * axis, folded: qdq.c notes the integers) is stored at 8 bits as it is, without rounding, when
+ * each kernel row has one scale and x - zero_point fits int8 (symmetric int8 weights, per
+ * tensor or per output row), at every --weights; otherwise as float values. */
 #include "driver.h"
 
 #include <inttypes.h>
@@ -139,20 +144,52 @@ static int round_i8(rc_ctx *c, const ir_node *n, ir_tensor *t, const rc_wslot *s
     return 0;
 }
 
+/* A weight that arrived quantised (DequantizeLinear folded, ir_quant.elem_scale): kept at
+ * 8 bits when every kernel row has one scale and its integers fit int8 (then data is
+ * float(q * s) already and nothing is rounded); 0 when it cannot be. */
+static int keep_exact(ir_tensor *t, const rc_wslot *s) {
+    ir_quant *qu = t->quant;
+    float *scale = rc_xcalloc((size_t)(s->n_mat * s->rows) + 1, sizeof(float));
+    for (int64_t m = 0; m < s->n_mat; m++)
+        for (int64_t r = 0; r < s->rows; r++) {
+            const float s0 = s->k ? qu->elem_scale[at(s, m, r, 0)] : 1.0f;
+            for (int64_t kk = 0; kk < s->k; kk++) {
+                const int64_t e = at(s, m, r, kk);
+                if (qu->elem_scale[e] != s0 || qu->q[e] < -128 || qu->q[e] > 127) {
+                    free(scale);
+                    return 0;
+                }
+            }
+            scale[m * s->rows + r] = s0;
+        }
+    qu->scale = scale;
+    qu->n_scale = s->n_mat * s->rows;
+    free(qu->elem_scale);
+    qu->elem_scale = NULL;
+    return 1;
+}
+
 int rc_round_weights(rc_ctx *c, ir_graph *g, rc_wprec prec) {
     w_use *u;
     int rc = 0;
     g->weights = prec;
-    if (prec == RC_W_F32)
-        return 0;
     u = rc_xcalloc((size_t)g->n_tensor + 1, sizeof *u);
     find_weights(g, u);
-    for (int ti = 0; ti < g->n_tensor && !rc; ti++) {
+    /* the model's own 8-bit weights first: exact, whatever --weights says of float ones */
+    for (int ti = 0; ti < g->n_tensor; ti++) {
+        ir_tensor *t = &g->t[ti];
+        if (t->quant && t->quant->elem_scale &&
+            (u[ti].state != W_WEIGHT || !keep_exact(t, &u[ti].slot))) {
+            ir_quant_free(t->quant);
+            t->quant = NULL;
+        }
+    }
+    for (int ti = 0; ti < g->n_tensor && !rc && prec != RC_W_F32; ti++) {
         ir_tensor *t = &g->t[ti];
         const rc_wslot *s = &u[ti].slot;
         const ir_node *n = &g->node[u[ti].node];
         size_t bytes = (size_t)ir_numel(t) * sizeof(float);
-        if (u[ti].state != W_WEIGHT)
+        if (u[ti].state != W_WEIGHT || t->quant)
             continue;
         if (s->n_mat < 1 || s->rows < 1 || s->k < 0 ||
             at(s, s->n_mat - 1, s->rows - 1, s->k > 0 ? s->k - 1 : 0) >= ir_numel(t))
@@ -171,7 +208,7 @@ int rc_round_weights(rc_ctx *c, ir_graph *g, rc_wprec prec) {
 /* Swaps data and orig of every rounded tensor: the fp32 model and back (check). */
 void rc_swap_weights(ir_graph *g) {
     for (int ti = 0; ti < g->n_tensor; ti++)
-        if (g->t[ti].quant) {
+        if (g->t[ti].quant && g->t[ti].quant->orig) {
             void *d = g->t[ti].data;
             g->t[ti].data = g->t[ti].quant->orig;
             g->t[ti].quant->orig = d;

@@ -281,6 +281,32 @@ static int qdq_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n)
     return 0;
 }
 
+/* A folded DequantizeLinear of 8-bit integers: its float output keeps the integers x - zero
+ * point and each element's scale (ir_quant), so that the weights pass can store a weight that
+ * arrived quantised at 8 bits, exactly, when its kernel rows each share one scale. */
+static void dq_folded(ir_graph *g, const ir_node *n) {
+    const qdq_params *p = n->params;
+    const int zi = n->n_in > 2 ? n->in[2] : -1, xi = n->in[0], si = n->in[1];
+    ir_tensor *y = &g->t[n->out[0]];
+    const int xdt = g->t[xi].dtype;
+    ir_quant *q;
+    if ((xdt != IR_INT8 && xdt != IR_UINT8) || y->dtype != IR_FLOAT || y->quant)
+        return;
+    q = rc_xcalloc(1, sizeof *q);
+    q->prec = RC_W_I8;
+    q->q = rc_xcalloc((size_t)ir_numel(y) + 1, sizeof(float));
+    q->elem_scale = rc_xcalloc((size_t)ir_numel(y) + 1, sizeof(float));
+    for (int64_t o = 0; o < p->outer; o++)
+        for (int64_t j = 0; j < p->len; j++)
+            for (int64_t k = 0; k < p->inner; k++) {
+                const int64_t i = (o * p->len + j) * p->inner + k, pj = p->axis < 0 ? 0 : j;
+                const double z = zi >= 0 ? ir_get(g->t[zi].dtype, g->t[zi].data, pj) : 0;
+                q->q[i] = (float)(ir_get(xdt, g->t[xi].data, i) - z);
+                q->elem_scale[i] = (float)ir_get(g->t[si].dtype, g->t[si].data, pj);
+            }
+    y->quant = q;
+}
+
 /* Streaming: elementwise, unless the per-axis parameters vary along the time axis (a chunk
  * would read the wrong steps' scales). */
 static int qdq_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out) {
@@ -294,7 +320,7 @@ static int qdq_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *i
     return 0;
 }
 
-#define QDQ_OP(sym, name)                                                                          \
+#define QDQ_OP(sym, name, fold)                                                                    \
     const rc_op_def rc_op_##sym = {                                                                \
         .op_type = name,                                                                           \
         .since = 10,                                                                               \
@@ -305,7 +331,8 @@ static int qdq_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *i
         .flops = gl_flops_elems,                                                                   \
         .params = gl_params_consts,                                                                \
         .free_params = gl_free,                                                                    \
+        .folded = fold,                                                                            \
     };
 
-QDQ_OP(quantize_linear, "QuantizeLinear")
-QDQ_OP(dequantize_linear, "DequantizeLinear")
+QDQ_OP(quantize_linear, "QuantizeLinear", NULL)
+QDQ_OP(dequantize_linear, "DequantizeLinear", dq_folded)
