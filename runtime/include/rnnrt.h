@@ -365,7 +365,8 @@ rnnrt_status rnnrt_gemv_f32(const rnnrt_gemv_params *p, const float *w, const fl
  * Packed layout of an n x k matrix W (rnnc writes it at compile time): the rows are padded
  * with zeros to n16 = n rounded up to a multiple of 16 and cut into panels of
  * w = min(64, n16 - p0) rows starting at p0 = 0, 64, 128, ...; panel p0 is stored k-major:
- * W[r][kk] is at wp[p0 * k + kk * w + (r - p0)]. Size: n16 * k floats.
+ * W[r][kk] is at wp[p0 * k + kk * w + (r - p0)]. Size: n16 * k elements (floats, or the
+ * element type of rnnrt_pgemm_f16 / _bf16 / _i8).
  */
 #define RNNRT_PACKED_SIZE(n, k) ((((n) + 15) / 16) * 16 * (k))
 
@@ -392,6 +393,48 @@ typedef struct rnnrt_pgemm_params {
  */
 rnnrt_status rnnrt_pgemm_f32(const rnnrt_pgemm_params *p, const float *wp, const float *bias,
                              const float *x, float *y);
+
+/*
+ * Reduced-precision weights: the same packed layout as rnnrt_pgemm_f32 (RNNRT_PACKED_SIZE
+ * elements, padded rows zero), the element type differs. Each weight is widened to float
+ * exactly in a register and all the arithmetic is fp32, in the same order as for float
+ * weights (binary16 and bfloat16 weights give bit for bit what rnnrt_pgemm_f32 gives for the
+ * same values packed as floats). Argument checks, k == 0 and m == 0 / n == 0 as for
+ * rnnrt_pgemm_f32. On x86-64, binary16 needs F16C for the AVX2 path (else generic C; AVX-512F has
+ * it).
+ */
+
+/**
+ * @brief Y[i][j] = bias[j] + sum_kk X[i][kk] W[j][kk] (+ Y[i][j] if p->accumulate),
+ *        W packed IEEE binary16 bit patterns (subnormals, Inf and NaN as such).
+ * @param[in]     wp  RNNRT_PACKED_SIZE(n, k) binary16 values; other parameters and the
+ *                    return value as for rnnrt_pgemm_f32.
+ */
+rnnrt_status rnnrt_pgemm_f16(const rnnrt_pgemm_params *p, const uint16_t *wp, const float *bias,
+                             const float *x, float *y);
+
+/**
+ * @brief Y[i][j] = bias[j] + sum_kk X[i][kk] W[j][kk] (+ Y[i][j] if p->accumulate),
+ *        W packed bfloat16 (the top 16 bits of the float: W = bits << 16).
+ * @param[in]     wp  RNNRT_PACKED_SIZE(n, k) bfloat16 values; other parameters and the
+ *                    return value as for rnnrt_pgemm_f32.
+ */
+rnnrt_status rnnrt_pgemm_bf16(const rnnrt_pgemm_params *p, const uint16_t *wp, const float *bias,
+                              const float *x, float *y);
+
+/**
+ * @brief Y[i][j] = bias[j] + scale[j] * sum_kk X[i][kk] q[j][kk] (+ Y[i][j] if p->accumulate),
+ *        q packed int8 with one scale per row of W (symmetric per-channel quantisation).
+ *
+ * The scale multiplies the finished sum once per output (not every term), then the bias is
+ * added: Y = (Y +) (sum * scale[j] + bias[j]).
+ * @param[in]     wp     RNNRT_PACKED_SIZE(n, k) int8 values.
+ * @param[in]     scale  n floats (not padded); must be non-NULL.
+ * @return RNNRT_OK, or RNNRT_E_ARG (nothing written) as for rnnrt_pgemm_f32 and for a NULL
+ *         scale. Other parameters as for rnnrt_pgemm_f32.
+ */
+rnnrt_status rnnrt_pgemm_i8(const rnnrt_pgemm_params *p, const int8_t *wp, const float *scale,
+                            const float *bias, const float *x, float *y);
 
 /**
  * @brief One LSTM step for n hidden units, default activations (f = sigmoid, g = h = tanh),

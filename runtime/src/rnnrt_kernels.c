@@ -1,6 +1,7 @@
 /*
  * rnnrt_kernels.c - the recurrent hot path: products with weights packed at compile time
- * (rnnrt_pgemm_f32) and the standard LSTM / GRU / RNN cells.
+ * (rnnrt_pgemm_f32, and with reduced-precision weights rnnrt_pgemm_f16 / _bf16 / _i8) and the
+ * standard LSTM / GRU / RNN cells.
  *
  * Each entry point picks its implementation per call from what the CPU supports, so the
  * generated code is fast whatever flags it is built with:
@@ -10,9 +11,11 @@
  *     vectorise itself.
  * No state is kept: the choice is re-made at each call (one load and a test).
  *
- * Summation order: the SIMD kernels add the k terms of a dot product in two interleaved
+ * Summation order: the SIMD kernels add the k terms of a dot product in four interleaved
  * chains for single-row products (X with one row), so results differ from a left-to-right
- * sum by rounding only (see the accuracy tests in tests/unit/test_kernels.c).
+ * sum by rounding only (see the accuracy tests in tests/unit/test_kernels.c). The order is
+ * the same for every weight type: reduced-precision weights are widened to float exactly and
+ * the products then run as for float weights.
  */
 #include "rnnrt.h"
 
@@ -22,8 +25,12 @@
     !defined(RNNRT_NO_SIMD)
 #define RNNRT_X86 1
 #include <immintrin.h>
+#ifdef __clang__
+#include <cpuid.h>
+#endif
 #define RNNRT_T512 __attribute__((target("avx512f")))
 #define RNNRT_T256 __attribute__((target("avx2,fma")))
+#define RNNRT_T256H __attribute__((target("avx2,fma,f16c")))
 #define RNNRT_INLINE static inline __attribute__((always_inline))
 #else
 #define RNNRT_X86 0
@@ -32,6 +39,12 @@
 /* ----------------------------------------------------------------------------------------
  * Packed layout (see rnnrt.h): panel p covers rows [64p, 64p + w), w = min(64, n16 - 64p);
  * row r, column kk of W is at wp[64p * k + kk * w + (r - 64p)]; rows >= n are zero.
+ *
+ * The element type of wp is float (rnnrt_pgemm_f32), IEEE binary16 or bfloat16 bits
+ * (rnnrt_pgemm_f16 / _bf16) or int8 with a per-row scale (rnnrt_pgemm_i8). Every kernel is
+ * one template instantiated per type: only the weight load differs (it widens to float in a
+ * register, PG_LW / the generic LW), plus, for int8, the scale applied once per output at the
+ * store. The arithmetic is fp32 with the same summation order for all four types.
  * ---------------------------------------------------------------------------------------- */
 
 /* Y[i][j] of a product without terms (k = 0): bias[j] (or 0), plus Y[i][j] when accumulating. */
@@ -43,57 +56,98 @@ static float pg_init(const rnnrt_pgemm_params *p, const float *bias, const float
     return v;
 }
 
+/* Weight widening for the generic C kernels: the value of the element at q as a float. */
+#define PGEN_W_F32(q) (*(q))
+/* binary16 -> float, exact (subnormals, Inf, NaN): rnnrt_f16_to_f32 of rnnrt.h */
+#define PGEN_W_F16(q) rnnrt_f16_to_f32(*(q))
+/* bfloat16 -> float: the 16 bits are the top half of the float */
+static float pgen_bf16(const uint16_t *q) {
+    const uint32_t u = (uint32_t)*q << 16;
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+#define PGEN_W_BF16(q) pgen_bf16(q)
+#define PGEN_W_I8(q) ((float)*(q))
+/* What the sum a of output column j becomes before the bias: a itself, or for int8 a times
+ * the row's scale (once per output, not per term). */
+#define PGEN_SC_NONE(a, j) (a)
+#define PGEN_SC_ROW(a, j) ((a)*scale[j])
+
 /* Generic C: one panel, one row of X, 8 columns at a time. The 8 sums are locals, which a
  * compiler keeps in registers (an array of the panel's 64 sums lived in memory: a load and a
  * store around every multiply-add, 6.9 instructions a multiply-add on a Cortex-M4); the
  * panel is k-major, so the 8 weights of one kk are contiguous. Each sum still adds its
- * terms in kk order: Y[i][j] = init + sum_kk X[i][kk] * W[j][kk]. */
-static void pgemm_generic(const rnnrt_pgemm_params *p, const float *wp, const float *bias,
-                          const float *x, float *y) {
-    const int n16 = (p->n + 15) & ~15;
-    for (int p0 = 0; p0 < n16; p0 += RNNRT_PANEL) {
-        const int w = n16 - p0 < RNNRT_PANEL ? n16 - p0 : RNNRT_PANEL;
-        const int wn = p->n - p0 < w ? p->n - p0 : w; /* columns that exist in Y */
-        const float *pw = wp + (size_t)p0 * (size_t)p->k;
-        for (int i = 0; i < p->m; ++i) {
-            const float *xi = x + (size_t)i * (size_t)p->ldx;
-            for (int j0 = 0; j0 < wn; j0 += 8) {
-                float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-                float a4 = 0.0f, a5 = 0.0f, a6 = 0.0f, a7 = 0.0f;
-                float acc[8];
-                const float *wk = pw + j0;
-                for (int kk = 0; kk < p->k; ++kk, wk += w) {
-                    const float xv = xi[kk];
-                    a0 += wk[0] * xv; /* a_j += W[j0 + j][kk] * x[kk] */
-                    a1 += wk[1] * xv;
-                    a2 += wk[2] * xv;
-                    a3 += wk[3] * xv;
-                    a4 += wk[4] * xv;
-                    a5 += wk[5] * xv;
-                    a6 += wk[6] * xv;
-                    a7 += wk[7] * xv;
-                }
-                acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
-                acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7;
-                for (int j = j0; j < wn && j < j0 + 8; ++j) {
-                    /* Y = (Y +) (sum + bias) */
-                    float *yj = y + (size_t)i * (size_t)p->ldy + (size_t)(p0 + j);
-                    const float v = bias ? acc[j - j0] + bias[p0 + j] : acc[j - j0];
-                    *yj = p->accumulate ? *yj + v : v;
-                }
-            }
-        }
+ * terms in kk order: Y[i][j] = init + sc_j * sum_kk X[i][kk] * W[j][kk] (sc_j = 1, or
+ * scale[j] for int8).
+ * NAME: the function; WT: weight element type; LW(q): the weight at q as a float; PARAMS:
+ * the parameter list in parentheses; SC(a, j): see PGEN_SC_NONE. The float instance is the
+ * code this was before the other types existed (same instructions). */
+#define PGEN_DEFINE(NAME, WT, LW, PARAMS, SC)                                                      \
+    static void NAME PARAMS {                                                                      \
+        const int n16 = (p->n + 15) & ~15;                                                         \
+        for (int p0 = 0; p0 < n16; p0 += RNNRT_PANEL) {                                            \
+            const int w = n16 - p0 < RNNRT_PANEL ? n16 - p0 : RNNRT_PANEL;                         \
+            const int wn = p->n - p0 < w ? p->n - p0 : w; /* columns that exist in Y */            \
+            const WT *pw = wp + (size_t)p0 * (size_t)p->k;                                         \
+            for (int i = 0; i < p->m; ++i) {                                                       \
+                const float *xi = x + (size_t)i * (size_t)p->ldx;                                  \
+                for (int j0 = 0; j0 < wn; j0 += 8) {                                               \
+                    float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;                              \
+                    float a4 = 0.0f, a5 = 0.0f, a6 = 0.0f, a7 = 0.0f;                              \
+                    float acc[8];                                                                  \
+                    const WT *wk = pw + j0;                                                        \
+                    for (int kk = 0; kk < p->k; ++kk, wk += w) {                                   \
+                        const float xv = xi[kk];                                                   \
+                        a0 += LW(wk + 0) * xv; /* a_j += W[j0 + j][kk] * x[kk] */                  \
+                        a1 += LW(wk + 1) * xv;                                                     \
+                        a2 += LW(wk + 2) * xv;                                                     \
+                        a3 += LW(wk + 3) * xv;                                                     \
+                        a4 += LW(wk + 4) * xv;                                                     \
+                        a5 += LW(wk + 5) * xv;                                                     \
+                        a6 += LW(wk + 6) * xv;                                                     \
+                        a7 += LW(wk + 7) * xv;                                                     \
+                    }                                                                              \
+                    acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;                            \
+                    acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7;                            \
+                    for (int j = j0; j < wn && j < j0 + 8; ++j) {                                  \
+                        /* Y = (Y +) (sc_j * sum + bias) */                                        \
+                        float *yj = y + (size_t)i * (size_t)p->ldy + (size_t)(p0 + j);             \
+                        const float v = bias ? SC(acc[j - j0], p0 + j) + bias[p0 + j]              \
+                                             : SC(acc[j - j0], p0 + j);                            \
+                        *yj = p->accumulate ? *yj + v : v;                                         \
+                    }                                                                              \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
     }
-}
+
+PGEN_DEFINE(pgemm_generic, float, PGEN_W_F32,
+            (const rnnrt_pgemm_params *p, const float *wp, const float *bias, const float *x,
+             float *y),
+            PGEN_SC_NONE)
+PGEN_DEFINE(pgemm_generic_f16, uint16_t, PGEN_W_F16,
+            (const rnnrt_pgemm_params *p, const uint16_t *wp, const float *bias, const float *x,
+             float *y),
+            PGEN_SC_NONE)
+PGEN_DEFINE(pgemm_generic_bf16, uint16_t, PGEN_W_BF16,
+            (const rnnrt_pgemm_params *p, const uint16_t *wp, const float *bias, const float *x,
+             float *y),
+            PGEN_SC_NONE)
+PGEN_DEFINE(pgemm_generic_i8, int8_t, PGEN_W_I8,
+            (const rnnrt_pgemm_params *p, const int8_t *wp, const float *scale, const float *bias,
+             const float *x, float *y),
+            PGEN_SC_ROW)
 
 #if RNNRT_X86
 /*
  * SIMD micro-kernels: MR rows of X times one panel slice of NV vectors. MR and NV are
  * compile-time constants after inlining, so every a<r><v> is a register (no arrays, which
- * GCC would keep in memory). For MR == 1 the row-1 accumulators hold a second chain over
- * the odd kk, so a single-row product still has 2 * NV independent FMAs in flight.
+ * GCC would keep in memory). For MR == 1 the row-1..3 accumulators hold three more chains
+ * over kk % 4, so a single-row product still has 4 * NV independent FMAs in flight.
  * yb: MR rows of Y (row stride ldy) for this slice; bb: the bias of this slice or NULL;
- * acc: add to what yb holds rather than overwrite it.
+ * sb: the int8 scale of this slice, NULL for the float types; acc: add to what yb holds
+ * rather than overwrite it.
  */
 #define PG_ALL(OP)                                                                                 \
     OP(0, 0)                                                                                       \
@@ -101,8 +155,9 @@ static void pgemm_generic(const rnnrt_pgemm_params *p, const float *wp, const fl
     OP(0, 2) OP(0, 3) OP(1, 0) OP(1, 1) OP(1, 2) OP(1, 3) OP(2, 0) OP(2, 1) OP(2, 2) OP(2, 3)      \
         OP(3, 0) OP(3, 1) OP(3, 2) OP(3, 3)
 
-/* The kernel body, shared by both ISAs: PG_V is the vector type, PG_L its lanes,
- * PG(op) the intrinsic _mm512_op or _mm256_op; defined before each use. */
+/* The kernel body, shared by both ISAs and all weight types: PG_V is the vector type, PG_L
+ * its lanes, PG(op) the intrinsic _mm512_op or _mm256_op, PG_WT the weight element type and
+ * PG_LW(q) the PG_L weights at q widened to a PG_V; defined before each use. */
 #define PG_KERNEL_BODY                                                                             \
     PG_V a00 = PG(setzero_ps)(), a01 = PG(setzero_ps)(), a02 = PG(setzero_ps)(),                   \
          a03 = PG(setzero_ps)(), a10 = PG(setzero_ps)(), a11 = PG(setzero_ps)(),                   \
@@ -120,7 +175,7 @@ static void pgemm_generic(const rnnrt_pgemm_params *p, const float *wp, const fl
     if (MR == 1) {                                                                                 \
         /* four chains: term kk goes to row (kk % 4)'s accumulators */                             \
         for (; kk + 3 < k; kk += 4) {                                                              \
-            const float *wk = pw + (size_t)kk * (size_t)w;                                         \
+            const PG_WT *wk = pw + (size_t)kk * (size_t)w;                                         \
             PG_CHAIN(0)                                                                            \
             PG_CHAIN(1)                                                                            \
             PG_CHAIN(2)                                                                            \
@@ -128,11 +183,11 @@ static void pgemm_generic(const rnnrt_pgemm_params *p, const float *wp, const fl
         }                                                                                          \
     }                                                                                              \
     for (; kk < k; ++kk) {                                                                         \
-        const float *wk = pw + (size_t)kk * (size_t)w;                                             \
-        const PG_V w0 = PG(loadu_ps)(wk);                                                          \
-        const PG_V w1 = NV > 1 ? PG(loadu_ps)(wk + PG_L) : PG(setzero_ps)();                       \
-        const PG_V w2 = NV > 2 ? PG(loadu_ps)(wk + 2 * PG_L) : PG(setzero_ps)();                   \
-        const PG_V w3 = NV > 3 ? PG(loadu_ps)(wk + 3 * PG_L) : PG(setzero_ps)();                   \
+        const PG_WT *wk = pw + (size_t)kk * (size_t)w;                                             \
+        const PG_V w0 = PG_LW(wk);                                                                 \
+        const PG_V w1 = NV > 1 ? PG_LW(wk + PG_L) : PG(setzero_ps)();                              \
+        const PG_V w2 = NV > 2 ? PG_LW(wk + 2 * PG_L) : PG(setzero_ps)();                          \
+        const PG_V w3 = NV > 3 ? PG_LW(wk + 3 * PG_L) : PG(setzero_ps)();                          \
         PG_ROW(0, x0)                                                                              \
         if (MR > 1)                                                                                \
             PG_ROW(1, x1)                                                                          \
@@ -147,20 +202,21 @@ static void pgemm_generic(const rnnrt_pgemm_params *p, const float *wp, const fl
         a02 = PG(add_ps)(PG(add_ps)(a02, a12), PG(add_ps)(a22, a32));                              \
         a03 = PG(add_ps)(PG(add_ps)(a03, a13), PG(add_ps)(a23, a33));                              \
     }                                                                                              \
-    /* Y = (Y +) (sum + bias): the sum starts from 0, so a large bias costs no precision */        \
+    /* Y = (Y +) (sum + bias), or for int8 (Y +) (sum * scale + bias): the sum starts from 0, */   \
+    /* so a large bias costs no precision */                                                       \
     PG_ALL(PG_STORE)
 
 #define PG_CHAIN(c)                                                                                \
     {                                                                                              \
         const PG_V xc_ = PG(set1_ps)(x0[kk + (c)]);                                                \
-        const float *wc_ = wk + (size_t)(c) * (size_t)w;                                           \
-        a##c##0 = PG(fmadd_ps)(PG(loadu_ps)(wc_), xc_, a##c##0);                                   \
+        const PG_WT *wc_ = wk + (size_t)(c) * (size_t)w;                                           \
+        a##c##0 = PG(fmadd_ps)(PG_LW(wc_), xc_, a##c##0);                                          \
         if (NV > 1)                                                                                \
-            a##c##1 = PG(fmadd_ps)(PG(loadu_ps)(wc_ + PG_L), xc_, a##c##1);                        \
+            a##c##1 = PG(fmadd_ps)(PG_LW(wc_ + PG_L), xc_, a##c##1);                               \
         if (NV > 2)                                                                                \
-            a##c##2 = PG(fmadd_ps)(PG(loadu_ps)(wc_ + 2 * PG_L), xc_, a##c##2);                    \
+            a##c##2 = PG(fmadd_ps)(PG_LW(wc_ + 2 * PG_L), xc_, a##c##2);                           \
         if (NV > 3)                                                                                \
-            a##c##3 = PG(fmadd_ps)(PG(loadu_ps)(wc_ + 3 * PG_L), xc_, a##c##3);                    \
+            a##c##3 = PG(fmadd_ps)(PG_LW(wc_ + 3 * PG_L), xc_, a##c##3);                           \
     }
 #define PG_ROW(r, xr)                                                                              \
     {                                                                                              \
@@ -176,15 +232,17 @@ static void pgemm_generic(const rnnrt_pgemm_params *p, const float *wp, const fl
 #define PG_STORE(r, v)                                                                             \
     if (MR > r && NV > v) {                                                                        \
         float *yp = yb + (size_t)(r) * (size_t)ldy + (v)*PG_L;                                     \
-        PG_V s_ = bb ? PG(add_ps)(a##r##v, PG(loadu_ps)(bb + (v)*PG_L)) : a##r##v;                 \
+        PG_V s_ = sb ? PG(mul_ps)(a##r##v, PG(loadu_ps)(sb + (v)*PG_L)) : a##r##v;                 \
+        s_ = bb ? PG(add_ps)(s_, PG(loadu_ps)(bb + (v)*PG_L)) : s_;                                \
         PG(storeu_ps)(yp, acc ? PG(add_ps)(PG(loadu_ps)(yp), s_) : s_);                            \
     }
 
-/* One micro-kernel function for the ISA that PG_V, PG_L and PG stand for. */
+/* One micro-kernel function for the ISA and weight type that PG_V, PG_L, PG, PG_WT and PG_LW
+ * stand for. */
 #define PG_DEFINE(NAME, TARGET)                                                                    \
-    RNNRT_INLINE TARGET void NAME(const int MR, const int NV, int k, int w, const float *pw,       \
+    RNNRT_INLINE TARGET void NAME(const int MR, const int NV, int k, int w, const PG_WT *pw,       \
                                   const float *x, int ldx, float *yb, int ldy, const float *bb,    \
-                                  int acc) {                                                       \
+                                  const float *sb, int acc) {                                      \
         PG_KERNEL_BODY                                                                             \
     }
 
@@ -192,7 +250,28 @@ static void pgemm_generic(const rnnrt_pgemm_params *p, const float *wp, const fl
 #define PG_V __m512
 #define PG_L 16
 #define PG(op) _mm512_##op
+#define PG_WT float
+#define PG_LW(q) _mm512_loadu_ps(q)
 PG_DEFINE(mk512, RNNRT_T512)
+#undef PG_WT
+#undef PG_LW
+#define PG_WT uint16_t /* binary16: 16 halves (32 bytes) converted by vcvtph2ps */
+#define PG_LW(q) _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(const void *)(q)))
+PG_DEFINE(mk512_f16, RNNRT_T512)
+#undef PG_LW
+/* bfloat16: zero-extended to 32 bits and shifted into the top half */
+#define PG_LW(q)                                                                                   \
+    _mm512_castsi512_ps(_mm512_slli_epi32(                                                         \
+        _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)(const void *)(q))), 16))
+PG_DEFINE(mk512_bf16, RNNRT_T512)
+#undef PG_WT
+#undef PG_LW
+#define PG_WT int8_t /* int8: sign-extended to 32 bits, converted (exactly) to float */
+#define PG_LW(q)                                                                                   \
+    _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(const void *)(q))))
+PG_DEFINE(mk512_i8, RNNRT_T512)
+#undef PG_WT
+#undef PG_LW
 #undef PG_V
 #undef PG_L
 #undef PG
@@ -202,7 +281,27 @@ PG_DEFINE(mk512, RNNRT_T512)
 #define PG_V __m256
 #define PG_L 8
 #define PG(op) _mm256_##op
+#define PG_WT float
+#define PG_LW(q) _mm256_loadu_ps(q)
 PG_DEFINE(mk256, RNNRT_T256)
+#undef PG_WT
+#undef PG_LW
+#define PG_WT uint16_t /* binary16: vcvtph2ps is F16C, hence the RNNRT_T256H target */
+#define PG_LW(q) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(const void *)(q)))
+PG_DEFINE(mk256_f16, RNNRT_T256H)
+#undef PG_LW
+#define PG_LW(q)                                                                                   \
+    _mm256_castsi256_ps(_mm256_slli_epi32(                                                         \
+        _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)(q))), 16))
+PG_DEFINE(mk256_bf16, RNNRT_T256)
+#undef PG_WT
+#undef PG_LW
+#define PG_WT int8_t
+#define PG_LW(q)                                                                                   \
+    _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)(q))))
+PG_DEFINE(mk256_i8, RNNRT_T256)
+#undef PG_WT
+#undef PG_LW
 #undef PG_V
 #undef PG_L
 #undef PG
@@ -210,21 +309,31 @@ PG_DEFINE(mk256, RNNRT_T256)
 /* Drives a micro-kernel over panels and row blocks. KERN(MR, NV, ...) must be called with
  * literal MR and NV so that each call inlines a specialised copy. The last panel, when it
  * runs past column n, is computed in a scratch block (its padded rows are zero in W, and the
- * bias and Y are zero-padded there) and the real columns copied out. */
-#define PG_DRIVER(NAME, TARGET, KERN, MRMAX, SLICE)                                                \
-    static TARGET void NAME(const rnnrt_pgemm_params *p, const float *wp, const float *bias,       \
-                            const float *x, float *y) {                                            \
+ * bias, the int8 scale and Y are zero-padded there) and the real columns copied out.
+ * WT: the weight element type; SCALED: 1 for int8 (scale used), 0 (scale ignored, and the
+ * scale code folds away). */
+#define PG_DRIVER(NAME, TARGET, KERN, WT, SCALED, MRMAX, SLICE)                                    \
+    static TARGET void NAME(const rnnrt_pgemm_params *p, const WT *wp, const float *scale,         \
+                            const float *bias, const float *x, float *y) {                         \
         const int n16 = (p->n + 15) & ~15;                                                         \
-        float tmp[4 * RNNRT_PANEL], btmp[RNNRT_PANEL];                                             \
+        float tmp[4 * RNNRT_PANEL], btmp[RNNRT_PANEL], stmp[RNNRT_PANEL];                          \
+        (void)scale;                                                                               \
+        (void)stmp;                                                                                \
         for (int p0 = 0; p0 < n16; p0 += RNNRT_PANEL) {                                            \
             const int w = n16 - p0 < RNNRT_PANEL ? n16 - p0 : RNNRT_PANEL;                         \
             const int wn = p->n - p0 < w ? p->n - p0 : w;                                          \
-            const float *pw = wp + (size_t)p0 * (size_t)p->k;                                      \
+            const WT *pw = wp + (size_t)p0 * (size_t)p->k;                                         \
             const float *bb = bias ? bias + p0 : NULL;                                             \
+            const float *sb = SCALED ? scale + p0 : NULL;                                          \
             if (bias && wn < w) {                                                                  \
                 memset(btmp, 0, sizeof btmp);                                                      \
                 memcpy(btmp, bias + p0, (size_t)wn * sizeof(float));                               \
                 bb = btmp;                                                                         \
+            }                                                                                      \
+            if (SCALED && wn < w) {                                                                \
+                memset(stmp, 0, sizeof stmp);                                                      \
+                memcpy(stmp, scale + p0, (size_t)wn * sizeof(float));                              \
+                sb = stmp;                                                                         \
             }                                                                                      \
             for (int i = 0; i < p->m; i += MRMAX) {                                                \
                 const int mr = p->m - i < MRMAX ? p->m - i : MRMAX;                                \
@@ -241,7 +350,7 @@ PG_DEFINE(mk256, RNNRT_T256)
                 for (int s = 0; s < w; s += SLICE) {                                               \
                     const int nv = (w - s < SLICE ? w - s : SLICE) / PG_LANES;                     \
                     PG_DISPATCH(KERN, mr, nv, p->k, w, pw + s, xi, p->ldx, yb + s, ldb,            \
-                                bb ? bb + s : NULL, p->accumulate);                                \
+                                bb ? bb + s : NULL, sb ? sb + s : NULL, p->accumulate);            \
                 }                                                                                  \
                 if (wn < w) {                                                                      \
                     for (int r = 0; r < mr; ++r)                                                   \
@@ -279,10 +388,16 @@ PG_DEFINE(mk256, RNNRT_T256)
     }
 
 #define PG_LANES 16
-PG_DRIVER(pgemm_avx512, RNNRT_T512, mk512, 4, RNNRT_PANEL)
+PG_DRIVER(pgemm_avx512, RNNRT_T512, mk512, float, 0, 4, RNNRT_PANEL)
+PG_DRIVER(pgemm_avx512_f16, RNNRT_T512, mk512_f16, uint16_t, 0, 4, RNNRT_PANEL)
+PG_DRIVER(pgemm_avx512_bf16, RNNRT_T512, mk512_bf16, uint16_t, 0, 4, RNNRT_PANEL)
+PG_DRIVER(pgemm_avx512_i8, RNNRT_T512, mk512_i8, int8_t, 1, 4, RNNRT_PANEL)
 #undef PG_LANES
 #define PG_LANES 8
-PG_DRIVER(pgemm_avx2, RNNRT_T256, mk256, 4, 16)
+PG_DRIVER(pgemm_avx2, RNNRT_T256, mk256, float, 0, 4, 16)
+PG_DRIVER(pgemm_avx2_f16, RNNRT_T256H, mk256_f16, uint16_t, 0, 4, 16)
+PG_DRIVER(pgemm_avx2_bf16, RNNRT_T256, mk256_bf16, uint16_t, 0, 4, 16)
+PG_DRIVER(pgemm_avx2_i8, RNNRT_T256, mk256_i8, int8_t, 1, 4, 16)
 #undef PG_LANES
 #endif /* RNNRT_X86 */
 
@@ -308,8 +423,8 @@ const char *rnnrt_kernel_isa(void) {
     return names[isa_of_cpu()];
 }
 
-static int pgemm_args_ok(const rnnrt_pgemm_params *p, const float *wp, const float *x,
-                         const float *y) {
+static inline int pgemm_args_ok(const rnnrt_pgemm_params *p, const void *wp, const float *x,
+                                const float *y) {
     if (!p || !y || p->m < 0 || p->n < 0 || p->k < 0) {
         return 0;
     }
@@ -319,40 +434,82 @@ static int pgemm_args_ok(const rnnrt_pgemm_params *p, const float *wp, const flo
     return p->ldx >= p->k && p->ldy >= p->n;
 }
 
-/* Runs the product with the given implementation; RNNRT_TEST_ISA builds expose it so the unit
- * tests can check every implementation the CPU has against the same reference. */
+#if RNNRT_X86
+/* F16C (vcvtph2ps), which the AVX2 binary16 kernel needs. GCC's __builtin_cpu_supports knows
+ * it; clang 14's does not accept "f16c", so there CPUID leaf 1, ECX bit 29 is read (only
+ * on this path: AVX2 without AVX-512F, binary16 weights). */
+static int cpu_has_f16c(void) {
+#ifdef __clang__
+    unsigned a, b, c, d;
+    return __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 29)) != 0;
+#else
+    return __builtin_cpu_supports("f16c");
+#endif
+}
+#endif
+
+/* Argument checks and the products without terms, shared by every weight type: returns
+ * RNNRT_E_ARG (nothing written), or RNNRT_OK when nothing is left to compute (m, n or k is 0).
+ * A macro rather than a function: as a function (even inline) it changed GCC's register
+ * allocation of the generic kernel on the Cortex-M4 (two loads from the stack in the inner
+ * loop); expanded in place the float entry point compiles to the same code as before the
+ * other weight types existed. */
+#define PG_PRE(p, wp, bias, x, y)                                                                  \
+    if (!pgemm_args_ok(p, wp, x, y)) {                                                             \
+        return RNNRT_E_ARG;                                                                        \
+    }                                                                                              \
+    if (p->m == 0 || p->n == 0) {                                                                  \
+        return RNNRT_OK;                                                                           \
+    }                                                                                              \
+    if (p->k == 0) {                                                                               \
+        /* no terms: Y = init */                                                                   \
+        for (int i = 0; i < p->m; ++i) {                                                           \
+            for (int j = 0; j < p->n; ++j) {                                                       \
+                y[(size_t)i * (size_t)p->ldy + (size_t)j] = pg_init(p, bias, y, i, j);             \
+            }                                                                                      \
+        }                                                                                          \
+        return RNNRT_OK;                                                                           \
+    }
+
+/* Runs the product with the given implementation; RNNRT_TEST_ISA builds expose these so the
+ * unit tests can check every implementation the CPU has against the same reference:
+ *   rnnrt_priv_pgemm_isa(isa, ...)          float weights (rnnrt_pgemm_f32)
+ *   rnnrt_priv_pgemm16_isa(isa, bf16, ...)  bf16 == 0: binary16 (rnnrt_pgemm_f16), else
+ *                                           bfloat16 (rnnrt_pgemm_bf16)
+ *   rnnrt_priv_pgemm_i8_isa(isa, ...)       int8 (rnnrt_pgemm_i8)
+ * isa: 0 generic C, 1 AVX2+FMA (binary16: generic C if the CPU lacks F16C), 2 AVX-512F. */
 #ifdef RNNRT_TEST_ISA
+#define PG_API(name) rnnrt_status rnnrt_priv_##name
+#define PG_API2(name) rnnrt_status rnnrt_priv_##name
 rnnrt_status rnnrt_priv_pgemm_isa(int isa, const rnnrt_pgemm_params *p, const float *wp,
                                   const float *bias, const float *x, float *y);
-rnnrt_status rnnrt_priv_pgemm_isa(int isa, const rnnrt_pgemm_params *p, const float *wp,
-                                  const float *bias, const float *x, float *y)
+rnnrt_status rnnrt_priv_pgemm16_isa(int isa, int bf16, const rnnrt_pgemm_params *p,
+                                    const uint16_t *wp, const float *bias, const float *x,
+                                    float *y);
+rnnrt_status rnnrt_priv_pgemm_i8_isa(int isa, const rnnrt_pgemm_params *p, const int8_t *wp,
+                                     const float *scale, const float *bias, const float *x,
+                                     float *y);
 #else
-static rnnrt_status pgemm_isa(int isa, const rnnrt_pgemm_params *p, const float *wp,
-                              const float *bias, const float *x, float *y)
+#define PG_API(name) static rnnrt_status name
+/* PG_API2: called by two entry points, and inlined into both: a shared copy (GCC splits one
+ * off otherwise) would be one more internal frame in the stack bound of rnnc info */
+#if defined(__GNUC__) || defined(__clang__)
+#define PG_API2(name) static inline __attribute__((always_inline)) rnnrt_status name
+#else
+#define PG_API2(name) static rnnrt_status name
 #endif
-{
-    if (!pgemm_args_ok(p, wp, x, y)) {
-        return RNNRT_E_ARG;
-    }
-    if (p->m == 0 || p->n == 0) {
-        return RNNRT_OK;
-    }
-    if (p->k == 0) {
-        /* no terms: Y = init */
-        for (int i = 0; i < p->m; ++i) {
-            for (int j = 0; j < p->n; ++j) {
-                y[(size_t)i * (size_t)p->ldy + (size_t)j] = pg_init(p, bias, y, i, j);
-            }
-        }
-        return RNNRT_OK;
-    }
+#endif
+PG_API(pgemm_isa)
+(int isa, const rnnrt_pgemm_params *p, const float *wp, const float *bias, const float *x,
+ float *y) {
+    PG_PRE(p, wp, bias, x, y)
 #if RNNRT_X86
     if (isa == ISA_AVX512) {
-        pgemm_avx512(p, wp, bias, x, y);
+        pgemm_avx512(p, wp, NULL, bias, x, y);
         return RNNRT_OK;
     }
     if (isa == ISA_AVX2) {
-        pgemm_avx2(p, wp, bias, x, y);
+        pgemm_avx2(p, wp, NULL, bias, x, y);
         return RNNRT_OK;
     }
 #endif
@@ -360,13 +517,83 @@ static rnnrt_status pgemm_isa(int isa, const rnnrt_pgemm_params *p, const float 
     pgemm_generic(p, wp, bias, x, y);
     return RNNRT_OK;
 }
+
+PG_API2(pgemm16_isa)
+(int isa, int bf16, const rnnrt_pgemm_params *p, const uint16_t *wp, const float *bias,
+ const float *x, float *y) {
+    PG_PRE(p, wp, bias, x, y)
+#if RNNRT_X86
+    if (isa == ISA_AVX512) {
+        if (bf16) {
+            pgemm_avx512_bf16(p, wp, NULL, bias, x, y);
+        } else {
+            pgemm_avx512_f16(p, wp, NULL, bias, x, y);
+        }
+        return RNNRT_OK;
+    }
+    if (isa == ISA_AVX2 && bf16) {
+        pgemm_avx2_bf16(p, wp, NULL, bias, x, y);
+        return RNNRT_OK;
+    }
+    if (isa == ISA_AVX2 && cpu_has_f16c()) {
+        pgemm_avx2_f16(p, wp, NULL, bias, x, y);
+        return RNNRT_OK;
+    }
+#endif
+    (void)isa;
+    if (bf16) {
+        pgemm_generic_bf16(p, wp, bias, x, y);
+    } else {
+        pgemm_generic_f16(p, wp, bias, x, y);
+    }
+    return RNNRT_OK;
+}
+
+PG_API(pgemm_i8_isa)
+(int isa, const rnnrt_pgemm_params *p, const int8_t *wp, const float *scale, const float *bias,
+ const float *x, float *y) {
+    if (!scale) {
+        return RNNRT_E_ARG;
+    }
+    PG_PRE(p, wp, bias, x, y)
+#if RNNRT_X86
+    if (isa == ISA_AVX512) {
+        pgemm_avx512_i8(p, wp, scale, bias, x, y);
+        return RNNRT_OK;
+    }
+    if (isa == ISA_AVX2) {
+        pgemm_avx2_i8(p, wp, scale, bias, x, y);
+        return RNNRT_OK;
+    }
+#endif
+    (void)isa;
+    pgemm_generic_i8(p, wp, scale, bias, x, y);
+    return RNNRT_OK;
+}
 #ifdef RNNRT_TEST_ISA
 #define pgemm_isa rnnrt_priv_pgemm_isa
+#define pgemm16_isa rnnrt_priv_pgemm16_isa
+#define pgemm_i8_isa rnnrt_priv_pgemm_i8_isa
 #endif
 
 rnnrt_status rnnrt_pgemm_f32(const rnnrt_pgemm_params *p, const float *wp, const float *bias,
                              const float *x, float *y) {
     return pgemm_isa(isa_of_cpu(), p, wp, bias, x, y);
+}
+
+rnnrt_status rnnrt_pgemm_f16(const rnnrt_pgemm_params *p, const uint16_t *wp, const float *bias,
+                             const float *x, float *y) {
+    return pgemm16_isa(isa_of_cpu(), 0, p, wp, bias, x, y);
+}
+
+rnnrt_status rnnrt_pgemm_bf16(const rnnrt_pgemm_params *p, const uint16_t *wp, const float *bias,
+                              const float *x, float *y) {
+    return pgemm16_isa(isa_of_cpu(), 1, p, wp, bias, x, y);
+}
+
+rnnrt_status rnnrt_pgemm_i8(const rnnrt_pgemm_params *p, const int8_t *wp, const float *scale,
+                            const float *bias, const float *x, float *y) {
+    return pgemm_i8_isa(isa_of_cpu(), p, wp, scale, bias, x, y);
 }
 
 /* ----------------------------------------------------------------------------------------

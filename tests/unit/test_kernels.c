@@ -1,6 +1,6 @@
 /*
  * test_kernels.c - unit tests for the recurrent hot path of librnnrt (rnnrt_kernels.c): the
- * packed product rnnrt_pgemm_f32 and the LSTM / GRU / RNN cells.
+ * packed products rnnrt_pgemm_f32 / _f16 / _bf16 / _i8 and the LSTM / GRU / RNN cells.
  *
  * rnnrt_kernels.c is compiled into this executable with -DRNNRT_TEST_ISA, which exposes every
  * implementation (0 = generic C, 1 = AVX2+FMA, 2 = AVX-512F) as rnnrt_priv_*_isa. Each one the
@@ -29,6 +29,12 @@
 /* Exposed by rnnrt_kernels.c when built with RNNRT_TEST_ISA. */
 rnnrt_status rnnrt_priv_pgemm_isa(int isa, const rnnrt_pgemm_params *p, const float *wp,
                                   const float *bias, const float *x, float *y);
+rnnrt_status rnnrt_priv_pgemm16_isa(int isa, int bf16, const rnnrt_pgemm_params *p,
+                                    const uint16_t *wp, const float *bias, const float *x,
+                                    float *y);
+rnnrt_status rnnrt_priv_pgemm_i8_isa(int isa, const rnnrt_pgemm_params *p, const int8_t *wp,
+                                     const float *scale, const float *bias, const float *x,
+                                     float *y);
 rnnrt_status rnnrt_priv_lstm_cell_isa(int isa, int n, const float *xg, const float *rg, float *c,
                                       float *h);
 rnnrt_status rnnrt_priv_gru_cell_isa(int isa, int n, const float *xg, const float *rg,
@@ -556,6 +562,535 @@ static void test_pgemm_public(void **state) {
             assert_memory_equal(ypub, c.y, c.ny * sizeof *ypub);
             free(ypub);
             pg_free(&c);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Packed product, reduced-precision weights (rnnrt_pgemm_f16 / _bf16 / _i8)               */
+/* ---------------------------------------------------------------------------------------- */
+
+enum { DT_F16, DT_BF16, DT_I8, N_DT };
+static const char *const DT_NAME[N_DT] = {"f16", "bf16", "i8"};
+static const size_t DT_SIZE[N_DT] = {2, 2, 1};
+
+/* binary16 bits -> value, written here from the IEEE 754 definition (ldexp of the integer
+ * significand), not from the runtime's bit conversion: 1 sign, 5 exponent (bias 15), 10
+ * fraction bits; exponent 0: subnormal m * 2^-24; exponent 31: Inf (m == 0) or NaN. */
+static double f16_value(uint16_t h) {
+    const int sign = h >> 15, e = (h >> 10) & 31, m = h & 1023;
+    double v;
+    if (e == 31) {
+        v = m ? (double)NAN : (double)INFINITY;
+    } else if (e == 0) {
+        v = ldexp((double)m, -24);
+    } else {
+        v = ldexp((double)(1024 + m), e - 25); /* (1 + m / 2^10) * 2^(e - 15) */
+    }
+    return sign ? -v : v;
+}
+
+/* bfloat16 bits -> value, likewise: 1 sign, 8 exponent (bias 127), 7 fraction bits;
+ * exponent 0: subnormal m * 2^-133; exponent 255: Inf or NaN. */
+static double bf16_value(uint16_t h) {
+    const int sign = h >> 15, e = (h >> 7) & 255, m = h & 127;
+    double v;
+    if (e == 255) {
+        v = m ? (double)NAN : (double)INFINITY;
+    } else if (e == 0) {
+        v = ldexp((double)m, -133);
+    } else {
+        v = ldexp((double)(128 + m), e - 134); /* (1 + m / 2^7) * 2^(e - 127) */
+    }
+    return sign ? -v : v;
+}
+
+/* Element e of a weight array of type dt as a double. */
+static double dt_value(int dt, const void *w, size_t e) {
+    if (dt == DT_I8) {
+        return (double)((const int8_t *)w)[e];
+    }
+    return dt == DT_F16 ? f16_value(((const uint16_t *)w)[e])
+                        : bf16_value(((const uint16_t *)w)[e]);
+}
+
+/* The decoders above against values known independently (IEEE 754 tables). */
+static void test_pgemm_decode_self(void **state) {
+    (void)state;
+    assert_true(f16_value(0x3C00) == 1.0);
+    assert_true(f16_value(0x7BFF) == 65504.0);
+    assert_true(f16_value(0x0001) == 1.0 / 16777216.0);    /* 2^-24, smallest subnormal */
+    assert_true(f16_value(0x03FF) == 1023.0 / 16777216.0); /* largest subnormal */
+    assert_true(f16_value(0x0400) == 1.0 / 16384.0);       /* 2^-14, smallest normal */
+    assert_true(f16_value(0xC000) == -2.0);
+    assert_true(f16_value(0x3555) == 0.333251953125); /* 1365 / 4096 */
+    assert_true(f16_value(0x3800) == 0.5);
+    assert_true(f16_value(0x8000) == 0.0 && signbit(f16_value(0x8000)));
+    assert_true(isinf(f16_value(0x7C00)) && f16_value(0x7C00) > 0);
+    assert_true(isinf(f16_value(0xFC00)) && f16_value(0xFC00) < 0);
+    assert_true(isnan(f16_value(0x7E00)) && isnan(f16_value(0x7C01)));
+    assert_true(bf16_value(0x3F80) == 1.0);
+    assert_true(bf16_value(0xC000) == -2.0);
+    assert_true(bf16_value(0x4049) == 3.140625);
+    assert_true(bf16_value(0x7F7F) == 255.0 * ldexp(1.0, 120)); /* max: (2 - 2^-7) 2^127 */
+    assert_true(bf16_value(0x0080) == ldexp(1.0, -126));        /* smallest normal */
+    assert_true(bf16_value(0x0001) == ldexp(1.0, -133));        /* smallest subnormal */
+    assert_true(isinf(bf16_value(0x7F80)) && isnan(bf16_value(0x7FC0)));
+    /* bfloat16 really is the top half of the float */
+    {
+        const float one = 1.0f, pi = 3.140625f;
+        uint32_t u;
+        memcpy(&u, &one, sizeof u);
+        assert_int_equal(u >> 16, 0x3F80);
+        memcpy(&u, &pi, sizeof u);
+        assert_int_equal(u, 0x40490000u);
+    }
+}
+
+/* pack_w for any element size: W (n x k row-major, elements of esize bytes) into the layout
+ * of rnnrt.h; padded rows are zero bytes (+0 in every type). */
+static void pack_any(const void *w, size_t esize, int n, int k, void *wp) {
+    const int n16 = (n + 15) / 16 * 16;
+    const unsigned char *src = w;
+    unsigned char *dst = wp;
+    int p0, kk, r;
+    for (p0 = 0; p0 < n16; p0 += 64) {
+        const int pw = n16 - p0 < 64 ? n16 - p0 : 64;
+        for (kk = 0; kk < k; ++kk) {
+            for (r = p0; r < p0 + pw; ++r) {
+                unsigned char *d =
+                    dst +
+                    ((size_t)p0 * (size_t)k + (size_t)kk * (size_t)pw + (size_t)(r - p0)) * esize;
+                if (r < n) {
+                    memcpy(d, src + ((size_t)r * (size_t)k + (size_t)kk) * esize, esize);
+                } else {
+                    memset(d, 0, esize);
+                }
+            }
+        }
+    }
+}
+
+/* One random weight of type dt into w[e]: binary16 with exponents 0..16 (subnormals up to
+ * ~2), bfloat16 with exponents 107..128 and now and then 0 (subnormal), int8 anything. */
+static void dt_random(int dt, void *w, size_t e, uint64_t *rng) {
+    const uint32_t r = rng_u32(rng);
+    if (dt == DT_I8) {
+        ((int8_t *)w)[e] = (int8_t)((int)(r & 255u) - 128);
+    } else if (dt == DT_F16) {
+        ((uint16_t *)w)[e] = (uint16_t)((r & 0x8000u) | (((r >> 16) % 17u) << 10) | (r & 0x3ffu));
+    } else {
+        const uint32_t ex = (r >> 20) % 23u == 22u ? 0u : 107u + (r >> 20) % 22u;
+        ((uint16_t *)w)[e] = (uint16_t)((r & 0x8000u) | (ex << 7) | (r & 0x7fu));
+    }
+}
+
+/* The product problem of pg_case with weights of type dt: wq (packed, RNNRT_PACKED_SIZE
+ * elements + GUARD of garbage), qs the int8 scale (n + GUARD, NaN past n). ref and scale of
+ * the pg_case come from the weights decoded here (f16_value, ...), in double. */
+typedef struct {
+    pg_case c; /* c.wp, c.bias, c.x, c.y0, c.y, c.ref, c.scale; c.wp unused (NULL) */
+    int dt;
+    void *wq;
+    float *qs;
+} pq_case;
+
+static void pq_setup(pq_case *q, int dt, int m, int n, int k, int ldx, int ldy, int has_bias,
+                     int acc, uint64_t *rng) {
+    const size_t wsize = (size_t)RNNRT_PACKED_SIZE(n, k), es = DT_SIZE[dt];
+    pg_case *c = &q->c;
+    void *w = malloc(((size_t)n * (size_t)k + 1) * es);
+    size_t i;
+    int r, j, kk;
+    assert_non_null(w);
+    /* X, Y0, bias from the float setup with a 1 x 1 throwaway W */
+    pg_setup(c, m, n, 0, ldx, ldy, has_bias, acc, 1, rng);
+    c->p.k = k;
+    free(c->x);
+    c->x = malloc(((size_t)(m + 1) * (size_t)ldx + 1) * sizeof *c->x);
+    assert_non_null(c->x);
+    for (r = 0; r < m + 1; ++r) {
+        for (kk = 0; kk < ldx; ++kk) {
+            c->x[(size_t)r * (size_t)ldx + (size_t)kk] =
+                (r < m && kk < k) ? rng_range(rng, -1.0f, 1.0f) : qnan();
+        }
+    }
+    free(c->wp);
+    c->wp = NULL;
+    q->dt = dt;
+    for (i = 0; i < (size_t)n * (size_t)k; ++i) {
+        dt_random(dt, w, i, rng);
+    }
+    q->wq = malloc((wsize + GUARD) * es);
+    assert_non_null(q->wq);
+    /* guard: NaN for the 16-bit types, 127 for int8 */
+    for (i = 0; i < wsize + GUARD; ++i) {
+        if (dt == DT_I8) {
+            ((int8_t *)q->wq)[i] = 127;
+        } else {
+            ((uint16_t *)q->wq)[i] = dt == DT_F16 ? 0x7E00 : 0x7FC0;
+        }
+    }
+    pack_any(w, es, n, k, q->wq);
+    q->qs = NULL;
+    if (dt == DT_I8) {
+        q->qs = malloc(((size_t)n + GUARD) * sizeof *q->qs);
+        assert_non_null(q->qs);
+        for (j = 0; j < n + GUARD; ++j) {
+            /* both signs, magnitudes 2^-10 .. 2^-5 as a quantiser gives for |W| <= 1 */
+            q->qs[j] = j < n ? (j % 3 == 2 ? -1.0f : 1.0f) * rng_range(rng, 1.0f / 1024, 1.0f / 32)
+                             : qnan();
+        }
+    }
+    for (r = 0; r < m; ++r) {
+        for (j = 0; j < n; ++j) {
+            double s = 0.0, sa = 0.0, sc = dt == DT_I8 ? (double)q->qs[j] : 1.0;
+            for (kk = 0; kk < k; ++kk) {
+                const double t = (double)c->x[(size_t)r * (size_t)ldx + (size_t)kk] *
+                                 dt_value(dt, w, (size_t)j * (size_t)k + (size_t)kk);
+                s += t;
+                sa += fabs(t);
+            }
+            s *= sc; /* Y = bias + scale * sum */
+            sa = 1.0 + fabs(sc) * sa;
+            if (has_bias) {
+                s += (double)c->bias[j];
+                sa += fabs((double)c->bias[j]);
+            }
+            if (acc) {
+                const double y0 = (double)c->y0[(size_t)r * (size_t)ldy + (size_t)j];
+                s += y0;
+                sa += fabs(y0);
+            }
+            c->ref[(size_t)r * (size_t)n + (size_t)j] = s;
+            c->scale[(size_t)r * (size_t)n + (size_t)j] = sa;
+        }
+    }
+    free(w);
+}
+
+static void pq_free(pq_case *q) {
+    pg_free(&q->c);
+    free(q->wq);
+    free(q->qs);
+}
+
+/* The product of type dt through implementation isa, or (isa == N_ISA) the public entry. */
+static rnnrt_status pq_call(int dt, int isa, const rnnrt_pgemm_params *p, const void *wq,
+                            const float *qs, const float *bias, const float *x, float *y) {
+    if (isa == N_ISA) {
+        return dt == DT_I8    ? rnnrt_pgemm_i8(p, wq, qs, bias, x, y)
+               : dt == DT_F16 ? rnnrt_pgemm_f16(p, wq, bias, x, y)
+                              : rnnrt_pgemm_bf16(p, wq, bias, x, y);
+    }
+    return dt == DT_I8 ? rnnrt_priv_pgemm_i8_isa(isa, p, wq, qs, bias, x, y)
+                       : rnnrt_priv_pgemm16_isa(isa, dt == DT_BF16, p, wq, bias, x, y);
+}
+
+static int pq_run(pq_case *q, int isa, const char *what) {
+    pg_case *c = &q->c;
+    rnnrt_status st;
+    char buf[96];
+    memcpy(c->y, c->y0, c->ny * sizeof *c->y);
+    st = pq_call(q->dt, isa, &c->p, q->wq, q->qs, c->bias, c->x, c->y);
+    snprintf(buf, sizeof buf, "%s %s", what, DT_NAME[q->dt]);
+    if (st != RNNRT_OK) {
+        print_error("%s [%s] m=%d n=%d k=%d: status %s\n", buf, ISA_NAME[isa], c->p.m, c->p.n,
+                    c->p.k, rnnrt_status_str(st));
+        return 1;
+    }
+    return pg_check(c, isa, buf);
+}
+
+/* Every type, every implementation, against the double reference of the decoded weights. */
+static void test_pgemm_dtypes_sizes(void **state) {
+    static const int ms[] = {1, 2, 3, 4, 5, 9};
+    static const int ns[] = {1, 7, 16, 17, 64, 65, 130};
+    static const int ks[] = {0, 1, 3, 17, 100};
+    uint64_t rng = 0x5eed0101u;
+    int bad = 0, runs = 0;
+    size_t a, b, d;
+    int dt, has_bias, acc, strided, isa;
+    (void)state;
+    g_printed = 0;
+    for (dt = 0; dt < N_DT; ++dt) {
+        for (a = 0; a < sizeof ms / sizeof ms[0]; ++a) {
+            for (b = 0; b < sizeof ns / sizeof ns[0]; ++b) {
+                for (d = 0; d < sizeof ks / sizeof ks[0]; ++d) {
+                    for (strided = 0; strided < 2; ++strided) {
+                        for (has_bias = 0; has_bias < 2; ++has_bias) {
+                            for (acc = 0; acc < 2; ++acc) {
+                                const int m = ms[a], n = ns[b], k = ks[d];
+                                const int ldx = strided ? k + 1 + (int)(d + a) % 5 : k;
+                                const int ldy = strided ? n + 1 + (int)(b + a) % 7 : n;
+                                pq_case q;
+                                pq_setup(&q, dt, m, n, k, ldx, ldy, has_bias, acc, &rng);
+                                for (isa = 0; isa < N_ISA; ++isa) {
+                                    if (isa_available(isa)) {
+                                        bad += pq_run(&q, isa, "pgemm sweep");
+                                        ++runs;
+                                    }
+                                }
+                                pq_free(&q);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    print_message("[ kernels  ] pgemm f16/bf16/i8: %d products checked\n", runs);
+    assert_int_equal(bad, 0);
+}
+
+/* Hand-derived 1 x 2 x 3 products (exact: every partial sum is a float in any order), without
+ * and with accumulation into Y = {10, 20}. */
+static void test_pgemm_dtypes_exact(void **state) {
+    /* binary16. x = {2^20, 3, 0.25}
+     *   row 0: {0x3C00 = 1, 0x7BFF = 65504, 0x8000 = -0}:
+     *          2^20 + 3 * 65504 + 0 = 1048576 + 196512 = 1245088; + bias 0.5 = 1245088.5
+     *   row 1: {0x0001 = 2^-24, 0x3555 = 1365/4096, 0xC000 = -2}:
+     *          2^-4 + 4095/4096 - 0.5 = 0.0625 + 0.999755859375 - 0.5 = 0.562255859375;
+     *          + bias -0.25 = 0.312255859375 */
+    static const uint16_t wf16[2 * 3] = {0x3C00, 0x7BFF, 0x8000, 0x0001, 0x3555, 0xC000};
+    static const float xf16[3] = {1048576.0f, 3.0f, 0.25f};
+    static const float yf16[2] = {1245088.5f, 0.312255859375f};
+    /* bfloat16. x = {1, 2, -0.5}
+     *   row 0: {0x3F80 = 1, 0x4049 = 3.140625, 0xC000 = -2}: 1 + 6.28125 + 1 = 8.28125;
+     *          + 0.5 = 8.78125
+     *   row 1: {0x3E00 = 0.125, 0xBF00 = -0.5, 0x4120 = 10}: 0.125 - 1 - 5 = -5.875;
+     *          - 0.25 = -6.125 */
+    static const uint16_t wbf16[2 * 3] = {0x3F80, 0x4049, 0xC000, 0x3E00, 0xBF00, 0x4120};
+    static const float xbf16[3] = {1.0f, 2.0f, -0.5f};
+    static const float ybf16[2] = {8.78125f, -6.125f};
+    /* int8, scale {0.5, 0.125}. x = {1, 2, -0.5}
+     *   row 0: {127, -128, 4}: 127 - 256 - 2 = -131; * 0.5 = -65.5; + 0.5 = -65
+     *   row 1: {-1, 0, 50}: -1 + 0 - 25 = -26; * 0.125 = -3.25; - 0.25 = -3.5 */
+    static const int8_t wi8[2 * 3] = {127, -128, 4, -1, 0, 50};
+    static const float xi8[3] = {1.0f, 2.0f, -0.5f}, si8[2] = {0.5f, 0.125f};
+    static const float yi8[2] = {-65.0f, -3.5f};
+    static const float bias[2] = {0.5f, -0.25f};
+    uint16_t p16[16 * 3];
+    int8_t p8[16 * 3];
+    float y[3];
+    int isa, dt, acc, j;
+    (void)state;
+    for (dt = 0; dt < N_DT; ++dt) {
+        const float *x = dt == DT_F16 ? xf16 : dt == DT_BF16 ? xbf16 : xi8;
+        const float *expect = dt == DT_F16 ? yf16 : dt == DT_BF16 ? ybf16 : yi8;
+        const void *wp = dt == DT_I8 ? (const void *)p8 : (const void *)p16;
+        if (dt == DT_I8) {
+            pack_any(wi8, 1, 2, 3, p8);
+        } else {
+            pack_any(dt == DT_F16 ? wf16 : wbf16, 2, 2, 3, p16);
+        }
+        for (isa = 0; isa <= N_ISA; ++isa) { /* N_ISA: the public entry point */
+            if (isa < N_ISA && !isa_available(isa)) {
+                continue;
+            }
+            for (acc = 0; acc < 2; ++acc) {
+                const rnnrt_pgemm_params p = {1, 2, 3, 3, 2, acc};
+                y[0] = 10.0f, y[1] = 20.0f;
+                sentinel_fill(&y[2], 1);
+                assert_int_equal(pq_call(dt, isa, &p, wp, si8, bias, x, y), RNNRT_OK);
+                for (j = 0; j < 2; ++j) {
+                    const float e = expect[j] + (acc ? (j ? 20.0f : 10.0f) : 0.0f);
+                    if (!(y[j] == e)) {
+                        print_error("exact %s [%s] acc=%d Y[%d] = %.12g, expected %.12g\n",
+                                    DT_NAME[dt], isa < N_ISA ? ISA_NAME[isa] : "public", acc, j,
+                                    (double)y[j], (double)e);
+                        fail();
+                    }
+                }
+                assert_true(untouched(&y[2], 1));
+            }
+        }
+    }
+}
+
+/* Every binary16 and bfloat16 bit pattern (and every int8) through every implementation:
+ * W = the 65536 values as one column (k = 1, n = 65536), x = 1, so Y[j] = 0 + W[j] * 1 is
+ * the widened weight itself: exact, Inf stays Inf, NaN stays NaN (-0 comes out +0). */
+static void test_pgemm_dtypes_all_values(void **state) {
+    const int n = 65536;
+    uint16_t *w16 = malloc((size_t)n * sizeof *w16), *p16 = malloc((size_t)n * sizeof *p16);
+    int8_t w8[256], p8[256];
+    float *y = malloc((size_t)n * sizeof *y), s8[256];
+    const float one = 1.0f;
+    int isa, dt, j, bad = 0;
+    (void)state;
+    assert_non_null(w16);
+    assert_non_null(p16);
+    assert_non_null(y);
+    for (j = 0; j < n; ++j) {
+        w16[j] = (uint16_t)j;
+    }
+    for (j = 0; j < 256; ++j) {
+        w8[j] = (int8_t)(j - 128);
+        s8[j] = 1.0f;
+    }
+    pack_any(w16, 2, n, 1, p16);
+    pack_any(w8, 1, 256, 1, p8);
+    for (dt = 0; dt < N_DT; ++dt) {
+        const int nn = dt == DT_I8 ? 256 : n;
+        const rnnrt_pgemm_params p = {1, nn, 1, 1, nn, 0};
+        for (isa = 0; isa < N_ISA; ++isa) {
+            if (!isa_available(isa)) {
+                continue;
+            }
+            sentinel_fill(y, (size_t)n);
+            assert_int_equal(
+                pq_call(dt, isa, &p, dt == DT_I8 ? (const void *)p8 : p16, s8, NULL, &one, y),
+                RNNRT_OK);
+            for (j = 0; j < nn; ++j) {
+                const double v = dt == DT_I8 ? (double)w8[j] : dt_value(dt, w16, (size_t)j);
+                const int ok = isnan(v) ? isnan(y[j]) : (double)y[j] == v;
+                if (!ok && bad++ < 10) {
+                    print_error("%s [%s] pattern 0x%04x: got %.9g, expected %.9g\n", DT_NAME[dt],
+                                ISA_NAME[isa], (unsigned)(dt == DT_I8 ? (uint8_t)w8[j] : w16[j]),
+                                (double)y[j], v);
+                }
+            }
+        }
+    }
+    free(w16);
+    free(p16);
+    free(y);
+    assert_int_equal(bad, 0);
+}
+
+/* The same summation as the float kernel: binary16 / bfloat16 weights give bit for bit what
+ * rnnrt_pgemm_f32 gives with the decoded values packed as floats, and int8 with scale 1 what
+ * it gives with (float)q. */
+static void test_pgemm_dtypes_same_as_f32(void **state) {
+    static const int shapes[][3] = {{1, 130, 100}, {2, 17, 37}, {4, 64, 5},
+                                    {5, 100, 128}, {9, 65, 3},  {1, 7, 1}};
+    uint64_t rng = 0x5eed0102u;
+    size_t s, e;
+    int dt, isa, acc;
+    (void)state;
+    for (dt = 0; dt < N_DT; ++dt) {
+        for (s = 0; s < sizeof shapes / sizeof shapes[0]; ++s) {
+            for (acc = 0; acc < 2; ++acc) {
+                const int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+                const size_t wsize = (size_t)RNNRT_PACKED_SIZE(n, k);
+                pq_case q;
+                float *wf = malloc(wsize * sizeof *wf), *yf;
+                pq_setup(&q, dt, m, n, k, k + 1, n + 2, 1, acc, &rng);
+                assert_non_null(wf);
+                if (q.qs) {
+                    for (e = 0; e < (size_t)n; ++e) {
+                        q.qs[e] = 1.0f;
+                    }
+                }
+                for (e = 0; e < wsize; ++e) { /* packed -> packed, element by element */
+                    wf[e] = (float)dt_value(dt, q.wq, e);
+                }
+                yf = malloc(q.c.ny * sizeof *yf);
+                assert_non_null(yf);
+                for (isa = 0; isa < N_ISA; ++isa) {
+                    if (!isa_available(isa)) {
+                        continue;
+                    }
+                    memcpy(q.c.y, q.c.y0, q.c.ny * sizeof *yf);
+                    memcpy(yf, q.c.y0, q.c.ny * sizeof *yf);
+                    assert_int_equal(pq_call(dt, isa, &q.c.p, q.wq, q.qs, q.c.bias, q.c.x, q.c.y),
+                                     RNNRT_OK);
+                    assert_int_equal(rnnrt_priv_pgemm_isa(isa, &q.c.p, wf, q.c.bias, q.c.x, yf),
+                                     RNNRT_OK);
+                    if (memcmp(yf, q.c.y, q.c.ny * sizeof *yf) != 0) {
+                        print_error("%s [%s] m=%d n=%d k=%d acc=%d differs from the f32 kernel\n",
+                                    DT_NAME[dt], ISA_NAME[isa], m, n, k, acc);
+                        fail();
+                    }
+                }
+                free(yf);
+                free(wf);
+                pq_free(&q);
+            }
+        }
+    }
+}
+
+/* Bad arguments, the int8 scale included: RNNRT_E_ARG and Y unchanged, for every
+ * implementation and the public entry points; k == 0 and m == 0 as for float. */
+static void test_pgemm_dtypes_args(void **state) {
+    float y[256], bias[16], x[256], sc[16];
+    uint16_t w16[256];
+    int8_t w8[256];
+    const rnnrt_pgemm_params good = {3, 5, 4, 4, 5, 0};
+    int isa, dt, acc;
+    (void)state;
+    memset(w16, 0, sizeof w16);
+    memset(w8, 0, sizeof w8);
+    fill(x, 256, 0.5f);
+    fill(bias, 16, 1.0f);
+    fill(sc, 16, 1.0f);
+    for (dt = 0; dt < N_DT; ++dt) {
+        const void *wp = dt == DT_I8 ? (const void *)w8 : (const void *)w16;
+        for (isa = 0; isa <= N_ISA; ++isa) {
+            if (isa < N_ISA && !isa_available(isa)) {
+                continue;
+            }
+            for (acc = 0; acc < 2; ++acc) {
+                rnnrt_pgemm_params p = good;
+                p.accumulate = acc;
+                sentinel_fill(y, 256);
+                assert_int_equal(pq_call(dt, isa, NULL, wp, sc, bias, x, y), RNNRT_E_ARG);
+                assert_int_equal(pq_call(dt, isa, &p, wp, sc, bias, x, NULL), RNNRT_E_ARG);
+                assert_int_equal(pq_call(dt, isa, &p, NULL, sc, bias, x, y), RNNRT_E_ARG);
+                assert_int_equal(pq_call(dt, isa, &p, wp, sc, bias, NULL, y), RNNRT_E_ARG);
+                p = good, p.accumulate = acc, p.ldx = 3;
+                assert_int_equal(pq_call(dt, isa, &p, wp, sc, bias, x, y), RNNRT_E_ARG);
+                p = good, p.accumulate = acc, p.ldy = 4;
+                assert_int_equal(pq_call(dt, isa, &p, wp, sc, bias, x, y), RNNRT_E_ARG);
+                p = good, p.accumulate = acc, p.n = -1;
+                assert_int_equal(pq_call(dt, isa, &p, wp, sc, bias, x, y), RNNRT_E_ARG);
+                if (dt == DT_I8) { /* NULL scale, whatever the sizes (k == 0, m == 0 too) */
+                    p = good, p.accumulate = acc;
+                    assert_int_equal(pq_call(dt, isa, &p, wp, NULL, bias, x, y), RNNRT_E_ARG);
+                    p.k = 0;
+                    assert_int_equal(pq_call(dt, isa, &p, wp, NULL, bias, x, y), RNNRT_E_ARG);
+                    p.m = 0;
+                    assert_int_equal(pq_call(dt, isa, &p, wp, NULL, NULL, x, y), RNNRT_E_ARG);
+                }
+                assert_true(untouched(y, 256));
+                /* m == 0: OK, nothing written; k == 0: Y = bias (+ Y) */
+                p = good, p.accumulate = acc, p.m = 0;
+                assert_int_equal(pq_call(dt, isa, &p, wp, sc, bias, x, y), RNNRT_OK);
+                assert_true(untouched(y, 256));
+                p = good, p.accumulate = 0, p.k = 0, p.ldx = 0, p.m = 1;
+                assert_int_equal(pq_call(dt, isa, &p, wp, sc, bias, x, y), RNNRT_OK);
+                assert_true(y[0] == 1.0f && y[4] == 1.0f && untouched(y + 5, 251));
+            }
+        }
+    }
+}
+
+/* The public entry points are the implementation rnnrt_kernel_isa() names, bit for bit. */
+static void test_pgemm_dtypes_public(void **state) {
+    static const int shapes[][3] = {{1, 100, 37}, {5, 130, 128}, {9, 17, 3}};
+    const int isa = public_isa();
+    uint64_t rng = 0x5eed0103u;
+    size_t s;
+    int dt;
+    (void)state;
+    g_printed = 0;
+    for (dt = 0; dt < N_DT; ++dt) {
+        for (s = 0; s < sizeof shapes / sizeof shapes[0]; ++s) {
+            pq_case q;
+            float *ypub;
+            pq_setup(&q, dt, shapes[s][0], shapes[s][1], shapes[s][2], shapes[s][2] + 1,
+                     shapes[s][1] + 2, 1, 1, &rng);
+            ypub = malloc(q.c.ny * sizeof *ypub);
+            assert_non_null(ypub);
+            memcpy(ypub, q.c.y0, q.c.ny * sizeof *ypub);
+            assert_int_equal(pq_call(dt, N_ISA, &q.c.p, q.wq, q.qs, q.c.bias, q.c.x, ypub),
+                             RNNRT_OK);
+            assert_int_equal(pq_run(&q, isa, "pgemm public"), 0);
+            assert_memory_equal(ypub, q.c.y, q.c.ny * sizeof *ypub);
+            free(ypub);
+            pq_free(&q);
         }
     }
 }
@@ -1091,6 +1626,13 @@ int main(void) {
         cmocka_unit_test(test_pgemm_empty),
         cmocka_unit_test(test_pgemm_args),
         cmocka_unit_test(test_pgemm_public),
+        cmocka_unit_test(test_pgemm_decode_self),
+        cmocka_unit_test(test_pgemm_dtypes_sizes),
+        cmocka_unit_test(test_pgemm_dtypes_exact),
+        cmocka_unit_test(test_pgemm_dtypes_all_values),
+        cmocka_unit_test(test_pgemm_dtypes_same_as_f32),
+        cmocka_unit_test(test_pgemm_dtypes_args),
+        cmocka_unit_test(test_pgemm_dtypes_public),
         cmocka_unit_test(test_lstm_cell),
         cmocka_unit_test(test_gru_cell),
         cmocka_unit_test(test_rnn_cell),
