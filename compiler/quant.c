@@ -124,7 +124,7 @@ static int round_i8(rc_ctx *c, const ir_node *n, ir_tensor *t, const rc_wslot *s
                 float x = v[at(s, m, r, kk)];
                 if (!isfinite(x))
                     return rc_err(c, n, "--weights i8",
-                                  "weight '%s' element %" PRId64 " is %g; 8-bit weights must "
+                                  "weight '%s' element %" PRId64 " is %g, and 8-bit weights must "
                                   "be finite (use --weights f16, bf16 or f32)",
                                   t->name, at(s, m, r, kk), (double)x);
                 amax = fabs(x) > amax ? fabs(x) : amax;

@@ -311,9 +311,9 @@ def bad_cases():
         "bf16_overflow": (mm(3.4028235e38), "bf16", "node 'mm' ('MatMul'): --weights bf16: weight "
                           "'B' element 7 is 3.40282347e+38, beyond the largest finite bfloat16"),
         "i8_inf": (mm(np.inf), "i8", "node 'mm' ('MatMul'): --weights i8: weight 'B' element 7 is "
-                   "inf; 8-bit weights must be finite"),
+                   "inf, and 8-bit weights must be finite"),
         "i8_nan": (mm(np.nan), "i8", "node 'mm' ('MatMul'): --weights i8: weight 'B' element 7 is "
-                   "nan; 8-bit weights must be finite"),
+                   "nan, and 8-bit weights must be finite"),
     }
 
 
