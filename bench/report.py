@@ -218,6 +218,15 @@ def floor_table(rows, builds, mpeak, out):
     out("")
 
 
+WEIGHT_TAGS = ("f16", "bf16", "i8")  # run.sh --weights: the same workload at a reduced precision
+
+
+def tag_build(rows, b, tag):
+    """The build record of a --weights tag (its own .text+.rodata), else the workload's."""
+    return next((r for r in rows if r.get("kind") == "build_weights" and r.get("workload") == b["workload"]
+                 and r.get("tag") == tag), b)
+
+
 def table(path, smoke, md_out):
     rows = load(path)
     env = next((r for r in rows if r.get("kind") == "env"), {})
@@ -232,6 +241,8 @@ def table(path, smoke, md_out):
     def tag_label(b, tag):
         if tag == "":
             return b["workload"]
+        if tag in WEIGHT_TAGS:
+            return "%s (--weights %s)" % (b["workload"], tag)
         info = next((r for r in rows if r.get("kind") == "rnnc_info" and r.get("workload") == b["workload"]
                      and r.get("tag") == tag), {})
         return "%s (%s: %s)" % (b["workload"], tag, info.get("openblas_corename", "?"))
@@ -275,7 +286,7 @@ def table(path, smoke, md_out):
                 fmt_us(ii["median_us"] if ii else None),
                 fmt_us(step) if step is not None else "— (bidirectional)",
                 "%.2f" % (step * seq / r_us) if (step is not None and r_us) else "—",
-                fmt_int(b["text_rodata"]), b["policy"], b["gemm"], dmax))
+                fmt_int(tag_build(rows, b, tag)["text_rodata"]), b["policy"], b["gemm"], dmax))
     out("")
     if not smoke:
         out("Medians are the best of %s alternated repetitions; p10–p90 of that repetition:" % env.get("reps", "?"))
@@ -298,7 +309,8 @@ def table(path, smoke, md_out):
     infos = {}
     for r in rows:
         if r.get("kind") == "rnnc_info":
-            infos.setdefault(r.get("tag", ""), r)
+            if r.get("tag", "") not in WEIGHT_TAGS:  # the same OpenBLAS as the fp32 run
+                infos.setdefault(r.get("tag", ""), r)
     ortv = next((r.get("ort_version") for r in rows if r.get("kind") == "ort_run"), None)
     out("- Date: %s; machine: %s, %s cores, %s MHz (/proc/cpuinfo); SIMD: %s." % (
         env.get("date", time.strftime("%Y-%m-%d")), cpu.get("model"), cpu.get("cpus"), cpu.get("mhz"),

@@ -13,6 +13,10 @@
 #   --only LIST     comma-separated workloads (default: all, see gen_models.py --list)
 #   --out DIR       work directory (default bench/out)
 #   --no-build      use the rnnc build as it is (default: cmake --build it first)
+#   --weights LIST  also each of these precisions (e.g. "f16 bf16 i8"): every workload compiled
+#                   with rnnc --weights P and run as the row "W (--weights P)", alternated with
+#                   the others; its "max abs diff vs ORT" is the error the precision costs
+#                   against ONNX Runtime on the fp32 model (gated at 0.1, not a tolerance)
 # Environment: CC (default cc), CFLAGS (default -O2) for the generated code and the harness;
 # RNNC_BUILD (default <repo>/build) the rnnc build tree to use (configured Release if missing);
 # ORT_NODE_MODULES a node_modules directory holding onnxruntime-node (default bench/node_modules,
@@ -22,7 +26,7 @@ set -euo pipefail
 
 bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$bench")
-smoke=0 iters=200 reps=3 max_seconds=5 only="" out="$bench/out" build=1 warmup=20
+smoke=0 iters=200 reps=3 max_seconds=5 only="" out="$bench/out" build=1 warmup=20 precs=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --smoke) smoke=1 ;;
@@ -32,6 +36,7 @@ while [ $# -gt 0 ]; do
     --only) only=$2; shift ;;
     --out) out=$2; shift ;;
     --no-build) build=0 ;;
+    --weights) precs=$(echo "$2" | tr ',' ' ' | sed 's/\bf32\b//g'); shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -199,8 +204,10 @@ for w in $workloads; do
     n_gemv=$(grep -c 'rnnrt_gemv_f32(' "$g/net.c" || true)
     n_pg=$(grep -c 'rnnrt_pgemm_f32(' "$g/net.c" || true)
     n_cell=$(grep -cE 'rnnrt_(lstm|gru|rnn)_cell_f32\(' "$g/net.c" || true)
-    extra_tags="[]"
-    [ "$w" = lstm_batch ] && [ -n "$openblas_def" ] && extra_tags='["openblas-auto"]'
+    extra_tags=""
+    [ "$w" = lstm_batch ] && [ -n "$openblas_def" ] && extra_tags='"openblas-auto"'
+    for p in $precs; do extra_tags="${extra_tags:+$extra_tags, }\"$p\""; done
+    extra_tags="[$extra_tags]"
     "$PYTHON" - "$out/models/$w.json" "$flops" "$text_rodata" "$unroll" "$loops" "$n_gemm" "$n_gemv" \
         "$extra_tags" "$n_pg" "$n_cell" >>"$results" <<'EOF'
 import json, sys
@@ -222,25 +229,46 @@ print(json.dumps({"kind": "build", "workload": meta["name"], "flops": int(sys.ar
                   "stream_model": meta["stream_model"]}))
 EOF
     say "$w: compiled ($(tail -1 "$results"))"
+    for p in $precs; do # the same workload with reduced-precision weights
+        gp="$g.$p"
+        "$rnnc" compile "$m" -o "$gp" --name net --weights "$p"
+        # shellcheck disable=SC2086
+        $CC -std=c99 $CFLAGS -I "$rtinc" -c "$gp/net.c" -o "$gp/net.o"
+        objs="$gp/net.o"
+        if [ -n "$stream_model" ]; then
+            "$rnnc" compile "$out/models/$stream_model" -o "$gp" --name nets --stream --weights "$p"
+            # shellcheck disable=SC2086
+            $CC -std=c99 $CFLAGS -I "$rtinc" -c "$gp/nets.c" -o "$gp/nets.o"
+            objs="$objs $gp/nets.o"
+        fi
+        # shellcheck disable=SC2086
+        $CC -std=c99 $CFLAGS -Wall -Wextra -I "$gp" -I "$rtinc" $defs \
+            "$bench/bench_rnnc.c" $objs "$rtlib" $libs -o "$out/bin/bench_$w.$p"
+        tr=$(size -A "$gp/net.o" | awk '$1 == ".text" || $1 ~ /^\.rodata/ { s += $2 } END { print s }')
+        echo "{\"kind\": \"build_weights\", \"workload\": \"$w\", \"tag\": \"$p\", \"text_rodata\": $tr}" >>"$results"
+    done
 done
 
 # ---- run: rnnc A, ORT A, rnnc B, ORT B, ...; the whole sequence $reps times ------------------
 run_rnnc() { # workload tag [env prefix...]
     local w=$1 tag=$2
     shift 2
+    local bin="$out/bin/bench_$w"
+    [ -x "$bin.$tag" ] && bin="$bin.$tag" # a --weights build
     # shellcheck disable=SC2086
-    "$@" $pin "$out/bin/bench_$w" --input "$out/models/$w.x.bin" --out "$out/run/$w${tag:+.$tag}.out.bin" \
+    "$@" $pin "$bin" --input "$out/models/$w.x.bin" --out "$out/run/$w${tag:+.$tag}.out.bin" \
         --iters "$iters" --warmup "$warmup" --max-seconds "$max_seconds" --workload "$w" --tag "$tag" \
         | tee -a "$results" >&2 || die "$w: rnnc harness failed"
 }
 run_ort() { # workload tag [env prefix...]
-    local w=$1 tag=$2
+    local w=$1 tag=$2 atol=1e-4
     shift 2
+    [ -x "$out/bin/bench_$w.$tag" ] && atol=0.1 # reduced-precision weights: a sanity gate
     [ -n "$ort_dir" ] || return 0
     # shellcheck disable=SC2086
     "$@" env ORT_NODE_MODULES="$ort_dir" $pin node "$bench/bench_ort.js" --model "$out/models/$w.onnx" \
         --identity "$out/models/$w.identity.onnx" --input "$out/models/$w.x.bin" \
-        --shape "$(jget "$out/models/$w.json" x_dims)" --rnnc-out "$out/run/$w${tag:+.$tag}.out.bin" --atol 1e-4 \
+        --shape "$(jget "$out/models/$w.json" x_dims)" --rnnc-out "$out/run/$w${tag:+.$tag}.out.bin" --atol "$atol" \
         --iters "$iters" --warmup "$warmup" --max-seconds "$max_seconds" --workload "$w" --tag "$tag" \
         | tee -a "$results" >&2 || die "$w: ONNX Runtime harness failed or outputs differ"
 }
@@ -255,6 +283,10 @@ for rep in $(seq 1 "$reps"); do
                 "$(jget "$out/models/$w.json" outputs | tr ',' '\n' | wc -l)" 1e-4 "$w" \
                 | tee -a "$results" >&2 || die "$w: rnnc's generated code and its interpreter differ"
         fi
+        for p in $precs; do
+            run_rnnc "$w" "$p"
+            run_ort "$w" "$p"
+        done
         if [ "$w" = lstm_batch ] && [ -n "$openblas_def" ]; then
             # OpenBLAS choosing its own kernel: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for
             # these two commands only.
