@@ -58,8 +58,22 @@ static float pg_init(const rnnrt_pgemm_params *p, const float *bias, const float
 
 /* Weight widening for the generic C kernels: the value of the element at q as a float. */
 #define PGEN_W_F32(q) (*(q))
-/* binary16 -> float, exact (subnormals, Inf, NaN): rnnrt_f16_to_f32 of rnnrt.h */
+/* binary16 -> float, exact (subnormals, Inf, NaN): on a VFPv4 FPU (Cortex-M4F/M7, ARMv7-A)
+ * the hardware's vcvtb.f32.f16 (IEEE format: FPSCR.AHP is 0 out of reset), two instructions
+ * instead of rnnrt_f16_to_f32's ~15 with a branch (measured under QEMU: the M4's f16 product
+ * went from 5.5x to about the int8 one's instructions); elsewhere rnnrt_f16_to_f32 of
+ * rnnrt.h. */
+#if defined(__arm__) && defined(__ARM_FEATURE_FMA) && defined(__ARM_FP) && (__ARM_FP & 4) &&      \
+    (defined(__GNUC__) || defined(__clang__)) && !defined(RNNRT_NO_SIMD)
+static inline float pgen_f16(const uint16_t *q) {
+    float f;
+    __asm__("vmov %0, %1\n\tvcvtb.f32.f16 %0, %0" : "=t"(f) : "r"((uint32_t)*q));
+    return f;
+}
+#define PGEN_W_F16(q) pgen_f16(q)
+#else
 #define PGEN_W_F16(q) rnnrt_f16_to_f32(*(q))
+#endif
 /* bfloat16 -> float: the 16 bits are the top half of the float */
 static float pgen_bf16(const uint16_t *q) {
     const uint32_t u = (uint32_t)*q << 16;
