@@ -95,8 +95,10 @@ static float pgen_bf16(const uint16_t *q) {
  * terms in kk order: Y[i][j] = init + sc_j * sum_kk X[i][kk] * W[j][kk] (sc_j = 1, or
  * scale[j] for int8).
  * NAME: the function; WT: weight element type; LW(q): the weight at q as a float; PARAMS:
- * the parameter list in parentheses; SC(a, j): see PGEN_SC_NONE. The float instance is the
- * code this was before the other types existed (same instructions). */
+ * the parameter list in parentheses; SC(a, j): see PGEN_SC_NONE. Callers guarantee k >= 1.
+ * The kk loop runs on pointers (do-while, one compare): with a counter, GCC -Os laid it out
+ * with a separate test block, 7.90 M instructions for lstm_230k on the M4 against 7.37 M
+ * (QEMU -icount; two kk a pass measured 7.49 M: more stack reloads). */
 #define PGEN_DEFINE(NAME, WT, LW, PARAMS, SC)                                                      \
     static void NAME PARAMS {                                                                      \
         const int n16 = (p->n + 15) & ~15;                                                         \
@@ -111,8 +113,9 @@ static float pgen_bf16(const uint16_t *q) {
                     float a4 = 0.0f, a5 = 0.0f, a6 = 0.0f, a7 = 0.0f;                              \
                     float acc[8];                                                                  \
                     const WT *wk = pw + j0;                                                        \
-                    for (int kk = 0; kk < p->k; ++kk, wk += w) {                                   \
-                        const float xv = xi[kk];                                                   \
+                    const float *xk = xi, *const xe = xi + p->k; /* k >= 1 here */                 \
+                    do { /* kk = xk - xi: a pointer loop, one compare (no counter) */              \
+                        const float xv = *xk++;                                                    \
                         a0 += LW(wk + 0) * xv; /* a_j += W[j0 + j][kk] * x[kk] */                  \
                         a1 += LW(wk + 1) * xv;                                                     \
                         a2 += LW(wk + 2) * xv;                                                     \
@@ -121,7 +124,8 @@ static float pgen_bf16(const uint16_t *q) {
                         a5 += LW(wk + 5) * xv;                                                     \
                         a6 += LW(wk + 6) * xv;                                                     \
                         a7 += LW(wk + 7) * xv;                                                     \
-                    }                                                                              \
+                        wk += w;                                                                   \
+                    } while (xk != xe);                                                            \
                     acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;                            \
                     acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7;                            \
                     for (int j = j0; j < wn && j < j0 + 8; ++j) {                                  \
