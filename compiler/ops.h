@@ -160,6 +160,9 @@ struct em_state;
 /* What an operator file provides. */
 typedef struct rc_op_def {
     const char *op_type;
+    /* NULL: the default ONNX domain; else the op's domain ("com.microsoft"), and since/until
+     * below count that domain's opsets (ir_graph.ms_opset). */
+    const char *domain;
     /* The default-domain opsets that define the op: from `since` (0: every opset rnnc
      * loads) up to `until` (0: still current); a model outside them is refused by name. */
     int since, until;
@@ -217,7 +220,9 @@ extern const rc_op_def *const rc_op_defs[RC_OP_COUNT];
 
 /* Looks up an op_type in the default ONNX domain; RC_OP_NONE if unknown. */
 rc_op rc_op_lookup(const char *op_type);
-/* "RNN, LSTM, ..." — every supported op_type, for messages. */
+/* Looks up an op_type of another domain ("com.microsoft"); RC_OP_NONE if unknown. */
+rc_op rc_op_lookup_domain(const char *domain, const char *op_type);
+/* "RNN, LSTM, ..." — every supported default-domain op_type, for messages. */
 const char *rc_op_names(void);
 
 #endif
