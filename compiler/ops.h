@@ -141,7 +141,8 @@
     X(QUANTIZE_LINEAR, quantize_linear)                                                            \
     X(DEQUANTIZE_LINEAR, dequantize_linear)                                                        \
     X(DYNAMIC_QUANTIZE_LINEAR, dynamic_quantize_linear)                                            \
-    X(MAT_MUL_INTEGER, mat_mul_integer)
+    X(MAT_MUL_INTEGER, mat_mul_integer)                                                            \
+    X(DYNAMIC_QUANTIZE_LSTM, dynamic_quantize_lstm)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,
