@@ -670,7 +670,11 @@ static int dq_emit(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n) 
 }
 
 static int dq_time(rc_ctx *c, const ir_graph *g, const ir_node *n, const int *in, int *out) {
-    (void)g, (void)in, (void)out;
+    (void)g, (void)out;
+    if (in[REC_X] < 0) { /* as LSTM: the assignment where X carries time says why */
+        c->no_time = 1;
+        return rc_err(c, n, "--stream", "input X does not carry the streamed time axis");
+    }
     return gl_time_mixes(c, n, "it quantises X on the range of the whole sequence");
 }
 
