@@ -13,6 +13,8 @@
 #       tests/errors/expect_error.sh with a line matching the regex in <case>/expect.
 #   dqlstm_stream_refused
 #       --stream is refused: X is quantised on the range of the whole sequence.
+#   dqlstm_seq_lens_interp
+#       the interpreter (rnnc run) refuses a run-time sequence length past T, naming the node.
 get_filename_component(DQL_ROOT ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)
 
 file(GLOB DQL_CASE_DIRS LIST_DIRECTORIES true CONFIGURE_DEPENDS ${DQL_ROOT}/testdata/dqlstm/*)
@@ -55,3 +57,10 @@ set_tests_properties(dqlstm_stream_refused PROPERTIES
     ENVIRONMENT "RNNC_EXTRA_ARGS=--stream"
     PASS_REGULAR_EXPRESSION "stderr: [^\n]*node 'dqlstm' [(]'DynamicQuantizeLSTM' in domain 'com.microsoft'[)]: [^\n]*quantises X on the range of the whole sequence"
     FAIL_REGULAR_EXPRESSION "FAIL: (exit status|stderr lacks|expected exactly one line|files left behind)")
+
+set(DQL_LENS_CASE ${DQL_ROOT}/testdata/dqlstm/bidi_i8col_b3_lens_init)
+add_test(NAME dqlstm_seq_lens_interp
+    COMMAND $<TARGET_FILE:rnnc> run ${DQL_LENS_CASE}/model.onnx --input-dir ${DQL_LENS_CASE}/lens_bad
+            --output-dir ${CMAKE_CURRENT_BINARY_DIR}/dqlstm_seq_lens_interp)
+set_tests_properties(dqlstm_seq_lens_interp PROPERTIES
+    PASS_REGULAR_EXPRESSION "node 'dqlstm' [(]'DynamicQuantizeLSTM' in domain 'com.microsoft'[)]: input 'sequence_lens': value 10 for batch entry 1 is outside 0[.][.]9")

@@ -402,6 +402,11 @@ def main():
             sys.exit("%s: ONNX Runtime: %s" % (name, res["error"]))
         for k, (n, x) in enumerate(ins.items()):
             write_pb(x, os.path.join(d, "test_data_set_0", "input_%d.pb" % k), n)
+        if name == "bidi_i8col_b3_lens_init":  # a length past T at run time: rnnc run refuses it
+            os.makedirs(os.path.join(d, "lens_bad"))
+            for k, (n, x) in enumerate(ins.items()):
+                x = np.array([9, 10, 2], np.int32) if n == "seq_lens" else x
+                write_pb(x, os.path.join(d, "lens_bad", "input_%d.pb" % k), n)
         r = dict(zip(("Y", "Y_h", "Y_c"), ref(c, ins)))
         diffs = []
         for k, o in enumerate(m.graph.output):
