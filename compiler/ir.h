@@ -160,8 +160,9 @@ typedef struct ir_graph {
     char *graph_name;
     char *producer;
     int64_t ir_version;
-    int64_t opset; /* default-domain opset */
-    int is_sub;    /* a subgraph (a node's graph attribute) */
+    int64_t opset;    /* default-domain opset */
+    int64_t ms_opset; /* com.microsoft opset the model imports, 0: none */
+    int is_sub;       /* a subgraph (a node's graph attribute) */
     int n_tensor, cap_tensor;
     ir_tensor *t;
     int n_node, cap_node;

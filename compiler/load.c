@@ -97,9 +97,7 @@ static int tensor_from_proto(rc_ctx *c, const Onnx__TensorProto *tp, ir_tensor *
                 if (t->dtype == IR_INT8 || t->dtype == IR_UINT8 || t->dtype == IR_INT16 ||
                     t->dtype == IR_UINT16) {
                     int32_t v = tp->int32_data[i];
-                    int32_t lo = t->dtype == IR_INT8    ? -128
-                                 : t->dtype == IR_INT16 ? -32768
-                                                        : 0;
+                    int32_t lo = t->dtype == IR_INT8 ? -128 : t->dtype == IR_INT16 ? -32768 : 0;
                     int32_t hi = t->dtype == IR_INT8    ? 127
                                  : t->dtype == IR_UINT8 ? 255
                                  : t->dtype == IR_INT16 ? 32767
@@ -298,6 +296,29 @@ static int64_t default_opset(rc_ctx *c, const Onnx__ModelProto *m, int *ok) {
         return -1;
     }
     *ok = 1;
+    return v;
+}
+
+/* The com.microsoft opset the model imports (0: none; its ops then stay unknown), -1 when it
+ * is imported twice. */
+static int64_t ms_opset(rc_ctx *c, const Onnx__ModelProto *m) {
+    int64_t v = 0;
+    for (size_t i = 0; i < m->n_opset_import; i++) {
+        if (strcmp(nz(m->opset_import[i]->domain), "com.microsoft") != 0)
+            continue;
+        if (v) {
+            rc_err(c, NULL, "opset_import",
+                   "the com.microsoft domain is imported twice (versions %" PRId64 " and %" PRId64
+                   ")",
+                   v, m->opset_import[i]->version);
+            return -1;
+        }
+        v = m->opset_import[i]->version;
+        if (v < 1) {
+            rc_err(c, NULL, "opset_import", "com.microsoft opset %" PRId64 " is not >= 1", v);
+            return -1;
+        }
+    }
     return v;
 }
 
@@ -623,7 +644,7 @@ int rc_err_unknown_op(rc_ctx *c, const ir_node *n) {
     if (!default_domain)
         return rc_err(c, n, "operator",
                       "op_type '%s' in domain '%s' is not supported (rnnc implements the "
-                      "default ONNX domain only)",
+                      "default ONNX domain, and DynamicQuantizeLSTM of com.microsoft)",
                       n->op_type, n->domain);
     return rc_err(c, n, "operator",
                   "op_type '%s' (domain ai.onnx) is not supported; rnnc implements: %s", n->op_type,
@@ -680,7 +701,10 @@ static int unknown_ops_error(rc_ctx *c, const ir_graph *g) {
     rc_err(c, u[0].first, "operator",
            "%d op type%s the model uses %s not supported: %s%s; rnnc implements%s: %s", n,
            n == 1 ? "" : "s", n == 1 ? "is" : "are", b.p, n == CAP ? " (and more)" : "",
-           default_domain ? "" : " (in the default ONNX domain only)", rc_op_names());
+           default_domain
+               ? ""
+               : " (in the default ONNX domain, and DynamicQuantizeLSTM of com.microsoft)",
+           rc_op_names());
     rc_buf_free(&b);
     return -1;
 }
@@ -694,7 +718,8 @@ static int resolve_ops(rc_ctx *c, ir_graph *g, const Onnx__ModelProto *m) {
     for (int i = 0; i < g->n_node; i++) {
         ir_node *n = &g->node[i];
         int default_domain = n->domain[0] == 0 || strcmp(n->domain, "ai.onnx") == 0;
-        n->op = default_domain ? rc_op_lookup(n->op_type) : RC_OP_NONE;
+        n->op =
+            default_domain ? rc_op_lookup(n->op_type) : rc_op_lookup_domain(n->domain, n->op_type);
         if (n->op != RC_OP_NONE || g->is_sub)
             continue;
         for (size_t f = 0; f < m->n_functions; f++)
@@ -733,7 +758,10 @@ static ir_graph *build_graph(rc_ctx *c, const char *path, const Onnx__ModelProto
     g->producer = rc_xstrdup(nz(m->producer_name));
     g->ir_version = m->has_ir_version ? m->ir_version : 0;
     g->opset = default_opset(c, m, &ok);
-    if (!ok || load_initializers(c, g, gp) || load_inputs(c, g, gp) || decl_inputs(g))
+    if (ok)
+        g->ms_opset = ms_opset(c, m);
+    if (!ok || g->ms_opset < 0 || load_initializers(c, g, gp) || load_inputs(c, g, gp) ||
+        decl_inputs(g))
         goto fail;
     for (size_t i = 0; i < gp->n_node; i++)
         if (load_node(c, g, gp->node[i], (int)i))
@@ -755,6 +783,7 @@ static ir_graph *build_subgraph(rc_ctx *c, const ir_graph *parent, const Onnx__G
     g->graph_name = rc_xstrdup(nz(gp->name));
     g->producer = rc_xstrdup("");
     g->opset = parent->opset;
+    g->ms_opset = parent->ms_opset;
     if (load_initializers(c, g, gp) || load_inputs(c, g, gp) || decl_inputs(g))
         goto fail;
     for (size_t i = 0; i < gp->n_node; i++)

@@ -17,7 +17,15 @@ typedef char
 
 rc_op rc_op_lookup(const char *op_type) {
     for (int i = 0; i < RC_OP_COUNT; i++)
-        if (strcmp(rc_op_defs[i]->op_type, op_type) == 0)
+        if (!rc_op_defs[i]->domain && strcmp(rc_op_defs[i]->op_type, op_type) == 0)
+            return (rc_op)i;
+    return RC_OP_NONE;
+}
+
+rc_op rc_op_lookup_domain(const char *domain, const char *op_type) {
+    for (int i = 0; i < RC_OP_COUNT; i++)
+        if (rc_op_defs[i]->domain && strcmp(rc_op_defs[i]->domain, domain) == 0 &&
+            strcmp(rc_op_defs[i]->op_type, op_type) == 0)
             return (rc_op)i;
     return RC_OP_NONE;
 }
@@ -27,7 +35,8 @@ const char *rc_op_names(void) {
     size_t k = 0;
     names[0] = 0;
     for (int i = 0; i < RC_OP_COUNT && k < sizeof names; i++)
-        if (i == 0 || strcmp(rc_op_defs[i]->op_type, rc_op_defs[i - 1]->op_type) != 0)
+        if (!rc_op_defs[i]->domain &&
+            (i == 0 || strcmp(rc_op_defs[i]->op_type, rc_op_defs[i - 1]->op_type) != 0))
             k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", i ? ", " : "",
                                   rc_op_defs[i]->op_type);
     return names;

@@ -141,7 +141,8 @@
     X(QUANTIZE_LINEAR, quantize_linear)                                                            \
     X(DEQUANTIZE_LINEAR, dequantize_linear)                                                        \
     X(DYNAMIC_QUANTIZE_LINEAR, dynamic_quantize_linear)                                            \
-    X(MAT_MUL_INTEGER, mat_mul_integer)
+    X(MAT_MUL_INTEGER, mat_mul_integer)                                                            \
+    X(DYNAMIC_QUANTIZE_LSTM, dynamic_quantize_lstm)
 
 typedef enum rc_op {
 #define RC_OP_ENUM(E, n) RC_OP_##E,
@@ -169,6 +170,9 @@ typedef struct rc_wslot {
 /* What an operator file provides. */
 typedef struct rc_op_def {
     const char *op_type;
+    /* NULL: the default ONNX domain; else the op's domain ("com.microsoft"), and since/until
+     * below count that domain's opsets (ir_graph.ms_opset). */
+    const char *domain;
     /* The default-domain opsets that define the op: from `since` (0: every opset rnnc
      * loads) up to `until` (0: still current); a model outside them is refused by name. */
     int since, until;
@@ -232,7 +236,9 @@ extern const rc_op_def *const rc_op_defs[RC_OP_COUNT];
 
 /* Looks up an op_type in the default ONNX domain; RC_OP_NONE if unknown. */
 rc_op rc_op_lookup(const char *op_type);
-/* "RNN, LSTM, ..." — every supported op_type, for messages. */
+/* Looks up an op_type of another domain ("com.microsoft"); RC_OP_NONE if unknown. */
+rc_op rc_op_lookup_domain(const char *domain, const char *op_type);
+/* "RNN, LSTM, ..." — every supported default-domain op_type, for messages. */
 const char *rc_op_names(void);
 
 #endif

@@ -360,6 +360,19 @@ static void branch_hint(rc_ctx *c, const ir_graph *g, const ir_node *n) {
 /* The op must exist in the opset the model imports (rc_op_def.since/until). */
 static int opset_ok(rc_ctx *c, const ir_graph *g, const ir_node *n) {
     const rc_op_def *d = rc_op_defs[n->op];
+    if (d->domain) { /* com.microsoft: since/until count that domain's opsets */
+        if (!g->ms_opset)
+            return rc_err(c, n, "opset",
+                          "%s is an op of domain %s, but the model does not import the %s domain "
+                          "(opset_import lacks it)",
+                          d->op_type, d->domain, d->domain);
+        if (g->ms_opset < d->since || (d->until && g->ms_opset > d->until))
+            return rc_err(c, n, "opset",
+                          "the model imports %s opset %lld, rnnc implements %s of %s opset %d "
+                          "only",
+                          d->domain, (long long)g->ms_opset, d->op_type, d->domain, d->since);
+        return 0;
+    }
     if (d->since && g->opset < d->since)
         return rc_err(c, n, "opset", "%s is defined from opset %d, the model imports opset %lld",
                       d->op_type, d->since, (long long)g->opset);

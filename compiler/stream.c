@@ -27,7 +27,8 @@ static int time_pass(rc_ctx *c, const ir_graph *g, const int *in, int *tax) {
     for (int i = 0; i < g->n_node; i++) {
         const ir_node *n = &g->node[i];
         const rc_op_def *d = rc_op_defs[n->op];
-        int any = 0, rec = n->op == RC_OP_RNN || n->op == RC_OP_LSTM || n->op == RC_OP_GRU;
+        int any = 0, rec = n->op == RC_OP_RNN || n->op == RC_OP_LSTM || n->op == RC_OP_GRU ||
+                           n->op == RC_OP_DYNAMIC_QUANTIZE_LSTM;
         if (n->n_in > 64 || n->n_out > 64)
             return rc_err(c, n, "--stream", "too many inputs or outputs to analyse"), i;
         for (int k = 0; k < n->n_in; k++)
@@ -63,7 +64,9 @@ static int stream_analyse(rc_ctx *c, ir_graph *g) {
     int *sol = rc_xcalloc((size_t)g->n_input + 1, sizeof(int));
     rc_ctx best_err = {0};
     for (int i = 0; i < g->n_node && T < 0; i++)
-        if (g->node[i].op == RC_OP_RNN || g->node[i].op == RC_OP_LSTM || g->node[i].op == RC_OP_GRU)
+        /* DynamicQuantizeLSTM's params start with its rec_params; its time rule refuses */
+        if (g->node[i].op == RC_OP_RNN || g->node[i].op == RC_OP_LSTM ||
+            g->node[i].op == RC_OP_GRU || g->node[i].op == RC_OP_DYNAMIC_QUANTIZE_LSTM)
             T = ((const rec_params *)g->node[i].params)->T, rnode = &g->node[i];
     if (T < 0 || g->n_input > 64) {
         free(tax), free(sol);

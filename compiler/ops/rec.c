@@ -134,8 +134,8 @@ static int parse_activations(rc_ctx *c, ir_node *n, rec_params *p) {
     return 0;
 }
 
-static int parse_attrs(rc_ctx *c, const ir_graph *g, ir_node *n, rec_params *p, int64_t *hidden,
-                       int *has_hidden) {
+int rec_parse_attrs(rc_ctx *c, const ir_graph *g, ir_node *n, rec_params *p, int64_t *hidden,
+                    int *has_hidden) {
     const rec_desc *d = p->desc;
     const char *dir = "forward";
     int64_t layout = 0, flag = 0;
@@ -345,7 +345,7 @@ int rec_check(rc_ctx *c, ir_graph *g, ir_node *n, const rec_desc *desc) {
     for (int k = REC_X; k <= REC_R; k++)
         if (p->in[k] < 0)
             return rc_err(c, n, in_names[k], "required input is missing");
-    if (parse_attrs(c, g, n, p, &hidden, &has_hidden) ||
+    if (rec_parse_attrs(c, g, n, p, &hidden, &has_hidden) ||
         check_shapes(c, g, n, p, hidden, has_hidden))
         return -1;
     /* A constant all-zero initial state (the exporter's default h0/c0) means

@@ -102,6 +102,11 @@ typedef struct rec_emit {
 } rec_emit;
 
 int rec_check(rc_ctx *c, ir_graph *g, ir_node *n, const rec_desc *desc);
+/* The attributes of p->desc's op (hidden_size, direction, layout from opset 14, clip,
+ * input_forget, linear_before_reset, activations): into p (D, reverse, act, ...) and
+ * *hidden / *has_hidden; every other attribute is an error. */
+int rec_parse_attrs(rc_ctx *c, const ir_graph *g, ir_node *n, rec_params *p, int64_t *hidden,
+                    int *has_hidden);
 int rec_interp(rc_ctx *c, const ir_graph *g, const ir_node *n, rc_values *v);
 int rec_emit_node(rc_ctx *c, em_state *e, const ir_graph *g, const ir_node *n);
 double rec_flops(const ir_graph *g, const ir_node *n);
