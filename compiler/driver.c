@@ -444,8 +444,7 @@ int rc_info(rc_ctx *c, const ir_graph *g, const em_opts *o, const char *cc) {
     printf("generated code (--unroll %s, --weights %s): context (RAM) %zu bytes, weights (flash) "
            "%zu bytes, source %zu bytes, %s, %s\n",
            em_unroll_name(o->unroll), rc_wprec_name(g->weights), r.ctx_bytes, r.const_bytes,
-           r.source.len + r.header.len,
-           r.has_loops ? "with loops" : "straight-line (no loops)",
+           r.source.len + r.header.len, r.has_loops ? "with loops" : "straight-line (no loops)",
            r.used_gemm ? "uses the runtime GEMM/GEMV seam" : "no GEMM/GEMV calls");
     rc_info_print_nodes(g, &r);
     if (cc) {

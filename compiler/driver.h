@@ -49,7 +49,6 @@ int rc_round_weights(rc_ctx *c, ir_graph *g, rc_wprec prec);
 /* Swaps each rounded weight with the model's values (twice: back again). */
 void rc_swap_weights(ir_graph *g);
 
-
 /* load -> bind symbolic input dims -> verify -> check ops (attributes,
  * shapes) -> declared-output check -> verify with shapes. dump: print the IR
  * after each pass to stderr. b may be NULL. */

@@ -110,8 +110,7 @@ static int64_t at(const rc_wslot *s, int64_t m, int64_t r, int64_t kk) {
     return m * s->mat_stride + r * s->rs + kk * s->ks;
 }
 
-static int round_i8(rc_ctx *c, const ir_node *n, ir_tensor *t, const rc_wslot *s,
-                    ir_quant *qu) {
+static int round_i8(rc_ctx *c, const ir_node *n, ir_tensor *t, const rc_wslot *s, ir_quant *qu) {
     float *v = t->data;
     qu->n_scale = s->n_mat * s->rows;
     qu->scale = rc_xcalloc((size_t)qu->n_scale + 1, sizeof(float));

@@ -242,8 +242,8 @@ static void mm_emit_packed(em_state *e, const ir_graph *g, const ir_node *n, con
               "{\nconst %s *wp = %s; /* B^T in packed panels (rnnrt_pgemm_%s) */\n"
               "static const rnnrt_pgemm_params pp = {%" PRId64 ", %" PRId64 ", %" PRId64
               ", %" PRId64 ", %" PRId64 ", 0};\n",
-              em_wctype(bt), em_packed_weights(e, "wp", bt, t, len), sfx, p->M, p->N, p->K,
-              p->sa_m, p->N);
+              em_wctype(bt), em_packed_weights(e, "wp", bt, t, len), sfx, p->M, p->N, p->K, p->sa_m,
+              p->N);
     free(t);
     if (bt->quant && bt->quant->prec == RC_W_I8) /* the scale of each column of B */
         snprintf(sc, sizeof sc, "%s, ",

@@ -878,8 +878,7 @@ static void emit_direction(em_state *e, const rec_params *p, rec_emit *re, const
         em_printf(e, "const %s *wp = WP + %d;\n", em_wctype(re->wt), d * re->wp_size);
         if (is_i8(re->wt))
             em_printf(e, "const float *wps = WPS + %d;\n", d * GH);
-    }
-    else if (re->packed_w)
+    } else if (re->packed_w)
         em_printf(e, "const float *wt = WT + %d;\n", d * GH * p->I);
     else
         em_printf(e, "const float *w = W + %d;\n", d * GH * p->I);

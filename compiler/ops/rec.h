@@ -84,19 +84,19 @@ typedef struct rec_params {
  *   rh_[j]  GRU scratch [H]; p_ peepholes [3H] or NULL; rbh_ GRU Rbh [H] or NULL
  * Indices are strings (a loop variable or a literal) via rec_idx. */
 typedef struct rec_emit {
-    int unroll_steps;     /* the time loop unrolled (straight-line over steps) */
-    int unroll_elem;      /* elementwise and batch loops fully unrolled */
-    int unroll_dot;       /* dot products fully unrolled */
-    int use_blas;         /* recurrent products through the GEMV/GEMM seam */
-    const char *r_expr;   /* this direction's R */
-    int packed_r;         /* r_expr is R transposed at compile time: [H][G*H] per direction */
-    int r_ld;             /* its row length (G*H) */
-    int packed_w;         /* W likewise, [I][G*H] per direction, named "wt" */
-    int dir;              /* direction index being emitted */
-    int rt;               /* R packed in panels (rp), products by rnnrt_pgemm_f32, cells by
-                             the runtime's when standard */
-    int rt_w;             /* W likewise (wp): the input projection by rnnrt_pgemm_f32 */
-    int rp_size, wp_size; /* floats per direction of the packed R and W */
+    int unroll_steps;           /* the time loop unrolled (straight-line over steps) */
+    int unroll_elem;            /* elementwise and batch loops fully unrolled */
+    int unroll_dot;             /* dot products fully unrolled */
+    int use_blas;               /* recurrent products through the GEMV/GEMM seam */
+    const char *r_expr;         /* this direction's R */
+    int packed_r;               /* r_expr is R transposed at compile time: [H][G*H] per direction */
+    int r_ld;                   /* its row length (G*H) */
+    int packed_w;               /* W likewise, [I][G*H] per direction, named "wt" */
+    int dir;                    /* direction index being emitted */
+    int rt;                     /* R packed in panels (rp), products by rnnrt_pgemm_f32, cells by
+                                   the runtime's when standard */
+    int rt_w;                   /* W likewise (wp): the input projection by rnnrt_pgemm_f32 */
+    int rp_size, wp_size;       /* floats per direction of the packed R and W */
     const ir_tensor *wt, *rt_t; /* W and R (their --weights precision: em_wsuffix) */
     int has_p, has_rbh;
 } rec_emit;

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-
 int main(int argc, char **argv) {
     FILE *ref;
     long frame, n = 0, bad = 0;
