@@ -223,10 +223,12 @@ int rc_read_inputs(rc_ctx *c, const ir_graph *g, const char *const *files, int n
         if (rc_load_tensor_file(c, path, t))
             return -1;
         if (gt->is_bound) {
-            /* the data must hold the value the input was bound to */
-            int same =
-                ir_same_type(t, gt) &&
-                memcmp(t->data, gt->data, (size_t)ir_numel(gt) * ir_dtype_size(gt->dtype)) == 0;
+            /* the data must hold the value the input was bound to (the model's value of a
+             * weight --weights rounded) */
+            const void *val = gt->quant && gt->quant->orig ? (const void *)gt->quant->orig
+                                                           : gt->data;
+            int same = ir_same_type(t, gt) &&
+                       memcmp(t->data, val, (size_t)ir_numel(gt) * ir_dtype_size(gt->dtype)) == 0;
             rc_tensor_clear(&bound);
             if (!same)
                 return rc_err(c, NULL, path, "differs from the value graph input '%s' is bound to",

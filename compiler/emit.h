@@ -19,6 +19,7 @@ typedef struct em_opts {
     const ir_graph *step; /* --stream: the step graph (rc_stream_graph), else NULL */
     double gemm_min;      /* --gemm-min: products of at least this many multiply-adds go
                              through the runtime's GEMM/GEMV; 0 = the default, 16384 */
+    rc_wprec weights;     /* --weights as given (the graph's g->weights once the pass ran) */
     int step_only;        /* --step-only: the step API alone (no NAME_run), so the context
                              holds one chunk's scratch and the state, whatever the length */
 } em_opts;

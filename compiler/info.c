@@ -244,7 +244,7 @@ static void json_head(jw *w, const ir_graph *g, const char *not_compiled, const 
     jw_bool(w, "compiled", !not_compiled);
     jw_str(w, "not_compiled", not_compiled);
     jw_str(w, "unroll", em_unroll_name(o->unroll));
-    jw_str(w, "weights", rc_wprec_name(g->weights));
+    jw_str(w, "weights", rc_wprec_name(o->weights)); /* also when not compiled */
     json_inputs(w, g);
     json_outputs(w, g, !not_compiled);
 }

@@ -763,6 +763,7 @@ static int cli(int argc, char **argv, const char **files, const char **dirs, rc_
         c->file = NULL;
     }
     bind->auto_const = (a.cmd & (CMD_RUN | CMD_CHECK)) != 0;
+    a.eo.weights = bind->weights;
     g = rc_front_bound(c, a.model, bind, a.dump);
     if (!g && (c->unbound || c->unsupported) && a.cmd == CMD_INFO) {
         /* info on a model with open dims or unsupported ops still tells what it can */

@@ -15,6 +15,9 @@
 #       every PyTorch export of testdata/torch and testdata/torch_patterns at one precision
 #       (f16, bf16, i8 in turn): the generated code against the interpreter on the model's
 #       inputs (tests/prec/check_vs_interp.sh), both with the same rounded weights.
+#   prec_onnx_<case>_<prec>
+#       the 18 ONNX backend vectors with W and R bound as constants, generated code against
+#       the interpreter at each precision.
 #   precbad_<case>
 #       weights a precision cannot hold (beyond float16/bfloat16's range, Inf/NaN at i8):
 #       refused with the node, the rule and the value (tests/errors/expect_error.sh).
@@ -90,3 +93,23 @@ add_test(NAME prec_usage
     COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/errors/expect_status.sh 2
             "--weights 'f8': takes f32, f16, bf16 or i8"
             $<TARGET_FILE:rnnc> compile ${PREC_ROOT}/lstm_mlp/model.onnx -o unused --weights f8)
+
+# the 18 ONNX backend vectors with W and R bound to constants (--const: they are graph inputs
+# there, which --weights leaves alone), at each precision: generated code against the
+# interpreter, both with the rounded weights
+file(GLOB PREC_ONNX_DIRS LIST_DIRECTORIES true CONFIGURE_DEPENDS
+    ${CMAKE_SOURCE_DIR}/testdata/onnx-backend-node/test_*)
+list(SORT PREC_ONNX_DIRS)
+foreach(dir ${PREC_ONNX_DIRS})
+    if(NOT EXISTS ${dir}/model.onnx)
+        continue()
+    endif()
+    get_filename_component(case ${dir} NAME)
+    foreach(prec f16 bf16 i8)
+        add_test(NAME prec_onnx_${case}_${prec}
+            COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/prec/check_vs_interp.sh $<TARGET_FILE:rnnc>
+                    ${dir}/model.onnx ${dir}/test_data_set_0 ${prec}
+                    --const W=${dir}/test_data_set_0/input_1.pb
+                    --const R=${dir}/test_data_set_0/input_2.pb)
+    endforeach()
+endforeach()
