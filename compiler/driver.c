@@ -225,8 +225,8 @@ int rc_read_inputs(rc_ctx *c, const ir_graph *g, const char *const *files, int n
         if (gt->is_bound) {
             /* the data must hold the value the input was bound to (the model's value of a
              * weight --weights rounded) */
-            const void *val = gt->quant && gt->quant->orig ? (const void *)gt->quant->orig
-                                                           : gt->data;
+            const void *val =
+                gt->quant && gt->quant->orig ? (const void *)gt->quant->orig : gt->data;
             int same = ir_same_type(t, gt) &&
                        memcmp(t->data, val, (size_t)ir_numel(gt) * ir_dtype_size(gt->dtype)) == 0;
             rc_tensor_clear(&bound);
