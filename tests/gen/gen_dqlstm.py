@@ -9,7 +9,7 @@ Each case is one DynamicQuantizeLSTM node whose float weights come from a seeded
 layout W [D][I][4H], R [D][H][4H] and quantised to int8 (symmetric, per column [D][4H] or per
 direction [D]) or uint8 (asymmetric per direction, or per column with one zero point for all
 columns, as ORT requires). testdata/dqlstm/<case>/ holds model.onnx and test_data_set_0 (inputs
-and ONNX Runtime's outputs, tests/gen/ort_dqlstm.js: one intra-op thread, optimisations off).
+and ONNX Runtime's outputs, tests/gen/ort_run.js: one intra-op thread, optimisations off).
 testdata/dqlstm_bad/<case>/ holds models rnnc must refuse and `expect`, the regex of the error.
 
 The script also computes the op with NumPy as this repo reads ORT's kernel (ref() below) and
@@ -272,7 +272,7 @@ def run_ort(model_path, ins, node_path):
         with open(os.path.join(tmp, "in.json"), "w") as f:
             json.dump(spec, f)
         env = dict(os.environ, NODE_PATH=node_path)
-        subprocess.run(["node", os.path.join(HERE, "ort_dqlstm.js"), os.path.join(tmp, "in.json"),
+        subprocess.run(["node", os.path.join(HERE, "ort_run.js"), os.path.join(tmp, "in.json"),
                         os.path.join(tmp, "out.json")], check=True, env=env)
         with open(os.path.join(tmp, "out.json")) as f:
             return json.load(f)

@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// Dev tool (run by tests/gen/gen_qdq.py, not in CI): runs one model under ONNX Runtime
+// Dev tool (run by the generators in tests/gen, not in CI): runs one model under ONNX Runtime
 // (onnxruntime-node, CPU) with graph optimisations disabled, so that a QDQ model is computed
 // as its operators say (at the default level ORT fuses DequantizeLinear -> Conv ->
-// QuantizeLinear into integer kernels, which round differently).
+// QuantizeLinear into integer kernels, which round differently), and with one intra-op thread:
+// with more, ORT's com.microsoft DynamicQuantizeLSTM splits the batch between threads and
+// quantises each part's hidden state on its own range, so its outputs depend on the thread
+// count; with one, each step quantises the whole batch's h at once (what rnnc implements).
+// Used by gen_qdq.py, gen_dqlstm.py and gen_prec.py.
 //   NODE_PATH=/tmp/ortq/node_modules node tests/gen/ort_run.js IN.json OUT.json
 // IN.json: {"model": PATH, "inputs": {name: {"type", "dims", "data"}}}; OUT.json gets
 // {name: {"type", "dims", "data"}} for every graph output, or {"error": MESSAGE}.
@@ -16,7 +20,8 @@ async function main() {
   const spec = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
   let out;
   try {
-    const sess = await ort.InferenceSession.create(spec.model, {graphOptimizationLevel: 'disabled'});
+    const sess = await ort.InferenceSession.create(spec.model, {
+      graphOptimizationLevel: 'disabled', intraOpNumThreads: 1, interOpNumThreads: 1});
     const feeds = {};
     for (const [name, t] of Object.entries(spec.inputs))
       feeds[name] = new ort.Tensor(t.type, ARRAYS[t.type].from(t.data), t.dims);
