@@ -17,12 +17,9 @@ prints the largest difference from ORT per case: the check that the semantics ar
 (X quantised once per direction over its first max(sequence_lens) steps, h quantised at each
 step over the whole batch, integer products, float scale multipliers)."""
 import argparse
-import json
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 
 import numpy as np
 import onnx
@@ -30,6 +27,8 @@ import torch
 from onnx import TensorProto, helper, numpy_helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from gen_qdq import run_ort, write_pb  # noqa: E402 (ONNX Runtime through ort_run.js)
 ROOT = os.path.dirname(os.path.dirname(HERE))
 F32 = np.float32
 
@@ -263,26 +262,6 @@ CASES = [
 ]
 
 
-def run_ort(model_path, ins, node_path):
-    with tempfile.TemporaryDirectory() as tmp:
-        spec = {"model": model_path, "inputs": {}}
-        for n, x in ins.items():
-            spec["inputs"][n] = {"type": str(x.dtype), "dims": list(x.shape),
-                                 "data": x.ravel().tolist()}
-        with open(os.path.join(tmp, "in.json"), "w") as f:
-            json.dump(spec, f)
-        env = dict(os.environ, NODE_PATH=node_path)
-        subprocess.run(["node", os.path.join(HERE, "ort_run.js"), os.path.join(tmp, "in.json"),
-                        os.path.join(tmp, "out.json")], check=True, env=env)
-        with open(os.path.join(tmp, "out.json")) as f:
-            return json.load(f)
-
-
-def write_pb(arr, path, name):
-    with open(path, "wb") as f:
-        f.write(numpy_helper.from_array(np.asarray(arr), name).SerializeToString())
-
-
 def bad_cases():
     """(name, mutate(graph, node, opsets), expect regex) on fwd_i8col_b1's model."""
     def init(g, name):
@@ -397,7 +376,7 @@ def main():
         os.makedirs(os.path.join(d, "test_data_set_0"))
         mp = os.path.join(d, "model.onnx")
         onnx.save(m, mp)
-        res = run_ort(mp, ins, a.ort)
+        res = run_ort(mp, list(ins), list(ins.values()), a.ort)
         if "error" in res:
             sys.exit("%s: ONNX Runtime: %s" % (name, res["error"]))
         for k, (n, x) in enumerate(ins.items()):

@@ -22,10 +22,8 @@ Dev tool (needs onnx, numpy and onnxruntime-node, see tests/gen/ort_run.js):
   /usr/bin/python3 tests/gen/gen_prec.py [--ort /tmp/ortq/node_modules]
 """
 import argparse
-import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -34,6 +32,8 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from gen_qdq import run_ort as run_ort_file, write_pb  # noqa: E402 (through ort_run.js)
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PRECS = ["f32", "f16", "bf16", "i8"]
 
@@ -250,27 +250,14 @@ READOUT = {"readout_matmul": readout_matmul, "readout_gemm": readout_gemm,
 
 # ---- writing --------------------------------------------------------------------------------
 
-def write_pb(arr, path, name):
-    with open(path, "wb") as f:
-        f.write(numpy_helper.from_array(np.asarray(arr), name).SerializeToString())
-
-
 def run_ort(m, ins, node_path):
+    """ONNX Runtime's outputs of model m (a ModelProto) on ins, as arrays."""
     with tempfile.TemporaryDirectory() as tmp:
         mp = os.path.join(tmp, "model.onnx")
         onnx.save(m, mp)
         init = {t.name for t in m.graph.initializer}
         names = [i.name for i in m.graph.input if i.name not in init]
-        spec = {"model": mp, "inputs": {n: {"type": str(x.dtype), "dims": list(x.shape),
-                                            "data": x.ravel().tolist()}
-                                        for n, x in zip(names, ins)}}
-        with open(os.path.join(tmp, "in.json"), "w") as f:
-            json.dump(spec, f)
-        subprocess.run(["node", os.path.join(HERE, "ort_run.js"), os.path.join(tmp, "in.json"),
-                        os.path.join(tmp, "out.json")], check=True,
-                       env=dict(os.environ, NODE_PATH=node_path))
-        with open(os.path.join(tmp, "out.json")) as f:
-            res = json.load(f)
+        res = run_ort_file(mp, names, ins, node_path)
     if "error" in res:
         sys.exit("ONNX Runtime: " + res["error"])
     return [np.array(res[o.name]["data"], dtype=res[o.name]["type"]).reshape(res[o.name]["dims"])
