@@ -80,7 +80,6 @@ int main(int argc, char **argv) {
     printf("%-10s %-6s %-11s %12s %9s\n", "n x k", "type", "ISA", "ns/call", "GB/s");
     for (s = 0; s < sizeof sizes / sizeof sizes[0]; ++s) {
         const int n = sizes[s][0], k = sizes[s][1];
-        const size_t ne = (size_t)RNNRT_PACKED_SIZE(n, k);
         const rnnrt_pgemm_params p = {1, n, k, k, n, 0};
         float *x = malloc((size_t)k * sizeof *x), *y = malloc((size_t)n * sizeof *y);
         float *b = malloc((size_t)n * sizeof *b), *sc = malloc((size_t)n * sizeof *sc);
@@ -97,6 +96,8 @@ int main(int argc, char **argv) {
         }
         for (dt = 0; dt < N_DT; ++dt) {
             void *w;
+            const size_t ne =
+                dt == I8 ? (size_t)RNNRT_PACKED_SIZE_I8(n, k) : (size_t)RNNRT_PACKED_SIZE(n, k);
             if (posix_memalign(&w, 64, ne * ES[dt]) != 0) {
                 return 1;
             }

@@ -391,8 +391,9 @@ static void const_bytes(em_state *e, const char *cname, const char *ctype, const
     size_t len = (bytes + rows - 1) / rows;
     rc_buf *b = &e->consts;
     e->le_bytes = 1;
-    rc_buf_printf(b, "static const union {\n    unsigned char b[%zu][%zu];\n    %s v[%zu];\n}%s %s = {{",
-                  rows, len, ctype, n, align64 ? " RNNRT_ALIGN64" : "", cname);
+    rc_buf_printf(
+        b, "static const union {\n    unsigned char b[%zu][%zu];\n    %s v[%zu];\n}%s %s = {{",
+        rows, len, ctype, n, align64 ? " RNNRT_ALIGN64" : "", cname);
     for (size_t r = 0; r < rows; r++) {
         size_t end = (r + 1) * len < bytes ? (r + 1) * len : bytes, line = b->len;
         int prev = 0;
@@ -487,8 +488,40 @@ static const char *const_f32_named(em_state *e, const char *cname, const float *
     return pooled(e, buf);
 }
 
-size_t em_pack_panels(float *t, const float *v, int rows, int k, size_t rs, size_t ks) {
+static rc_wprec wprec(const ir_tensor *t);
+
+size_t em_packed_size(const ir_tensor *wt, size_t rows, size_t k) {
+    return wprec(wt) == RC_W_I8 ? RNNRT_PACKED_SIZE_I8(rows, k) : RNNRT_PACKED_SIZE(rows, k);
+}
+
+/* int8 (RNNRT_PACKED_SIZE_I8): groups of 4 kk per row, then the int32 row sums as 4 bytes
+ * each, little-endian; every element a byte value held as a float for em_packed_weights */
+static size_t pack_i8(float *t, const float *v, int rows, int k, size_t rs, size_t ks) {
+    const int n16 = (rows + 15) / 16 * 16, k4 = (k + 3) / 4 * 4;
+    float *sums = t + (size_t)n16 * k4;
+    for (int p0 = 0; p0 < n16; p0 += RNNRT_PANEL) {
+        const int w = n16 - p0 < RNNRT_PANEL ? n16 - p0 : RNNRT_PANEL;
+        for (int j = 0; j < w && p0 + j < rows; j++) {
+            int32_t s = 0;
+            uint32_t u;
+            for (int kk = 0; kk < k; kk++) {
+                const float q = v[(size_t)(p0 + j) * rs + (size_t)kk * ks];
+                t[(size_t)p0 * k4 + (size_t)(kk / 4) * 4 * w + (size_t)j * 4 + kk % 4] = q;
+                s += (int32_t)q;
+            }
+            u = (uint32_t)s;
+            for (int b = 0; b < 4; b++)
+                sums[(size_t)(p0 + j) * 4 + b] = (float)(int8_t)(uint8_t)(u >> (8 * b));
+        }
+    }
+    return (size_t)n16 * (k4 + 4);
+}
+
+size_t em_pack_panels(const ir_tensor *wt, float *t, const float *v, int rows, int k, size_t rs,
+                      size_t ks) {
     const int n16 = (rows + 15) / 16 * 16;
+    if (wprec(wt) == RC_W_I8)
+        return pack_i8(t, v, rows, k, rs, ks);
     for (int p0 = 0; p0 < n16; p0 += RNNRT_PANEL) {
         const int w = n16 - p0 < RNNRT_PANEL ? n16 - p0 : RNNRT_PANEL;
         /* panel p0, k-major: W[p0 + j][kk] at t[p0 * k + kk * w + j] */
@@ -501,9 +534,7 @@ size_t em_pack_panels(float *t, const float *v, int rows, int k, size_t rs, size
 
 static rc_wprec wprec(const ir_tensor *t) { return t->quant ? t->quant->prec : RC_W_F32; }
 
-const float *em_wvalues(const ir_tensor *t) {
-    return wprec(t) == RC_W_I8 ? t->quant->q : t->data;
-}
+const float *em_wvalues(const ir_tensor *t) { return wprec(t) == RC_W_I8 ? t->quant->q : t->data; }
 
 const char *em_wsuffix(const ir_tensor *t) {
     static const char *const s[] = {"f32", "f16", "bf16", "i8"};
@@ -517,8 +548,8 @@ const char *em_wctype(const ir_tensor *t) {
 
 /* The packed values at the weight's precision: each is exact there (the weights pass
  * rounded them), so the conversions below lose nothing. */
-const char *em_packed_weights(em_state *e, const char *tag, const ir_tensor *t,
-                              const float *packed, size_t n) {
+const char *em_packed_weights(em_state *e, const char *tag, const ir_tensor *t, const float *packed,
+                              size_t n) {
     const rc_wprec p = wprec(t);
     const char *expr;
     if (p == RC_W_F32)
@@ -555,8 +586,8 @@ const char *em_const_data(em_state *e, const char *tag, const char *ctype, const
     char cname[128], buf[160];
     static const unsigned char zero[8];
     snprintf(cname, sizeof cname, "%s_%s%d_%s", e->opts->name, e->stream ? "s" : "n", e->node, tag);
-    rc_buf_printf(&e->consts, "/* %s of %snode %d, %s */\n", tag, e->stream ? "step " : "",
-                  e->node, ctype);
+    rc_buf_printf(&e->consts, "/* %s of %snode %d, %s */\n", tag, e->stream ? "step " : "", e->node,
+                  ctype);
     /* C99 has no empty arrays: one zero element */
     const_bytes(e, cname, ctype, n ? v : zero, elem, n ? n : 1, 1);
     count_const(e, n * elem);

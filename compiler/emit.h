@@ -54,7 +54,7 @@ typedef struct em_state {
     rc_buf run;    /* body of NAME_run */
     char **texpr;  /* per tensor: C pointer expression valid inside NAME_run */
     size_t ctx_bytes, const_bytes;
-    int le_bytes; /* some constant is emitted as little-endian bytes */
+    int le_bytes;         /* some constant is emitted as little-endian bytes */
     size_t scratch_bytes; /* context memory asked for, before the arena shares it */
     /* where emitted constant and context bytes are also counted: the node being emitted's
      * entries of em_result's node arrays, or other_const/other_scratch */
@@ -114,18 +114,21 @@ const char *em_const_f32(em_state *e, const char *tag, const float *v, size_t n)
  * const ctype *. Not shared with other constants, unlike em_const_f32. */
 const char *em_const_data(em_state *e, const char *tag, const char *ctype, const void *v,
                           size_t elem, size_t n);
-/* Packs the rows x k matrix W[r][kk] = v[r * rs + kk * ks] into t in the layout of the
- * runtime's rnnrt_pgemm_f32 (rnnrt.h, RNNRT_PACKED_SIZE; t zeroed by the caller, padding
- * rows stay zero). Returns the floats it spans, RNNRT_PACKED_SIZE(rows, k). */
-size_t em_pack_panels(float *t, const float *v, int rows, int k, size_t rs, size_t ks);
+/* Packs the rows x k matrix W[r][kk] = v[r * rs + kk * ks] (the values of weight wt, from
+ * em_wvalues) into t in the layout of the runtime's product for wt's precision (rnnrt.h:
+ * RNNRT_PACKED_SIZE, or RNNRT_PACKED_SIZE_I8 with its row sums for i8; t zeroed by the
+ * caller, padding stays zero). Returns the elements it spans, em_packed_size(wt, rows, k). */
+size_t em_pack_panels(const ir_tensor *wt, float *t, const float *v, int rows, int k, size_t rs,
+                      size_t ks);
+size_t em_packed_size(const ir_tensor *wt, size_t rows, size_t k);
 /* --weights: how the packed kernels' weight t is stored (its ir_quant, else fp32). em_wvalues
  * is what to pack (the data, or for i8 the integers q as floats, in the data's layout);
  * em_packed_weights emits n packed values at t's precision and returns the expression;
  * em_wsuffix names the kernel (rnnrt_pgemm_<suffix>), em_wctype the element type. An i8
  * weight's kernels also take its row scales (ir_quant.scale, as em_const_f32). */
 const float *em_wvalues(const ir_tensor *t);
-const char *em_packed_weights(em_state *e, const char *tag, const ir_tensor *t,
-                              const float *packed, size_t n);
+const char *em_packed_weights(em_state *e, const char *tag, const ir_tensor *t, const float *packed,
+                              size_t n);
 const char *em_wsuffix(const ir_tensor *t);
 const char *em_wctype(const ir_tensor *t);
 /* The --gemm-min threshold in multiply-adds. */

@@ -469,11 +469,11 @@ static const char *conv_pack(em_state *e, const ir_graph *g, const ir_node *n, c
     const ir_tensor *wt = &g->t[n->in[1]];
     const float *wv = em_wvalues(wt);
     int64_t Mg = p->M / p->G, Kg = p->C / p->G * gm->k[0] * gm->k[1] * gm->k[2];
-    size_t ps = RNNRT_PACKED_SIZE((size_t)Mg, (size_t)Kg);
+    size_t ps = em_packed_size(wt, (size_t)Mg, (size_t)Kg);
     float *t = rc_xcalloc(ps * (size_t)p->G, sizeof(float));
     const char *expr;
     for (int64_t gi = 0; gi < p->G; gi++)
-        em_pack_panels(t + (size_t)gi * ps, wv + gi * Mg * Kg, (int)Mg, (int)Kg, (size_t)Kg, 1);
+        em_pack_panels(wt, t + (size_t)gi * ps, wv + gi * Mg * Kg, (int)Mg, (int)Kg, (size_t)Kg, 1);
     expr = em_packed_weights(e, "wp", wt, t, ps * (size_t)p->G);
     free(t);
     *per_group = ps;

@@ -232,12 +232,12 @@ static int mm_packable(const ir_graph *g, const ir_node *n, const mm_params *p) 
 static void mm_emit_packed(em_state *e, const ir_graph *g, const ir_node *n, const mm_params *p,
                            const char *a, const char *cexpr, const char *y) {
     const ir_tensor *bt = &g->t[n->in[1]];
-    size_t len = RNNRT_PACKED_SIZE((size_t)p->N, (size_t)p->K);
+    size_t len = em_packed_size(bt, (size_t)p->N, (size_t)p->K);
     float *t = rc_xcalloc(len, sizeof(float));
     const char *sfx = em_wsuffix(bt);
     char ao[160], yo[160], sc[200] = "";
     /* W = op(B)^T: W[j][k] = B[k * sb_k + j * sb_n] */
-    em_pack_panels(t, em_wvalues(bt), (int)p->N, (int)p->K, (size_t)p->sb_n, (size_t)p->sb_k);
+    em_pack_panels(bt, t, em_wvalues(bt), (int)p->N, (int)p->K, (size_t)p->sb_n, (size_t)p->sb_k);
     em_printf(e,
               "{\nconst %s *wp = %s; /* B^T in packed panels (rnnrt_pgemm_%s) */\n"
               "static const rnnrt_pgemm_params pp = {%" PRId64 ", %" PRId64 ", %" PRId64

@@ -595,7 +595,7 @@ static void emit_packed(em_state *e, const char *name, const char *tag, const ir
     free(t);
 }
 
-/* W [D][rows][K] in the runtime's packed layout (rnnrt.h, RNNRT_PACKED_SIZE), each
+/* W [D][rows][K] in the runtime's packed layout (rnnrt.h, em_packed_size), each
  * direction cut into row segments packed one after the other (GRU with
  * linear_before_reset = 0 multiplies rows 2H..3H by a different vector). Returns the
  * floats per direction. */
@@ -604,11 +604,11 @@ static int emit_panels(em_state *e, const char *name, const char *tag, const ir_
     const float *v = em_wvalues(m);
     size_t per_dir = 0, o = 0;
     for (int s = 0; s < nseg; s++)
-        per_dir += RNNRT_PACKED_SIZE((size_t)seg[s], (size_t)K);
+        per_dir += em_packed_size(m, (size_t)seg[s], (size_t)K);
     float *t = rc_xcalloc((size_t)D * per_dir, sizeof(float));
     for (int d = 0; d < D; d++)
         for (int s = 0, r0 = 0; s < nseg; r0 += seg[s++])
-            o += em_pack_panels(t + o, v + ((size_t)d * rows + r0) * K, seg[s], K, (size_t)K, 1);
+            o += em_pack_panels(m, t + o, v + ((size_t)d * rows + r0) * K, seg[s], K, (size_t)K, 1);
     em_printf(e, "const %s *%s = %s; /* packed panels (rnnrt_pgemm_%s): [D][%zu] */\n",
               em_wctype(m), name, em_packed_weights(e, tag, m, t, (size_t)D * per_dir),
               em_wsuffix(m), per_dir);
@@ -656,7 +656,8 @@ void rec_emit_matvec(em_state *e, const rec_emit *re, const char *dst, const cha
         /* segments: rows [0, batched rows) first, then the rest (GRU, lbr = 0) */
         char seg[96], sc[96];
         if (row0)
-            snprintf(seg, sizeof seg, "%s + %d", w, RNNRT_PACKED_SIZE(row0, K));
+            snprintf(seg, sizeof seg, "%s + %zu", w,
+                     em_packed_size(re->rt_t, (size_t)row0, (size_t)K));
         else
             snprintf(seg, sizeof seg, "%s", w);
         snprintf(sc, sizeof sc, "%ss + %d", w, row0); /* i8: the rows' scales */

@@ -370,6 +370,16 @@ rnnrt_status rnnrt_gemv_f32(const rnnrt_gemv_params *p, const float *w, const fl
  */
 #define RNNRT_PACKED_SIZE(n, k) ((((n) + 15) / 16) * 16 * (k))
 
+/**
+ * Packed layout of int8 weights (rnnrt_pgemm_i8): the same panels, but k is padded with zero
+ * columns to k4 = k rounded up to a multiple of 4 and each panel holds groups of 4 columns,
+ * the 4 bytes of one row next to each other (what an integer dot-product instruction such as
+ * AVX512-VNNI's vpdpbusd reads): q[r][kk] is at wp[p0 * k4 + (kk / 4) * 4 * w + (r - p0) * 4 +
+ * kk % 4]. After the n16 * k4 bytes of panels follow n16 little-endian int32 row sums
+ * S[r] = sum_kk q[r][kk] (0 for padded rows), 4 bytes each. Size: n16 * (k4 + 4) bytes.
+ */
+#define RNNRT_PACKED_SIZE_I8(n, k) ((((n) + 15) / 16) * 16 * ((((k) + 3) / 4) * 4 + 4))
+
 /** @brief Parameters of rnnrt_pgemm_f32: Y = X . W^T + bias (+ Y), W packed. */
 typedef struct rnnrt_pgemm_params {
     int m;          /**< Rows of X and Y, >= 0. */
@@ -395,13 +405,13 @@ rnnrt_status rnnrt_pgemm_f32(const rnnrt_pgemm_params *p, const float *wp, const
                              const float *x, float *y);
 
 /*
- * Reduced-precision weights: the same packed layout as rnnrt_pgemm_f32 (RNNRT_PACKED_SIZE
- * elements, padded rows zero), the element type differs. Each weight is widened to float
- * exactly in a register and all the arithmetic is fp32, in the same order as for float
- * weights (binary16 and bfloat16 weights give bit for bit what rnnrt_pgemm_f32 gives for the
- * same values packed as floats). Argument checks, k == 0 and m == 0 / n == 0 as for
- * rnnrt_pgemm_f32. On x86-64, binary16 needs F16C for the AVX2 path (else generic C; AVX-512F has
- * it).
+ * Reduced-precision weights: binary16 and bfloat16 use the packed layout of rnnrt_pgemm_f32
+ * (RNNRT_PACKED_SIZE elements, padded rows zero), int8 that of RNNRT_PACKED_SIZE_I8. Each
+ * binary16 / bfloat16 weight is widened to float exactly in a register and all the arithmetic
+ * is fp32, in the same order as for float weights (binary16 and bfloat16 weights give bit for bit
+ * what rnnrt_pgemm_f32 gives for the same values packed as floats). Argument checks, k == 0 and m
+ * == 0 / n == 0 as for rnnrt_pgemm_f32. On x86-64, binary16 needs F16C for the AVX2 path (else
+ * generic C; AVX-512F has it).
  */
 
 /**
@@ -428,7 +438,16 @@ rnnrt_status rnnrt_pgemm_bf16(const rnnrt_pgemm_params *p, const uint16_t *wp, c
  *
  * The scale multiplies the finished sum once per output (not every term), then the bias is
  * added: Y = (Y +) (sum * scale[j] + bias[j]).
- * @param[in]     wp     RNNRT_PACKED_SIZE(n, k) int8 values.
+ *
+ * Arithmetic: generic C and AVX2 widen each weight to float and run in fp32, each sum in kk
+ * order (generic C) or in four chains over kk % 4 (AVX2). With AVX512-VNNI, a row of X whose
+ * largest magnitude M is finite and >= 2^-105 (and k <= 512) is instead written as integers
+ * X[kk] = round(x[kk] * 2^(22 - e)), 2^(e-1) <= M < 2^e, and the sums are exact integer dot
+ * products (vpdpbusd), converted to float at the end: each x[kk] is then rounded to a
+ * multiple of 2^(e-23) <= M * 2^-22, so |error| <= M * 2^-22 * sum_kk |q[j][kk]| * |scale[j]|
+ * beyond the final fp32 rounding (2^14 times below what rounding the weights to int8 costs,
+ * M * sum |q| * |scale| / 254). Other rows (Inf, NaN, tiny M) take the fp32 path.
+ * @param[in]     wp     RNNRT_PACKED_SIZE_I8(n, k) bytes: int8 panels and row sums.
  * @param[in]     scale  n floats (not padded); must be non-NULL.
  * @return RNNRT_OK, or RNNRT_E_ARG (nothing written) as for rnnrt_pgemm_f32 and for a NULL
  *         scale. Other parameters as for rnnrt_pgemm_f32.

@@ -63,7 +63,7 @@ static float pg_init(const rnnrt_pgemm_params *p, const float *bias, const float
  * instead of rnnrt_f16_to_f32's ~15 with a branch (measured under QEMU: the M4's f16 product
  * went from 5.5x to about the int8 one's instructions); elsewhere rnnrt_f16_to_f32 of
  * rnnrt.h. */
-#if defined(__arm__) && defined(__ARM_FEATURE_FMA) && defined(__ARM_FP) && (__ARM_FP & 4) &&      \
+#if defined(__arm__) && defined(__ARM_FEATURE_FMA) && defined(__ARM_FP) && (__ARM_FP & 4) &&       \
     (defined(__GNUC__) || defined(__clang__)) && !defined(RNNRT_NO_SIMD)
 static inline float pgen_f16(const uint16_t *q) {
     float f;
@@ -82,11 +82,9 @@ static float pgen_bf16(const uint16_t *q) {
     return f;
 }
 #define PGEN_W_BF16(q) pgen_bf16(q)
-#define PGEN_W_I8(q) ((float)*(q))
-/* What the sum a of output column j becomes before the bias: a itself, or for int8 a times
- * the row's scale (once per output, not per term). */
+/* What the sum a of output column j becomes before the bias: a itself (int8, with its scale,
+ * has its own kernels below). */
 #define PGEN_SC_NONE(a, j) (a)
-#define PGEN_SC_ROW(a, j) ((a)*scale[j])
 
 /* Generic C: one panel, one row of X, 8 columns at a time. The 8 sums are locals, which a
  * compiler keeps in registers (an array of the panel's 64 sums lived in memory: a load and a
@@ -152,10 +150,58 @@ PGEN_DEFINE(pgemm_generic_bf16, uint16_t, PGEN_W_BF16,
             (const rnnrt_pgemm_params *p, const uint16_t *wp, const float *bias, const float *x,
              float *y),
             PGEN_SC_NONE)
-PGEN_DEFINE(pgemm_generic_i8, int8_t, PGEN_W_I8,
-            (const rnnrt_pgemm_params *p, const int8_t *wp, const float *scale, const float *bias,
-             const float *x, float *y),
-            PGEN_SC_ROW)
+
+/* Generic C for int8 (RNNRT_PACKED_SIZE_I8 layout: groups of 4 kk per row): one panel, one
+ * row of X, 8 columns at a time, each sum in kk order as in PGEN_DEFINE (the same values in
+ * the same order: the grouping changes addresses only). The 8 x 4 weights of a group are 32
+ * contiguous bytes. */
+#define PGEN_I8_TERM(c, t) a##c += (float)wg[4 * (c) + (t)] * x##t;
+#define PGEN_I8_COL(c) PGEN_I8_TERM(c, 0) PGEN_I8_TERM(c, 1) PGEN_I8_TERM(c, 2) PGEN_I8_TERM(c, 3)
+static void pgemm_generic_i8(const rnnrt_pgemm_params *p, const int8_t *wp, const float *scale,
+                             const float *bias, const float *x, float *y) {
+    const int n16 = (p->n + 15) & ~15, k4 = (p->k + 3) & ~3;
+    for (int p0 = 0; p0 < n16; p0 += RNNRT_PANEL) {
+        const int w = n16 - p0 < RNNRT_PANEL ? n16 - p0 : RNNRT_PANEL;
+        const int wn = p->n - p0 < w ? p->n - p0 : w;
+        const int8_t *pw = wp + (size_t)p0 * (size_t)k4;
+        for (int i = 0; i < p->m; ++i) {
+            const float *xi = x + (size_t)i * (size_t)p->ldx;
+            float xt[4] = {0.0f, 0.0f, 0.0f, 0.0f}; /* the last group, zero-padded past k */
+            for (int t = 0; t < (p->k & 3); ++t) {
+                xt[t] = xi[(p->k & ~3) + t];
+            }
+            for (int j0 = 0; j0 < wn; j0 += 8) {
+                float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+                float a4 = 0.0f, a5 = 0.0f, a6 = 0.0f, a7 = 0.0f;
+                float acc[8];
+                const int8_t *wg = pw + (size_t)j0 * 4;
+                for (int g = 0; g < k4; g += 4, wg += 4 * w) {
+                    /* a_c += W[j0 + c][g + t] * x[g + t], t = 0..3 (x past k: 0, times a
+                     * zero weight) */
+                    const float *xg = g + 4 <= p->k ? xi + g : xt;
+                    const float x0 = xg[0], x1 = xg[1], x2 = xg[2], x3 = xg[3];
+                    PGEN_I8_COL(0)
+                    PGEN_I8_COL(1)
+                    PGEN_I8_COL(2)
+                    PGEN_I8_COL(3)
+                    PGEN_I8_COL(4)
+                    PGEN_I8_COL(5)
+                    PGEN_I8_COL(6)
+                    PGEN_I8_COL(7)
+                }
+                acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+                acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7;
+                for (int j = j0; j < wn && j < j0 + 8; ++j) {
+                    /* Y = (Y +) (scale_j * sum + bias) */
+                    float *yj = y + (size_t)i * (size_t)p->ldy + (size_t)(p0 + j);
+                    const float v = bias ? acc[j - j0] * scale[p0 + j] + bias[p0 + j]
+                                         : acc[j - j0] * scale[p0 + j];
+                    *yj = p->accumulate ? *yj + v : v;
+                }
+            }
+        }
+    }
+}
 
 #if RNNRT_X86
 /*
@@ -170,8 +216,9 @@ PGEN_DEFINE(pgemm_generic_i8, int8_t, PGEN_W_I8,
 #define PG_ALL(OP)                                                                                 \
     OP(0, 0)                                                                                       \
     OP(0, 1)                                                                                       \
-    OP(0, 2) OP(0, 3) OP(1, 0) OP(1, 1) OP(1, 2) OP(1, 3) OP(2, 0) OP(2, 1) OP(2, 2) OP(2, 3)      \
-        OP(3, 0) OP(3, 1) OP(3, 2) OP(3, 3)
+    OP(0, 2)                                                                                       \
+    OP(0, 3) OP(1, 0) OP(1, 1) OP(1, 2) OP(1, 3) OP(2, 0) OP(2, 1) OP(2, 2) OP(2, 3) OP(3, 0)      \
+        OP(3, 1) OP(3, 2) OP(3, 3)
 
 /* The kernel body, shared by both ISAs and all weight types: PG_V is the vector type, PG_L
  * its lanes, PG(op) the intrinsic _mm512_op or _mm256_op, PG_WT the weight element type and
@@ -284,12 +331,6 @@ PG_DEFINE(mk512_f16, RNNRT_T512)
 PG_DEFINE(mk512_bf16, RNNRT_T512)
 #undef PG_WT
 #undef PG_LW
-#define PG_WT int8_t /* int8: sign-extended to 32 bits, converted (exactly) to float */
-#define PG_LW(q)                                                                                   \
-    _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(const void *)(q))))
-PG_DEFINE(mk512_i8, RNNRT_T512)
-#undef PG_WT
-#undef PG_LW
 #undef PG_V
 #undef PG_L
 #undef PG
@@ -312,12 +353,6 @@ PG_DEFINE(mk256_f16, RNNRT_T256H)
     _mm256_castsi256_ps(_mm256_slli_epi32(                                                         \
         _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)(q))), 16))
 PG_DEFINE(mk256_bf16, RNNRT_T256)
-#undef PG_WT
-#undef PG_LW
-#define PG_WT int8_t
-#define PG_LW(q)                                                                                   \
-    _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)(q))))
-PG_DEFINE(mk256_i8, RNNRT_T256)
 #undef PG_WT
 #undef PG_LW
 #undef PG_V
@@ -409,14 +444,249 @@ PG_DEFINE(mk256_i8, RNNRT_T256)
 PG_DRIVER(pgemm_avx512, RNNRT_T512, mk512, float, 0, 4, RNNRT_PANEL)
 PG_DRIVER(pgemm_avx512_f16, RNNRT_T512, mk512_f16, uint16_t, 0, 4, RNNRT_PANEL)
 PG_DRIVER(pgemm_avx512_bf16, RNNRT_T512, mk512_bf16, uint16_t, 0, 4, RNNRT_PANEL)
-PG_DRIVER(pgemm_avx512_i8, RNNRT_T512, mk512_i8, int8_t, 1, 4, RNNRT_PANEL)
 #undef PG_LANES
 #define PG_LANES 8
 PG_DRIVER(pgemm_avx2, RNNRT_T256, mk256, float, 0, 4, 16)
 PG_DRIVER(pgemm_avx2_f16, RNNRT_T256H, mk256_f16, uint16_t, 0, 4, 16)
 PG_DRIVER(pgemm_avx2_bf16, RNNRT_T256, mk256_bf16, uint16_t, 0, 4, 16)
-PG_DRIVER(pgemm_avx2_i8, RNNRT_T256, mk256_i8, int8_t, 1, 4, 16)
 #undef PG_LANES
+/* ---- int8 weights (RNNRT_PACKED_SIZE_I8 layout) ----------------------------------------
+ * AVX2 + FMA, fp32 arithmetic: one row of X at a time, 16 columns (64 bytes: 16 columns x 4
+ * kk) per block in 8 accumulators whose lanes are (column, kk % 4). A group of 8 bytes (2
+ * columns x 4 kk) is sign-extended, converted exactly and multiplied by x[g..g+3] twice
+ * over; at the end each column's four chains are added as (l0 + l1) + (l2 + l3), the order
+ * of the float kernels' single-row sums. Also the path of AVX-512 CPUs without VNNI and of
+ * the rows the VNNI kernel cannot take. */
+RNNRT_INLINE RNNRT_T256 __m256 i8_w8(const int8_t *q) {
+    return _mm256_cvtepi32_ps(
+        _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)q)));
+}
+
+/* Y[j0 .. j0 + 8) of row yi from the 8 column sums c: (Y +) (sum * scale + bias); nv of the
+ * 8 columns exist. */
+RNNRT_INLINE RNNRT_T256 void i8_store8(__m256 c, int nv, const float *sc, const float *bb,
+                                       float *yp, int acc) {
+    if (nv >= 8) {
+        __m256 v = _mm256_mul_ps(c, _mm256_loadu_ps(sc));
+        v = bb ? _mm256_add_ps(v, _mm256_loadu_ps(bb)) : v;
+        _mm256_storeu_ps(yp, acc ? _mm256_add_ps(_mm256_loadu_ps(yp), v) : v);
+        return;
+    }
+    float t[8];
+    _mm256_storeu_ps(t, c);
+    for (int j = 0; j < nv; ++j) {
+        const float v = bb ? t[j] * sc[j] + bb[j] : t[j] * sc[j];
+        yp[j] = acc ? yp[j] + v : v;
+    }
+}
+
+static RNNRT_T256 void pgemm_avx2_i8(const rnnrt_pgemm_params *p, const int8_t *wp,
+                                     const float *scale, const float *bias, const float *x,
+                                     float *y) {
+    const int n16 = (p->n + 15) & ~15, k4 = (p->k + 3) & ~3;
+    /* the column sums of hadd(hadd(A0, A1), hadd(A2, A3)) are in the order 0 2 4 6 1 3 5 7 */
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    for (int i = 0; i < p->m; ++i) {
+        const float *xi = x + (size_t)i * (size_t)p->ldx;
+        float *yi = y + (size_t)i * (size_t)p->ldy;
+        float xt[4] = {0.0f, 0.0f, 0.0f, 0.0f}; /* the last group, zero-padded past k */
+        for (int t = 0; t < (p->k & 3); ++t) {
+            xt[t] = xi[(p->k & ~3) + t];
+        }
+        for (int p0 = 0; p0 < n16; p0 += RNNRT_PANEL) {
+            const int w = n16 - p0 < RNNRT_PANEL ? n16 - p0 : RNNRT_PANEL;
+            const int wn = p->n - p0 < w ? p->n - p0 : w;
+            for (int j0 = 0; j0 < wn; j0 += 16) {
+                __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0,
+                       a6 = a0, a7 = a0;
+                const int8_t *wg = wp + (size_t)p0 * (size_t)k4 + (size_t)j0 * 4;
+                for (int g = 0; g < k4; g += 4, wg += 4 * w) {
+                    const float *xg = g + 4 <= p->k ? xi + g : xt;
+                    const __m256 xv = _mm256_broadcast_ps((const __m128 *)(const void *)xg);
+                    a0 = _mm256_fmadd_ps(i8_w8(wg), xv, a0); /* lanes: (column, kk % 4) */
+                    a1 = _mm256_fmadd_ps(i8_w8(wg + 8), xv, a1);
+                    a2 = _mm256_fmadd_ps(i8_w8(wg + 16), xv, a2);
+                    a3 = _mm256_fmadd_ps(i8_w8(wg + 24), xv, a3);
+                    a4 = _mm256_fmadd_ps(i8_w8(wg + 32), xv, a4);
+                    a5 = _mm256_fmadd_ps(i8_w8(wg + 40), xv, a5);
+                    a6 = _mm256_fmadd_ps(i8_w8(wg + 48), xv, a6);
+                    a7 = _mm256_fmadd_ps(i8_w8(wg + 56), xv, a7);
+                }
+                const __m256 c0 = _mm256_permutevar8x32_ps(
+                    _mm256_hadd_ps(_mm256_hadd_ps(a0, a1), _mm256_hadd_ps(a2, a3)), order);
+                const __m256 c1 = _mm256_permutevar8x32_ps(
+                    _mm256_hadd_ps(_mm256_hadd_ps(a4, a5), _mm256_hadd_ps(a6, a7)), order);
+                const int j = p0 + j0;
+                i8_store8(c0, wn - j0, scale + j, bias ? bias + j : NULL, yi + j, p->accumulate);
+                if (wn - j0 > 8) {
+                    i8_store8(c1, wn - j0 - 8, scale + j + 8, bias ? bias + j + 8 : NULL,
+                              yi + j + 8, p->accumulate);
+                }
+            }
+        }
+    }
+}
+
+/* AVX512-VNNI: integer dot products. A row of X with largest magnitude M (finite, >= 2^-105)
+ * becomes the integers X[kk] = round(x[kk] * 2^(22 - e)), 2^(e-1) <= M < 2^e, so |X| <= 2^22,
+ * written as U = X + 2^23 in three unsigned bytes (digit planes u0, u1, u2). vpdpbusd adds
+ * u_p[kk] * q[j][kk] four kk at a time into int32 sums A_p (exact: k4 <= 512 keeps |A_p|
+ * < 2^24, which also converts to float exactly). Then
+ *   sum_kk X q = (A2 - 128 S) 2^16 + A1 2^8 + A0        (S: the packed row sums)
+ * in two roundings (fmadd), and Y = (Y +) (that * (2^(e-22) * scale) + bias). The error this
+ * adds is in rnnrt.h at rnnrt_pgemm_i8. */
+#define RNNRT_T512V __attribute__((target("avx512f,avx512vnni")))
+#define I8V_KMAX 512
+
+/* The digit planes of row x (u[p * I8V_KMAX + kk]) and *mul = 2^(e-22); 0 when the row
+ * takes the float path (NaN, Inf, M < 2^-105, or all zero). */
+static RNNRT_T512V int i8v_digits(const float *x, int k, uint8_t *u, float *mul) {
+    const __m512 fmax = _mm512_set1_ps(3.40282347e38f);
+    __m512 m = _mm512_setzero_ps();
+    __mmask16 bad = 0;
+    for (int kk = 0; kk < k; kk += 16) {
+        const __mmask16 in = k - kk >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (k - kk)) - 1);
+        const __m512 a = _mm512_abs_ps(_mm512_maskz_loadu_ps(in, x + kk));
+        bad |= _mm512_cmp_ps_mask(a, fmax, _CMP_NLE_UQ); /* NaN or Inf */
+        m = _mm512_max_ps(m, a);
+    }
+    const float mx = _mm512_reduce_max_ps(m);
+    uint32_t bits, e;
+    memcpy(&bits, &mx, sizeof bits);
+    e = bits >> 23; /* M in [2^(e-127), 2^(e-126)): biased exponent, M >= 0 */
+    if (bad || e < 22) {
+        return 0;
+    }
+    const uint32_t in_bits = (275u - e) << 23, out_bits = (e - 21u)
+                                                          << 23; /* 2^(148-e), 2^(e-148) */
+    float fin;
+    memcpy(&fin, &in_bits, sizeof fin);
+    memcpy(mul, &out_bits, sizeof *mul);
+    const __m512 vin = _mm512_set1_ps(fin);
+    const __m512i off = _mm512_set1_epi32(1 << 23);
+    for (int kk = 0; kk < k; kk += 16) {
+        const __mmask16 in = k - kk >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (k - kk)) - 1);
+        /* exact scaling by a power of two, then round to nearest even (MXCSR default) */
+        const __m512i xu = _mm512_add_epi32(
+            _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_maskz_loadu_ps(in, x + kk), vin)), off);
+        _mm_storeu_si128((__m128i *)(void *)(u + kk), _mm512_cvtepi32_epi8(xu));
+        _mm_storeu_si128((__m128i *)(void *)(u + I8V_KMAX + kk),
+                         _mm512_cvtepi32_epi8(_mm512_srli_epi32(xu, 8)));
+        _mm_storeu_si128((__m128i *)(void *)(u + 2 * I8V_KMAX + kk),
+                         _mm512_cvtepi32_epi8(_mm512_srli_epi32(xu, 16)));
+    }
+    return 1;
+}
+
+static inline int32_t i8v_ld32(const uint8_t *q) {
+    int32_t v;
+    memcpy(&v, q, sizeof v);
+    return v;
+}
+
+#define I8V_ALL3(OP, r, p) OP(r, p, 0) OP(r, p, 1) OP(r, p, 2) OP(r, p, 3)
+#define I8V_ALL(OP)                                                                                \
+    I8V_ALL3(OP, 0, 0)                                                                             \
+    I8V_ALL3(OP, 0, 1) I8V_ALL3(OP, 0, 2) I8V_ALL3(OP, 1, 0) I8V_ALL3(OP, 1, 1) I8V_ALL3(OP, 1, 2)
+#define I8V_ZERO(r, p, v) __m512i a##r##p##v = _mm512_setzero_si512();
+#define I8V_DOT(r, p, v)                                                                           \
+    if (MR > (r) && NV > (v))                                                                      \
+        a##r##p##v = _mm512_dpbusd_epi32(a##r##p##v, b##r##p, w##v);
+#define I8V_PIN(r, p, v) __asm__("" : "+v"(a##r##p##v));
+#define I8V_FIN(r, v)                                                                              \
+    if (MR > (r) && NV > (v) && nc > 16 * (v)) {                                                   \
+        const int c_ = nc - 16 * (v);                                                              \
+        const __mmask16 mk_ = c_ >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << c_) - 1);          \
+        const __m512i s_ =                                                                         \
+            _mm512_slli_epi32(_mm512_loadu_si512((const void *)(ss + 64 * (v))), 7); /* 128 S */   \
+        const __m512 t_ = _mm512_fmadd_ps(                                                         \
+            _mm512_cvtepi32_ps(_mm512_sub_epi32(a##r##2##v, s_)), _mm512_set1_ps(65536.0f),        \
+            _mm512_fmadd_ps(_mm512_cvtepi32_ps(a##r##1##v), _mm512_set1_ps(256.0f),                \
+                            _mm512_cvtepi32_ps(a##r##0##v)));                                      \
+        float *yp_ = yb + (size_t)(r) * (size_t)ldy + 16 * (v);                                    \
+        __m512 o_ = _mm512_mul_ps(                                                                 \
+            t_, _mm512_mul_ps(_mm512_set1_ps(mul[r]), _mm512_maskz_loadu_ps(mk_, sc + 16 * (v)))); \
+        o_ = bb ? _mm512_add_ps(o_, _mm512_maskz_loadu_ps(mk_, bb + 16 * (v))) : o_;               \
+        o_ = acc ? _mm512_add_ps(o_, _mm512_maskz_loadu_ps(mk_, yp_)) : o_;                        \
+        _mm512_mask_storeu_ps(yp_, mk_, o_);                                                       \
+    }
+
+/* MR (1, 2) rows times one panel of NV (1..4) vectors of 16 columns, nc of which exist; u:
+ * the rows' digit planes (3 * I8V_KMAX bytes a row); ss: the panel's row sums (bytes). */
+RNNRT_INLINE RNNRT_T512V void i8v_kern(const int MR, const int NV, int k4, int w, const int8_t *pw,
+                                       const uint8_t *u, const uint8_t *ss, const float *mul,
+                                       const float *sc, const float *bb, float *yb, int ldy, int nc,
+                                       int acc) {
+    I8V_ALL(I8V_ZERO)
+    for (int g = 0; g < k4; g += 4, pw += 4 * w) {
+        const __m512i w0 = _mm512_loadu_si512((const void *)pw);
+        const __m512i w1 = NV > 1 ? _mm512_loadu_si512((const void *)(pw + 64)) : w0;
+        const __m512i w2 = NV > 2 ? _mm512_loadu_si512((const void *)(pw + 128)) : w0;
+        const __m512i w3 = NV > 3 ? _mm512_loadu_si512((const void *)(pw + 192)) : w0;
+        const __m512i b00 = _mm512_set1_epi32(i8v_ld32(u + g));
+        const __m512i b01 = _mm512_set1_epi32(i8v_ld32(u + I8V_KMAX + g));
+        const __m512i b02 = _mm512_set1_epi32(i8v_ld32(u + 2 * I8V_KMAX + g));
+        const __m512i b10 = MR > 1 ? _mm512_set1_epi32(i8v_ld32(u + 3 * I8V_KMAX + g)) : b00;
+        const __m512i b11 = MR > 1 ? _mm512_set1_epi32(i8v_ld32(u + 4 * I8V_KMAX + g)) : b00;
+        const __m512i b12 = MR > 1 ? _mm512_set1_epi32(i8v_ld32(u + 5 * I8V_KMAX + g)) : b00;
+        I8V_ALL(I8V_DOT)
+    }
+    I8V_ALL(I8V_PIN)
+    I8V_FIN(0, 0)
+    I8V_FIN(0, 1) I8V_FIN(0, 2) I8V_FIN(0, 3) I8V_FIN(1, 0) I8V_FIN(1, 1) I8V_FIN(1, 2)
+        I8V_FIN(1, 3)
+}
+
+#define I8V_CASE(MR, NV)                                                                           \
+    case (MR)*8 + (NV):                                                                            \
+        i8v_kern(MR, NV, k4, w, pw, u[0][0], ss, mul, scale + p0, bias ? bias + p0 : NULL, yi,     \
+                 p->ldy, wn, p->accumulate);                                                       \
+        break;
+
+static RNNRT_T512V void pgemm_vnni_i8(const rnnrt_pgemm_params *p, const int8_t *wp,
+                                      const float *scale, const float *bias, const float *x,
+                                      float *y) {
+    const int n16 = (p->n + 15) & ~15, k4 = (p->k + 3) & ~3;
+    const uint8_t *sums = (const uint8_t *)(const void *)wp + (size_t)n16 * (size_t)k4;
+    uint8_t u[2][3][I8V_KMAX];
+    float mul[2];
+    if (k4 > I8V_KMAX) {
+        pgemm_avx2_i8(p, wp, scale, bias, x, y);
+        return;
+    }
+    for (int i = 0; i < p->m; i += 2) {
+        const int mr = p->m - i < 2 ? p->m - i : 2;
+        const float *xi = x + (size_t)i * (size_t)p->ldx;
+        float *yi0 = y + (size_t)i * (size_t)p->ldy;
+        if (!i8v_digits(xi, p->k, u[0][0], &mul[0]) ||
+            (mr > 1 && !i8v_digits(xi + p->ldx, p->k, u[1][0], &mul[1]))) {
+            rnnrt_pgemm_params q = *p; /* these rows in fp32 */
+            q.m = mr;
+            pgemm_avx2_i8(&q, wp, scale, bias, xi, yi0);
+            continue;
+        }
+        for (int p0 = 0; p0 < n16; p0 += RNNRT_PANEL) {
+            const int w = n16 - p0 < RNNRT_PANEL ? n16 - p0 : RNNRT_PANEL;
+            const int wn = p->n - p0 < w ? p->n - p0 : w;
+            const int8_t *pw = wp + (size_t)p0 * (size_t)k4;
+            const uint8_t *ss = sums + (size_t)p0 * 4;
+            float *yi = yi0 + p0;
+            switch (mr * 8 + w / 16) {
+                I8V_CASE(1, 1)
+                I8V_CASE(1, 2)
+                I8V_CASE(1, 3)
+                I8V_CASE(1, 4)
+                I8V_CASE(2, 1)
+                I8V_CASE(2, 2)
+                I8V_CASE(2, 3)
+                I8V_CASE(2, 4)
+            default:
+                break;
+            }
+        }
+    }
+}
+
 #endif /* RNNRT_X86 */
 
 /* ----------------------------------------------------------------------------------------
@@ -464,6 +734,11 @@ static int cpu_has_f16c(void) {
     return __builtin_cpu_supports("f16c");
 #endif
 }
+
+/* AVX512-VNNI (vpdpbusd), for the int8 kernel, on a CPU with AVX-512F. From the compiler's
+ * CPU model (read once at start-up by libgcc / compiler-rt), not CPUID: CPUID at each call
+ * made an LSTM step 4x slower (it traps to the hypervisor in a VM). */
+static int cpu_has_avx512vnni(void) { return __builtin_cpu_supports("avx512vnni"); }
 #endif
 
 /* Argument checks and the products without terms, shared by every weight type: returns
@@ -575,11 +850,11 @@ PG_API(pgemm_i8_isa)
     }
     PG_PRE(p, wp, bias, x, y)
 #if RNNRT_X86
-    if (isa == ISA_AVX512) {
-        pgemm_avx512_i8(p, wp, scale, bias, x, y);
+    if (isa == ISA_AVX512 && cpu_has_avx512vnni()) {
+        pgemm_vnni_i8(p, wp, scale, bias, x, y);
         return RNNRT_OK;
     }
-    if (isa == ISA_AVX2) {
+    if (isa == ISA_AVX512 || isa == ISA_AVX2) {
         pgemm_avx2_i8(p, wp, scale, bias, x, y);
         return RNNRT_OK;
     }

@@ -300,8 +300,8 @@ static int pg_check(const pg_case *c, int isa, const char *what) {
                 if (g_printed++ < 20) {
                     print_error("%s [%s] m=%d n=%d k=%d ldx=%d ldy=%d bias=%d acc=%d: Y[%d][%d] = "
                                 "%.9g, expected %.9g (tol %.3g)\n",
-                                what, ISA_NAME[isa], p->m, p->n, p->k, p->ldx, p->ldy,
-                                c->has_bias, p->accumulate, r, j, (double)got, ref, tol);
+                                what, ISA_NAME[isa], p->m, p->n, p->k, p->ldx, p->ldy, c->has_bias,
+                                p->accumulate, r, j, (double)got, ref, tol);
                 }
                 ++bad;
             }
@@ -373,8 +373,8 @@ static void test_pgemm_sizes(void **state) {
 /* accumulate == 0: whatever Y held (quiet NaN, or the signalling-NaN sentinel) must not reach
  * the result, with and without bias, for full and partial panels, k == 0 included. */
 static void test_pgemm_y_write_only(void **state) {
-    static const int shapes[][3] = {{1, 17, 5},  {2, 64, 3},   {3, 65, 1},  {4, 100, 37},
-                                    {5, 16, 0},  {7, 130, 2},  {1, 512, 128}, {33, 15, 4}};
+    static const int shapes[][3] = {{1, 17, 5}, {2, 64, 3},  {3, 65, 1},    {4, 100, 37},
+                                    {5, 16, 0}, {7, 130, 2}, {1, 512, 128}, {33, 15, 4}};
     uint64_t rng = 0x5eed0002u;
     int bad = 0;
     size_t s;
@@ -473,10 +473,10 @@ static void test_pgemm_empty(void **state) {
             continue;
         }
         for (acc = 0; acc < 2; ++acc) {
-            rnnrt_pgemm_params p0 = {0, 5, 3, 3, 5, 0};  /* m == 0 */
-            rnnrt_pgemm_params p1 = {3, 0, 3, 3, 0, 0};  /* n == 0 */
-            rnnrt_pgemm_params p2 = {0, 0, 0, 0, 0, 0};  /* all zero */
-            rnnrt_pgemm_params p3 = {4, 0, 0, 0, 2, 0};  /* n == 0, k == 0 */
+            rnnrt_pgemm_params p0 = {0, 5, 3, 3, 5, 0}; /* m == 0 */
+            rnnrt_pgemm_params p1 = {3, 0, 3, 3, 0, 0}; /* n == 0 */
+            rnnrt_pgemm_params p2 = {0, 0, 0, 0, 0, 0}; /* all zero */
+            rnnrt_pgemm_params p3 = {4, 0, 0, 0, 2, 0}; /* n == 0, k == 0 */
             p0.accumulate = p1.accumulate = p2.accumulate = p3.accumulate = acc;
             sentinel_fill(y, 64);
             assert_int_equal(rnnrt_priv_pgemm_isa(isa, &p0, wp, bias, x, y), RNNRT_OK);
@@ -671,6 +671,32 @@ static void pack_any(const void *w, size_t esize, int n, int k, void *wp) {
     }
 }
 
+/* n x k int8 weights (row-major) into the layout of RNNRT_PACKED_SIZE_I8: in each panel of
+ * pw rows, q[r][kk] at p0 * k4 + (kk / 4) * 4 * pw + (r - p0) * 4 + kk % 4, zeros past n and
+ * k, then the int32 row sums, little-endian. */
+static void pack_i8(const int8_t *w, int n, int k, int8_t *wp) {
+    const int n16 = (n + 15) / 16 * 16, k4 = (k + 3) / 4 * 4;
+    unsigned char *sums = (unsigned char *)wp + (size_t)n16 * (size_t)k4;
+    int p0, kk, r, b;
+    memset(wp, 0, (size_t)RNNRT_PACKED_SIZE_I8(n, k));
+    for (p0 = 0; p0 < n16; p0 += 64) {
+        const int pw = n16 - p0 < 64 ? n16 - p0 : 64;
+        for (r = p0; r < p0 + pw && r < n; ++r) {
+            long s = 0;
+            for (kk = 0; kk < k; ++kk) {
+                const int8_t q = w[(size_t)r * (size_t)k + (size_t)kk];
+                wp[(size_t)p0 * (size_t)k4 + (size_t)(kk / 4) * 4 * (size_t)pw +
+                   (size_t)(r - p0) * 4 + (size_t)(kk % 4)] = q;
+                s += q;
+            }
+            for (b = 0; b < 4; ++b) {
+                sums[(size_t)r * 4 + (size_t)b] =
+                    (unsigned char)(((unsigned long)s >> (8 * b)) & 255u);
+            }
+        }
+    }
+}
+
 /* One random weight of type dt into w[e]: binary16 with exponents 0..16 (subnormals up to
  * ~2), bfloat16 with exponents 107..128 and now and then 0 (subnormal), int8 anything. */
 static void dt_random(int dt, void *w, size_t e, uint64_t *rng) {
@@ -697,7 +723,9 @@ typedef struct {
 
 static void pq_setup(pq_case *q, int dt, int m, int n, int k, int ldx, int ldy, int has_bias,
                      int acc, uint64_t *rng) {
-    const size_t wsize = (size_t)RNNRT_PACKED_SIZE(n, k), es = DT_SIZE[dt];
+    const size_t es = DT_SIZE[dt];
+    const size_t wsize =
+        dt == DT_I8 ? (size_t)RNNRT_PACKED_SIZE_I8(n, k) : (size_t)RNNRT_PACKED_SIZE(n, k);
     pg_case *c = &q->c;
     void *w = malloc(((size_t)n * (size_t)k + 1) * es);
     size_t i;
@@ -731,7 +759,11 @@ static void pq_setup(pq_case *q, int dt, int m, int n, int k, int ldx, int ldy, 
             ((uint16_t *)q->wq)[i] = dt == DT_F16 ? 0x7E00 : 0x7FC0;
         }
     }
-    pack_any(w, es, n, k, q->wq);
+    if (dt == DT_I8) {
+        pack_i8(w, n, k, q->wq);
+    } else {
+        pack_any(w, es, n, k, q->wq);
+    }
     q->qs = NULL;
     if (dt == DT_I8) {
         q->qs = malloc(((size_t)n + GUARD) * sizeof *q->qs);
@@ -871,7 +903,7 @@ static void test_pgemm_dtypes_exact(void **state) {
     static const float yi8[2] = {-65.0f, -3.5f};
     static const float bias[2] = {0.5f, -0.25f};
     uint16_t p16[16 * 3];
-    int8_t p8[16 * 3];
+    int8_t p8[RNNRT_PACKED_SIZE_I8(2, 3)];
     float y[3];
     int isa, dt, acc, j;
     (void)state;
@@ -880,7 +912,7 @@ static void test_pgemm_dtypes_exact(void **state) {
         const float *expect = dt == DT_F16 ? yf16 : dt == DT_BF16 ? ybf16 : yi8;
         const void *wp = dt == DT_I8 ? (const void *)p8 : (const void *)p16;
         if (dt == DT_I8) {
-            pack_any(wi8, 1, 2, 3, p8);
+            pack_i8(wi8, 2, 3, p8);
         } else {
             pack_any(dt == DT_F16 ? wf16 : wbf16, 2, 2, 3, p16);
         }
@@ -914,7 +946,7 @@ static void test_pgemm_dtypes_exact(void **state) {
 static void test_pgemm_dtypes_all_values(void **state) {
     const int n = 65536;
     uint16_t *w16 = malloc((size_t)n * sizeof *w16), *p16 = malloc((size_t)n * sizeof *p16);
-    int8_t w8[256], p8[256];
+    int8_t w8[256], p8[RNNRT_PACKED_SIZE_I8(256, 1)];
     float *y = malloc((size_t)n * sizeof *y), s8[256];
     const float one = 1.0f;
     int isa, dt, j, bad = 0;
@@ -930,7 +962,7 @@ static void test_pgemm_dtypes_all_values(void **state) {
         s8[j] = 1.0f;
     }
     pack_any(w16, 2, n, 1, p16);
-    pack_any(w8, 1, 256, 1, p8);
+    pack_i8(w8, 256, 1, p8);
     for (dt = 0; dt < N_DT; ++dt) {
         const int nn = dt == DT_I8 ? 256 : n;
         const rnnrt_pgemm_params p = {1, nn, 1, 1, nn, 0};
@@ -959,9 +991,116 @@ static void test_pgemm_dtypes_all_values(void **state) {
     assert_int_equal(bad, 0);
 }
 
+/* int8 products against a double reference with the bound rnnrt.h states for rnnrt_pgemm_i8:
+ * fp32 summation error (k + 2) 2^-24 (|s| sum |x q| + |bias|), plus, for the integer (VNNI)
+ * path, M 2^-22 |s| sum |q| (M = max |x| of the row). Rows of wide dynamic range (1e-30 next
+ * to 1e3), k past the integer path's 512, and rows the integer path must leave to fp32: NaN
+ * (every output NaN), +Inf, all zero (Y = bias exactly), M < 2^-105. */
+static void test_pgemm_i8_bound(void **state) {
+    static const int ks[] = {1, 3, 4, 64, 129, 512, 513, 700};
+    static const int ns[] = {1, 17, 64, 130};
+    uint64_t rng = 0x5eed0105u;
+    int a, b, kind, isa, bad = 0, runs = 0;
+    (void)state;
+    for (a = 0; a < (int)(sizeof ks / sizeof ks[0]); ++a) {
+        for (b = 0; b < (int)(sizeof ns / sizeof ns[0]); ++b) {
+            const int k = ks[a], n = ns[b], m = 3;
+            int8_t *w = malloc((size_t)n * (size_t)k), *wp = malloc(RNNRT_PACKED_SIZE_I8(n, k));
+            float *x = malloc((size_t)m * (size_t)k * sizeof *x), s[130], bias[130], y[3 * 130];
+            int r, j, kk;
+            assert_non_null(w);
+            assert_non_null(wp);
+            assert_non_null(x);
+            for (j = 0; j < n * k; ++j) {
+                w[j] = (int8_t)(rng_u32(&rng) & 255u);
+            }
+            for (j = 0; j < n; ++j) {
+                s[j] = rng_range(&rng, 1.0f / 1024, 1.0f / 64) * (j % 2 ? -1.0f : 1.0f);
+                bias[j] = rng_range(&rng, -1.0f, 1.0f);
+            }
+            pack_i8(w, n, k, wp);
+            for (kind = 0; kind < 6; ++kind) {
+                const rnnrt_pgemm_params p = {m, n, k, k, n, 0};
+                for (r = 0; r < m; ++r) {
+                    for (kk = 0; kk < k; ++kk) {
+                        float v = rng_range(&rng, -1.0f, 1.0f);
+                        if (kind == 1) { /* wide range: 1e3 .. 1e-30 */
+                            v *= powf(10.0f, (float)(3 - (int)(rng_u32(&rng) % 34)));
+                        } else if (kind == 5) {
+                            v *= 1e-33f;
+                        }
+                        x[(size_t)r * (size_t)k + (size_t)kk] = kind == 4 && r == 1 ? 0.0f : v;
+                    }
+                }
+                if (kind == 2) {
+                    x[(size_t)1 * (size_t)k + (size_t)(k / 2)] = qnan();
+                }
+                if (kind == 3) {
+                    x[(size_t)2 * (size_t)k + (size_t)(k - 1)] = (float)INFINITY;
+                }
+                for (isa = 0; isa < N_ISA; ++isa) {
+                    if (!isa_available(isa)) {
+                        continue;
+                    }
+                    ++runs;
+                    assert_int_equal(rnnrt_priv_pgemm_i8_isa(isa, &p, wp, s, bias, x, y), RNNRT_OK);
+                    for (r = 0; r < m; ++r) {
+                        double mx = 0.0;
+                        int special = 0;
+                        for (kk = 0; kk < k; ++kk) {
+                            const double v = fabs((double)x[(size_t)r * (size_t)k + (size_t)kk]);
+                            special |= !isfinite(v);
+                            mx = v > mx ? v : mx;
+                        }
+                        for (j = 0; j < n; ++j) {
+                            double ref = 0.0, sxq = 0.0, sq = 0.0, tol;
+                            const float got = y[(size_t)r * (size_t)n + (size_t)j];
+                            for (kk = 0; kk < k; ++kk) {
+                                const double q = w[(size_t)j * (size_t)k + (size_t)kk];
+                                const double t = (double)x[(size_t)r * (size_t)k + (size_t)kk] * q;
+                                ref += t;
+                                sxq += fabs(t);
+                                sq += fabs(q);
+                            }
+                            ref = ref * s[j] + bias[j];
+                            tol = (k + 2) * ldexp(fabs(s[j]) * sxq + fabs(bias[j]), -24) +
+                                  (isa == 2 ? ldexp(mx * fabs(s[j]) * sq, -22) : 0.0);
+                            if (special ? !(isnan(ref) ? isnan(got) : (double)got == ref)
+                                        : !(fabs((double)got - ref) <= tol) ||
+                                              (kind == 4 && r == 1 && got != bias[j])) {
+                                if (bad++ < 10) {
+                                    print_error("i8 bound [%s] kind %d m=%d n=%d k=%d Y[%d][%d] = "
+                                                "%.9g, expected %.9g (tol %.3g)\n",
+                                                ISA_NAME[isa], kind, m, n, k, r, j, (double)got,
+                                                ref, tol);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            free(w);
+            free(wp);
+            free(x);
+        }
+    }
+    print_message("[ kernels  ] pgemm i8 error bound: %d products checked\n", runs);
+    assert_int_equal(bad, 0);
+}
+
+/* The int8 weight that the float layout holds at element e (panel p0, column kk, row r),
+ * read from the int8 layout. */
+static int i8_from_f32_slot(const int8_t *wq, int n, int k, size_t e) {
+    const int n16 = (n + 15) / 16 * 16, k4 = (k + 3) / 4 * 4;
+    const size_t p0 = e / ((size_t)64 * (size_t)k) * 64;
+    const size_t pw = (size_t)n16 - p0 < 64 ? (size_t)n16 - p0 : 64;
+    const size_t off = e - p0 * (size_t)k, kk = off / pw, r = off % pw;
+    return wq[p0 * (size_t)k4 + kk / 4 * 4 * pw + r * 4 + kk % 4];
+}
+
 /* The same summation as the float kernel: binary16 / bfloat16 weights give bit for bit what
- * rnnrt_pgemm_f32 gives with the decoded values packed as floats, and int8 with scale 1 what
- * it gives with (float)q. */
+ * rnnrt_pgemm_f32 gives with the decoded values packed as floats, and int8 with scale 1 in
+ * generic C what it gives with (float)q (the int8 SIMD kernels sum in their own order). */
 static void test_pgemm_dtypes_same_as_f32(void **state) {
     static const int shapes[][3] = {{1, 130, 100}, {2, 17, 37}, {4, 64, 5},
                                     {5, 100, 128}, {9, 65, 3},  {1, 7, 1}};
@@ -984,13 +1123,14 @@ static void test_pgemm_dtypes_same_as_f32(void **state) {
                     }
                 }
                 for (e = 0; e < wsize; ++e) { /* packed -> packed, element by element */
-                    wf[e] = (float)dt_value(dt, q.wq, e);
+                    wf[e] = dt == DT_I8 ? (float)i8_from_f32_slot(q.wq, n, k, e)
+                                        : (float)dt_value(dt, q.wq, e);
                 }
                 yf = malloc(q.c.ny * sizeof *yf);
                 assert_non_null(yf);
                 for (isa = 0; isa < N_ISA; ++isa) {
-                    if (!isa_available(isa)) {
-                        continue;
+                    if (!isa_available(isa) || (dt == DT_I8 && isa > 0)) {
+                        continue; /* int8 SIMD: its own order (rnnrt.h), checked by the sweep */
                     }
                     memcpy(q.c.y, q.c.y0, q.c.ny * sizeof *yf);
                     memcpy(yf, q.c.y0, q.c.ny * sizeof *yf);
@@ -1103,7 +1243,7 @@ enum { LSTM, GRU, RNN };
 static const char *const CELL_NAME[] = {"LSTM", "GRU", "RNN"};
 static const int CELL_GATES[] = {4, 3, 1};
 
-#define CELL_TOL 2e-6    /* absolute: tanh 4.1e-7, sigmoid 2.3e-7, compounded in the LSTM */
+#define CELL_TOL 2e-6      /* absolute: tanh 4.1e-7, sigmoid 2.3e-7, compounded in the LSTM */
 #define SIGMOID_ERR 2.5e-7 /* max abs error of rnnrt_sigmoid_f32 (2.3e-7) with a margin */
 #define ISA_AGREE 1e-6
 #define CELL_GUARD 8 /* sentinel floats after c and h: a write past n shows up */
@@ -1206,8 +1346,8 @@ static rnnrt_status cell_step(int isa, const cell_in *in, int use_rbh, float *c,
 
 /* The step of isa against the reference (c too for LSTM); the guards past n must be
  * untouched. Returns the number of bad values. */
-static int cell_check(int isa, const cell_in *in, int use_rbh, const char *what, float *c,
-                      float *h, double *cref, double *href, double *tol) {
+static int cell_check(int isa, const cell_in *in, int use_rbh, const char *what, float *c, float *h,
+                      double *cref, double *href, double *tol) {
     const int n = in->n;
     char label[96];
     int j, bad = 0;
@@ -1258,8 +1398,7 @@ static void cell_random_test(int kind) {
                     if (!isa_available(isa)) {
                         continue;
                     }
-                    bad += cell_check(isa, &in, use_rbh, "random", g_c, g_h, g_cref, g_href,
-                                      g_tol);
+                    bad += cell_check(isa, &in, use_rbh, "random", g_c, g_h, g_cref, g_href, g_tol);
                     for (j = 0; j < in.n; ++j) {
                         const double eh = fabs((double)g_h[j] - g_href[j]);
                         if (eh > maxerr_h[isa]) {
@@ -1444,8 +1583,8 @@ static void test_cells_saturation(void **state) {
                         if (!isa_available(isa)) {
                             continue;
                         }
-                        bad += cell_check(isa, &in, use_rbh, "saturated", g_c, g_h, g_cref,
-                                          g_href, g_tol);
+                        bad += cell_check(isa, &in, use_rbh, "saturated", g_c, g_h, g_cref, g_href,
+                                          g_tol);
                         for (j = 0; j < n; ++j) {
                             assert_true(isfinite(g_h[j]));
                             assert_true(isfinite(g_c[j]));
@@ -1477,13 +1616,13 @@ static void test_cells_args(void **state) {
     }
     for (isa = 0; isa < N_ISA + 1; ++isa) {
         /* isa == N_ISA: the public entry points */
-#define LSTM_CALL(n, a, b, cc, hh)                                                                \
-    (isa < N_ISA ? rnnrt_priv_lstm_cell_isa(isa, n, a, b, cc, hh)                                 \
+#define LSTM_CALL(n, a, b, cc, hh)                                                                 \
+    (isa < N_ISA ? rnnrt_priv_lstm_cell_isa(isa, n, a, b, cc, hh)                                  \
                  : rnnrt_lstm_cell_f32(n, a, b, cc, hh))
-#define GRU_CALL(n, a, b, r, hh)                                                                  \
-    (isa < N_ISA ? rnnrt_priv_gru_cell_isa(isa, n, a, b, r, hh)                                   \
+#define GRU_CALL(n, a, b, r, hh)                                                                   \
+    (isa < N_ISA ? rnnrt_priv_gru_cell_isa(isa, n, a, b, r, hh)                                    \
                  : rnnrt_gru_cell_f32(n, a, b, r, hh))
-#define RNN_CALL(n, a, b, hh)                                                                     \
+#define RNN_CALL(n, a, b, hh)                                                                      \
     (isa < N_ISA ? rnnrt_priv_rnn_cell_isa(isa, n, a, b, hh) : rnnrt_rnn_cell_f32(n, a, b, hh))
         if (isa < N_ISA && !isa_available(isa)) {
             continue;
@@ -1533,9 +1672,8 @@ static void test_cells_public(void **state) {
                 rnnrt_status st;
                 cell_alloc(&in, kind, n);
                 cell_random(&in, &rng);
-                assert_int_equal(cell_check(isa, &in, use_rbh, "public", g_c, g_h, g_cref, g_href,
-                                            g_tol),
-                                 0);
+                assert_int_equal(
+                    cell_check(isa, &in, use_rbh, "public", g_c, g_h, g_cref, g_href, g_tol), 0);
                 sentinel_fill(c1, (size_t)n + CELL_GUARD);
                 sentinel_fill(h1, (size_t)n + CELL_GUARD);
                 for (j = 0; j < n; ++j) {
@@ -1631,6 +1769,7 @@ int main(void) {
         cmocka_unit_test(test_pgemm_dtypes_exact),
         cmocka_unit_test(test_pgemm_dtypes_all_values),
         cmocka_unit_test(test_pgemm_dtypes_same_as_f32),
+        cmocka_unit_test(test_pgemm_i8_bound),
         cmocka_unit_test(test_pgemm_dtypes_args),
         cmocka_unit_test(test_pgemm_dtypes_public),
         cmocka_unit_test(test_lstm_cell),
