@@ -441,12 +441,14 @@ rnnrt_status rnnrt_pgemm_bf16(const rnnrt_pgemm_params *p, const uint16_t *wp, c
  *
  * Arithmetic: generic C and AVX2 widen each weight to float and run in fp32, each sum in kk
  * order (generic C) or in four chains over kk % 4 (AVX2). With AVX512-VNNI, a row of X whose
- * largest magnitude M is finite and >= 2^-105 (and k <= 512) is instead written as integers
+ * largest magnitude M is finite and >= 2^-105 (and k <= 2048) is instead written as integers
  * X[kk] = round(x[kk] * 2^(22 - e)), 2^(e-1) <= M < 2^e, and the sums are exact integer dot
  * products (vpdpbusd), converted to float at the end: each x[kk] is then rounded to a
- * multiple of 2^(e-23) <= M * 2^-22, so |error| <= M * 2^-22 * sum_kk |q[j][kk]| * |scale[j]|
- * beyond the final fp32 rounding (2^14 times below what rounding the weights to int8 costs,
- * M * sum |q| * |scale| / 254). Other rows (Inf, NaN, tiny M) take the fp32 path.
+ * multiple of 2^(e-22), by at most 2^(e-23) <= M * 2^-22, so
+ * |error| <= M * 2^-22 * sum_kk |q[j][kk]| * |scale[j]| beyond the fp32 roundings of the
+ * final sums (2^14 times below what rounding the weights to int8 costs, M * sum |q| *
+ * |scale| / 254). Other rows (Inf, NaN, tiny M, all zero) and k > 2048 take the fp32 path.
+ *
  * @param[in]     wp     RNNRT_PACKED_SIZE_I8(n, k) bytes: int8 panels and row sums.
  * @param[in]     scale  n floats (not padded); must be non-NULL.
  * @return RNNRT_OK, or RNNRT_E_ARG (nothing written) as for rnnrt_pgemm_f32 and for a NULL

@@ -217,8 +217,9 @@ static void pgemm_generic_i8(const rnnrt_pgemm_params *p, const int8_t *wp, cons
     OP(0, 0)                                                                                       \
     OP(0, 1)                                                                                       \
     OP(0, 2)                                                                                       \
-    OP(0, 3) OP(1, 0) OP(1, 1) OP(1, 2) OP(1, 3) OP(2, 0) OP(2, 1) OP(2, 2) OP(2, 3) OP(3, 0)      \
-        OP(3, 1) OP(3, 2) OP(3, 3)
+    OP(0, 3)                                                                                       \
+    OP(1, 0) OP(1, 1) OP(1, 2) OP(1, 3) OP(2, 0) OP(2, 1) OP(2, 2) OP(2, 3) OP(3, 0) OP(3, 1)      \
+        OP(3, 2) OP(3, 3)
 
 /* The kernel body, shared by both ISAs and all weight types: PG_V is the vector type, PG_L
  * its lanes, PG(op) the intrinsic _mm512_op or _mm256_op, PG_WT the weight element type and
@@ -530,13 +531,15 @@ static RNNRT_T256 void pgemm_avx2_i8(const rnnrt_pgemm_params *p, const int8_t *
 /* AVX512-VNNI: integer dot products. A row of X with largest magnitude M (finite, >= 2^-105)
  * becomes the integers X[kk] = round(x[kk] * 2^(22 - e)), 2^(e-1) <= M < 2^e, so |X| <= 2^22,
  * written as U = X + 2^23 in three unsigned bytes (digit planes u0, u1, u2). vpdpbusd adds
- * u_p[kk] * q[j][kk] four kk at a time into int32 sums A_p (exact: k4 <= 512 keeps |A_p|
- * < 2^24, which also converts to float exactly). Then
+ * u_p[kk] * q[j][kk] four kk at a time into int32 sums A_p, exactly (k4 <= 2048: |A_p| <=
+ * 2048 * 255 * 128 < 2^31). Then
  *   sum_kk X q = (A2 - 128 S) 2^16 + A1 2^8 + A0        (S: the packed row sums)
- * in two roundings (fmadd), and Y = (Y +) (that * (2^(e-22) * scale) + bias). The error this
- * adds is in rnnrt.h at rnnrt_pgemm_i8. */
+ * with |A2 - 128 S| <= 64 * 128 * k4 <= 2^24 converted exactly, A1 and A0 exactly for
+ * k4 <= 512 (else rounded as fp32, 2^-24 relative), in two roundings (fmadd), and
+ * Y = (Y +) (that * (2^(e-22) * scale) + bias). The error is in rnnrt.h at rnnrt_pgemm_i8.
+ * The digit planes of two rows are 12 KB of stack. */
 #define RNNRT_T512V __attribute__((target("avx512f,avx512vnni")))
-#define I8V_KMAX 512
+#define I8V_KMAX 2048
 
 /* The digit planes of row x (u[p * I8V_KMAX + kk]) and *mul = 2^(e-22); 0 when the row
  * takes the float path (NaN, Inf, M < 2^-105, or all zero). */
@@ -633,8 +636,8 @@ RNNRT_INLINE RNNRT_T512V void i8v_kern(const int MR, const int NV, int k4, int w
     }
     I8V_ALL(I8V_PIN)
     I8V_FIN(0, 0)
-    I8V_FIN(0, 1) I8V_FIN(0, 2) I8V_FIN(0, 3) I8V_FIN(1, 0) I8V_FIN(1, 1) I8V_FIN(1, 2)
-        I8V_FIN(1, 3)
+    I8V_FIN(0, 1)
+    I8V_FIN(0, 2) I8V_FIN(0, 3) I8V_FIN(1, 0) I8V_FIN(1, 1) I8V_FIN(1, 2) I8V_FIN(1, 3)
 }
 
 #define I8V_CASE(MR, NV)                                                                           \

@@ -994,10 +994,11 @@ static void test_pgemm_dtypes_all_values(void **state) {
 /* int8 products against a double reference with the bound rnnrt.h states for rnnrt_pgemm_i8:
  * fp32 summation error (k + 2) 2^-24 (|s| sum |x q| + |bias|), plus, for the integer (VNNI)
  * path, M 2^-22 |s| sum |q| (M = max |x| of the row). Rows of wide dynamic range (1e-30 next
- * to 1e3), k past the integer path's 512, and rows the integer path must leave to fp32: NaN
- * (every output NaN), +Inf, all zero (Y = bias exactly), M < 2^-105. */
+ * to 1e3), k where A1/A0 stop converting exactly (> 512), and rows the integer path must leave to
+ * fp32: NaN (every output NaN), +Inf, all zero (Y = bias exactly), M < 2^-105; k past 2048 (fp32).
+ */
 static void test_pgemm_i8_bound(void **state) {
-    static const int ks[] = {1, 3, 4, 64, 129, 512, 513, 700};
+    static const int ks[] = {1, 3, 4, 64, 129, 512, 513, 700, 2048, 2049};
     static const int ns[] = {1, 17, 64, 130};
     uint64_t rng = 0x5eed0105u;
     int a, b, kind, isa, bad = 0, runs = 0;
