@@ -157,6 +157,14 @@ PGEN_DEFINE(pgemm_generic_bf16, uint16_t, PGEN_W_BF16,
  * contiguous bytes. */
 #define PGEN_I8_TERM(c, t) a##c += (float)wg[4 * (c) + (t)] * x##t;
 #define PGEN_I8_COL(c) PGEN_I8_TERM(c, 0) PGEN_I8_TERM(c, 1) PGEN_I8_TERM(c, 2) PGEN_I8_TERM(c, 3)
+#define PGEN_I8_GROUP                                                                              \
+    {                                                                                              \
+        const float x0 = xg[0], x1 = xg[1], x2 = xg[2], x3 = xg[3];                                \
+        PGEN_I8_COL(0)                                                                             \
+        PGEN_I8_COL(1)                                                                             \
+        PGEN_I8_COL(2)                                                                             \
+        PGEN_I8_COL(3) PGEN_I8_COL(4) PGEN_I8_COL(5) PGEN_I8_COL(6) PGEN_I8_COL(7)                 \
+    }
 static void pgemm_generic_i8(const rnnrt_pgemm_params *p, const int8_t *wp, const float *scale,
                              const float *bias, const float *x, float *y) {
     const int n16 = (p->n + 15) & ~15, k4 = (p->k + 3) & ~3;
@@ -175,19 +183,15 @@ static void pgemm_generic_i8(const rnnrt_pgemm_params *p, const int8_t *wp, cons
                 float a4 = 0.0f, a5 = 0.0f, a6 = 0.0f, a7 = 0.0f;
                 float acc[8];
                 const int8_t *wg = pw + (size_t)j0 * 4;
-                for (int g = 0; g < k4; g += 4, wg += 4 * w) {
-                    /* a_c += W[j0 + c][g + t] * x[g + t], t = 0..3 (x past k: 0, times a
-                     * zero weight) */
-                    const float *xg = g + 4 <= p->k ? xi + g : xt;
-                    const float x0 = xg[0], x1 = xg[1], x2 = xg[2], x3 = xg[3];
-                    PGEN_I8_COL(0)
-                    PGEN_I8_COL(1)
-                    PGEN_I8_COL(2)
-                    PGEN_I8_COL(3)
-                    PGEN_I8_COL(4)
-                    PGEN_I8_COL(5)
-                    PGEN_I8_COL(6)
-                    PGEN_I8_COL(7)
+                const float *xg = xi, *const xe = xi + (p->k & ~3);
+                /* a_c += W[j0 + c][g + t] * x[g + t], t = 0..3, over the whole groups, then
+                 * the last group from xt (x past k: 0, times a zero weight) */
+                for (; xg != xe; xg += 4, wg += 4 * w) {
+                    PGEN_I8_GROUP
+                }
+                if (p->k & 3) {
+                    xg = xt;
+                    PGEN_I8_GROUP
                 }
                 acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
                 acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7;
@@ -218,8 +222,9 @@ static void pgemm_generic_i8(const rnnrt_pgemm_params *p, const int8_t *wp, cons
     OP(0, 1)                                                                                       \
     OP(0, 2)                                                                                       \
     OP(0, 3)                                                                                       \
-    OP(1, 0) OP(1, 1) OP(1, 2) OP(1, 3) OP(2, 0) OP(2, 1) OP(2, 2) OP(2, 3) OP(3, 0) OP(3, 1)      \
-        OP(3, 2) OP(3, 3)
+    OP(1, 0)                                                                                       \
+    OP(1, 1) OP(1, 2) OP(1, 3) OP(2, 0) OP(2, 1) OP(2, 2) OP(2, 3) OP(3, 0) OP(3, 1) OP(3, 2)      \
+        OP(3, 3)
 
 /* The kernel body, shared by both ISAs and all weight types: PG_V is the vector type, PG_L
  * its lanes, PG(op) the intrinsic _mm512_op or _mm256_op, PG_WT the weight element type and
