@@ -82,22 +82,19 @@ static float pgen_bf16(const uint16_t *q) {
     return f;
 }
 #define PGEN_W_BF16(q) pgen_bf16(q)
-/* What the sum a of output column j becomes before the bias: a itself (int8, with its scale,
- * has its own kernels below). */
-#define PGEN_SC_NONE(a, j) (a)
 
 /* Generic C: one panel, one row of X, 8 columns at a time. The 8 sums are locals, which a
  * compiler keeps in registers (an array of the panel's 64 sums lived in memory: a load and a
  * store around every multiply-add, 6.9 instructions a multiply-add on a Cortex-M4); the
  * panel is k-major, so the 8 weights of one kk are contiguous. Each sum still adds its
- * terms in kk order: Y[i][j] = init + sc_j * sum_kk X[i][kk] * W[j][kk] (sc_j = 1, or
- * scale[j] for int8).
+ * terms in kk order: Y[i][j] = init + sum_kk X[i][kk] * W[j][kk] (int8, with its scale, has
+ * its own kernel below).
  * NAME: the function; WT: weight element type; LW(q): the weight at q as a float; PARAMS:
- * the parameter list in parentheses; SC(a, j): see PGEN_SC_NONE. Callers guarantee k >= 1.
+ * the parameter list in parentheses. Callers guarantee k >= 1.
  * The kk loop runs on pointers (do-while, one compare): with a counter, GCC -Os laid it out
  * with a separate test block, 7.90 M instructions for lstm_230k on the M4 against 7.37 M
  * (QEMU -icount; two kk a pass measured 7.49 M: more stack reloads). */
-#define PGEN_DEFINE(NAME, WT, LW, PARAMS, SC)                                                      \
+#define PGEN_DEFINE(NAME, WT, LW, PARAMS)                                                          \
     static void NAME PARAMS {                                                                      \
         const int n16 = (p->n + 15) & ~15;                                                         \
         for (int p0 = 0; p0 < n16; p0 += RNNRT_PANEL) {                                            \
@@ -129,8 +126,7 @@ static float pgen_bf16(const uint16_t *q) {
                     for (int j = j0; j < wn && j < j0 + 8; ++j) {                                  \
                         /* Y = (Y +) (sc_j * sum + bias) */                                        \
                         float *yj = y + (size_t)i * (size_t)p->ldy + (size_t)(p0 + j);             \
-                        const float v = bias ? SC(acc[j - j0], p0 + j) + bias[p0 + j]              \
-                                             : SC(acc[j - j0], p0 + j);                            \
+                        const float v = bias ? acc[j - j0] + bias[p0 + j] : acc[j - j0];           \
                         *yj = p->accumulate ? *yj + v : v;                                         \
                     }                                                                              \
                 }                                                                                  \
@@ -140,16 +136,13 @@ static float pgen_bf16(const uint16_t *q) {
 
 PGEN_DEFINE(pgemm_generic, float, PGEN_W_F32,
             (const rnnrt_pgemm_params *p, const float *wp, const float *bias, const float *x,
-             float *y),
-            PGEN_SC_NONE)
+             float *y))
 PGEN_DEFINE(pgemm_generic_f16, uint16_t, PGEN_W_F16,
             (const rnnrt_pgemm_params *p, const uint16_t *wp, const float *bias, const float *x,
-             float *y),
-            PGEN_SC_NONE)
+             float *y))
 PGEN_DEFINE(pgemm_generic_bf16, uint16_t, PGEN_W_BF16,
             (const rnnrt_pgemm_params *p, const uint16_t *wp, const float *bias, const float *x,
-             float *y),
-            PGEN_SC_NONE)
+             float *y))
 
 /* Generic C for int8 (RNNRT_PACKED_SIZE_I8 layout: groups of 4 kk per row): one panel, one
  * row of X, 8 columns at a time, each sum in kk order as in PGEN_DEFINE (the same values in
@@ -165,6 +158,14 @@ PGEN_DEFINE(pgemm_generic_bf16, uint16_t, PGEN_W_BF16,
         PGEN_I8_COL(2)                                                                             \
         PGEN_I8_COL(3) PGEN_I8_COL(4) PGEN_I8_COL(5) PGEN_I8_COL(6) PGEN_I8_COL(7)                 \
     }
+/* xt = the int8 kernels' last group of x, x[k & ~3 ..] then zeros past k (reading x past k
+ * could fault; its zero weights make the padding's value irrelevant but for Inf/NaN). */
+static inline void i8_last_group(const float *x, int k, float xt[4]) {
+    for (int t = 0; t < 4; ++t) {
+        xt[t] = t < (k & 3) ? x[(k & ~3) + t] : 0.0f;
+    }
+}
+
 static void pgemm_generic_i8(const rnnrt_pgemm_params *p, const int8_t *wp, const float *scale,
                              const float *bias, const float *x, float *y) {
     const int n16 = (p->n + 15) & ~15, k4 = (p->k + 3) & ~3;
@@ -174,10 +175,8 @@ static void pgemm_generic_i8(const rnnrt_pgemm_params *p, const int8_t *wp, cons
         const int8_t *pw = wp + (size_t)p0 * (size_t)k4;
         for (int i = 0; i < p->m; ++i) {
             const float *xi = x + (size_t)i * (size_t)p->ldx;
-            float xt[4] = {0.0f, 0.0f, 0.0f, 0.0f}; /* the last group, zero-padded past k */
-            for (int t = 0; t < (p->k & 3); ++t) {
-                xt[t] = xi[(p->k & ~3) + t];
-            }
+            float xt[4];
+            i8_last_group(xi, p->k, xt);
             for (int j0 = 0; j0 < wn; j0 += 8) {
                 float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
                 float a4 = 0.0f, a5 = 0.0f, a6 = 0.0f, a7 = 0.0f;
@@ -214,8 +213,7 @@ static void pgemm_generic_i8(const rnnrt_pgemm_params *p, const int8_t *wp, cons
  * GCC would keep in memory). For MR == 1 the row-1..3 accumulators hold three more chains
  * over kk % 4, so a single-row product still has 4 * NV independent FMAs in flight.
  * yb: MR rows of Y (row stride ldy) for this slice; bb: the bias of this slice or NULL;
- * sb: the int8 scale of this slice, NULL for the float types; acc: add to what yb holds
- * rather than overwrite it.
+ * acc: add to what yb holds rather than overwrite it.
  */
 #define PG_ALL(OP)                                                                                 \
     OP(0, 0)                                                                                       \
@@ -223,8 +221,8 @@ static void pgemm_generic_i8(const rnnrt_pgemm_params *p, const int8_t *wp, cons
     OP(0, 2)                                                                                       \
     OP(0, 3)                                                                                       \
     OP(1, 0)                                                                                       \
-    OP(1, 1) OP(1, 2) OP(1, 3) OP(2, 0) OP(2, 1) OP(2, 2) OP(2, 3) OP(3, 0) OP(3, 1) OP(3, 2)      \
-        OP(3, 3)
+    OP(1, 1)                                                                                       \
+    OP(1, 2) OP(1, 3) OP(2, 0) OP(2, 1) OP(2, 2) OP(2, 3) OP(3, 0) OP(3, 1) OP(3, 2) OP(3, 3)
 
 /* The kernel body, shared by both ISAs and all weight types: PG_V is the vector type, PG_L
  * its lanes, PG(op) the intrinsic _mm512_op or _mm256_op, PG_WT the weight element type and
@@ -273,7 +271,7 @@ static void pgemm_generic_i8(const rnnrt_pgemm_params *p, const int8_t *wp, cons
         a02 = PG(add_ps)(PG(add_ps)(a02, a12), PG(add_ps)(a22, a32));                              \
         a03 = PG(add_ps)(PG(add_ps)(a03, a13), PG(add_ps)(a23, a33));                              \
     }                                                                                              \
-    /* Y = (Y +) (sum + bias), or for int8 (Y +) (sum * scale + bias): the sum starts from 0, */   \
+    /* Y = (Y +) (sum + bias): the sum starts from 0, */                                           \
     /* so a large bias costs no precision */                                                       \
     PG_ALL(PG_STORE)
 
@@ -303,8 +301,7 @@ static void pgemm_generic_i8(const rnnrt_pgemm_params *p, const int8_t *wp, cons
 #define PG_STORE(r, v)                                                                             \
     if (MR > r && NV > v) {                                                                        \
         float *yp = yb + (size_t)(r) * (size_t)ldy + (v)*PG_L;                                     \
-        PG_V s_ = sb ? PG(mul_ps)(a##r##v, PG(loadu_ps)(sb + (v)*PG_L)) : a##r##v;                 \
-        s_ = bb ? PG(add_ps)(s_, PG(loadu_ps)(bb + (v)*PG_L)) : s_;                                \
+        const PG_V s_ = bb ? PG(add_ps)(a##r##v, PG(loadu_ps)(bb + (v)*PG_L)) : a##r##v;           \
         PG(storeu_ps)(yp, acc ? PG(add_ps)(PG(loadu_ps)(yp), s_) : s_);                            \
     }
 
@@ -313,7 +310,7 @@ static void pgemm_generic_i8(const rnnrt_pgemm_params *p, const int8_t *wp, cons
 #define PG_DEFINE(NAME, TARGET)                                                                    \
     RNNRT_INLINE TARGET void NAME(const int MR, const int NV, int k, int w, const PG_WT *pw,       \
                                   const float *x, int ldx, float *yb, int ldy, const float *bb,    \
-                                  const float *sb, int acc) {                                      \
+                                  int acc) {                                                       \
         PG_KERNEL_BODY                                                                             \
     }
 
@@ -368,31 +365,22 @@ PG_DEFINE(mk256_bf16, RNNRT_T256)
 /* Drives a micro-kernel over panels and row blocks. KERN(MR, NV, ...) must be called with
  * literal MR and NV so that each call inlines a specialised copy. The last panel, when it
  * runs past column n, is computed in a scratch block (its padded rows are zero in W, and the
- * bias, the int8 scale and Y are zero-padded there) and the real columns copied out.
- * WT: the weight element type; SCALED: 1 for int8 (scale used), 0 (scale ignored, and the
- * scale code folds away). */
-#define PG_DRIVER(NAME, TARGET, KERN, WT, SCALED, MRMAX, SLICE)                                    \
-    static TARGET void NAME(const rnnrt_pgemm_params *p, const WT *wp, const float *scale,         \
-                            const float *bias, const float *x, float *y) {                         \
+ * bias and Y are zero-padded there) and the real columns copied out.
+ * WT: the weight element type. */
+#define PG_DRIVER(NAME, TARGET, KERN, WT, MRMAX, SLICE)                                            \
+    static TARGET void NAME(const rnnrt_pgemm_params *p, const WT *wp, const float *bias,          \
+                            const float *x, float *y) {                                            \
         const int n16 = (p->n + 15) & ~15;                                                         \
-        float tmp[4 * RNNRT_PANEL], btmp[RNNRT_PANEL], stmp[RNNRT_PANEL];                          \
-        (void)scale;                                                                               \
-        (void)stmp;                                                                                \
+        float tmp[4 * RNNRT_PANEL], btmp[RNNRT_PANEL];                                             \
         for (int p0 = 0; p0 < n16; p0 += RNNRT_PANEL) {                                            \
             const int w = n16 - p0 < RNNRT_PANEL ? n16 - p0 : RNNRT_PANEL;                         \
             const int wn = p->n - p0 < w ? p->n - p0 : w;                                          \
             const WT *pw = wp + (size_t)p0 * (size_t)p->k;                                         \
             const float *bb = bias ? bias + p0 : NULL;                                             \
-            const float *sb = SCALED ? scale + p0 : NULL;                                          \
             if (bias && wn < w) {                                                                  \
                 memset(btmp, 0, sizeof btmp);                                                      \
                 memcpy(btmp, bias + p0, (size_t)wn * sizeof(float));                               \
                 bb = btmp;                                                                         \
-            }                                                                                      \
-            if (SCALED && wn < w) {                                                                \
-                memset(stmp, 0, sizeof stmp);                                                      \
-                memcpy(stmp, scale + p0, (size_t)wn * sizeof(float));                              \
-                sb = stmp;                                                                         \
             }                                                                                      \
             for (int i = 0; i < p->m; i += MRMAX) {                                                \
                 const int mr = p->m - i < MRMAX ? p->m - i : MRMAX;                                \
@@ -409,7 +397,7 @@ PG_DEFINE(mk256_bf16, RNNRT_T256)
                 for (int s = 0; s < w; s += SLICE) {                                               \
                     const int nv = (w - s < SLICE ? w - s : SLICE) / PG_LANES;                     \
                     PG_DISPATCH(KERN, mr, nv, p->k, w, pw + s, xi, p->ldx, yb + s, ldb,            \
-                                bb ? bb + s : NULL, sb ? sb + s : NULL, p->accumulate);            \
+                                bb ? bb + s : NULL, p->accumulate);                                \
                 }                                                                                  \
                 if (wn < w) {                                                                      \
                     for (int r = 0; r < mr; ++r)                                                   \
@@ -447,14 +435,14 @@ PG_DEFINE(mk256_bf16, RNNRT_T256)
     }
 
 #define PG_LANES 16
-PG_DRIVER(pgemm_avx512, RNNRT_T512, mk512, float, 0, 4, RNNRT_PANEL)
-PG_DRIVER(pgemm_avx512_f16, RNNRT_T512, mk512_f16, uint16_t, 0, 4, RNNRT_PANEL)
-PG_DRIVER(pgemm_avx512_bf16, RNNRT_T512, mk512_bf16, uint16_t, 0, 4, RNNRT_PANEL)
+PG_DRIVER(pgemm_avx512, RNNRT_T512, mk512, float, 4, RNNRT_PANEL)
+PG_DRIVER(pgemm_avx512_f16, RNNRT_T512, mk512_f16, uint16_t, 4, RNNRT_PANEL)
+PG_DRIVER(pgemm_avx512_bf16, RNNRT_T512, mk512_bf16, uint16_t, 4, RNNRT_PANEL)
 #undef PG_LANES
 #define PG_LANES 8
-PG_DRIVER(pgemm_avx2, RNNRT_T256, mk256, float, 0, 4, 16)
-PG_DRIVER(pgemm_avx2_f16, RNNRT_T256H, mk256_f16, uint16_t, 0, 4, 16)
-PG_DRIVER(pgemm_avx2_bf16, RNNRT_T256, mk256_bf16, uint16_t, 0, 4, 16)
+PG_DRIVER(pgemm_avx2, RNNRT_T256, mk256, float, 4, 16)
+PG_DRIVER(pgemm_avx2_f16, RNNRT_T256H, mk256_f16, uint16_t, 4, 16)
+PG_DRIVER(pgemm_avx2_bf16, RNNRT_T256, mk256_bf16, uint16_t, 4, 16)
 #undef PG_LANES
 /* ---- int8 weights (RNNRT_PACKED_SIZE_I8 layout) ----------------------------------------
  * AVX2 + FMA, fp32 arithmetic: one row of X at a time, 16 columns (64 bytes: 16 columns x 4
@@ -495,10 +483,8 @@ static RNNRT_T256 void pgemm_avx2_i8(const rnnrt_pgemm_params *p, const int8_t *
     for (int i = 0; i < p->m; ++i) {
         const float *xi = x + (size_t)i * (size_t)p->ldx;
         float *yi = y + (size_t)i * (size_t)p->ldy;
-        float xt[4] = {0.0f, 0.0f, 0.0f, 0.0f}; /* the last group, zero-padded past k */
-        for (int t = 0; t < (p->k & 3); ++t) {
-            xt[t] = xi[(p->k & ~3) + t];
-        }
+        float xt[4];
+        i8_last_group(xi, p->k, xt);
         for (int p0 = 0; p0 < n16; p0 += RNNRT_PANEL) {
             const int w = n16 - p0 < RNNRT_PANEL ? n16 - p0 : RNNRT_PANEL;
             const int wn = p->n - p0 < w ? p->n - p0 : w;
@@ -806,11 +792,11 @@ PG_API(pgemm_isa)
     PG_PRE(p, wp, bias, x, y)
 #if RNNRT_X86
     if (isa == ISA_AVX512) {
-        pgemm_avx512(p, wp, NULL, bias, x, y);
+        pgemm_avx512(p, wp, bias, x, y);
         return RNNRT_OK;
     }
     if (isa == ISA_AVX2) {
-        pgemm_avx2(p, wp, NULL, bias, x, y);
+        pgemm_avx2(p, wp, bias, x, y);
         return RNNRT_OK;
     }
 #endif
@@ -826,18 +812,18 @@ PG_API2(pgemm16_isa)
 #if RNNRT_X86
     if (isa == ISA_AVX512) {
         if (bf16) {
-            pgemm_avx512_bf16(p, wp, NULL, bias, x, y);
+            pgemm_avx512_bf16(p, wp, bias, x, y);
         } else {
-            pgemm_avx512_f16(p, wp, NULL, bias, x, y);
+            pgemm_avx512_f16(p, wp, bias, x, y);
         }
         return RNNRT_OK;
     }
     if (isa == ISA_AVX2 && bf16) {
-        pgemm_avx2_bf16(p, wp, NULL, bias, x, y);
+        pgemm_avx2_bf16(p, wp, bias, x, y);
         return RNNRT_OK;
     }
     if (isa == ISA_AVX2 && cpu_has_f16c()) {
-        pgemm_avx2_f16(p, wp, NULL, bias, x, y);
+        pgemm_avx2_f16(p, wp, bias, x, y);
         return RNNRT_OK;
     }
 #endif
